@@ -1,0 +1,183 @@
+// Package store opens the database (PostgreSQL, or an embedded SQLite file when no URL is given)
+// and hands out the only ways domain code can reach it: a tenant-scoped transaction (Tx), and the
+// few global tables that exist before a tenant is known (Global).
+//
+// Two walls keep tenants apart. First, every statement made through Tx carries the principal's
+// tenant: gorm callbacks add "tenant_id = ?" to reads, updates and deletes and stamp it on inserts,
+// and a statement with no tenant in its context fails. Second, on PostgreSQL the tenant connection
+// runs as a role that does not own the tables, every tenant table has FORCE ROW LEVEL SECURITY, and
+// each transaction sets app.tenant_id with SET LOCAL, so even raw SQL sees one tenant only.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Dialect names the database behind a Store.
+type Dialect string
+
+const (
+	Postgres Dialect = "postgres"
+	SQLite   Dialect = "sqlite"
+)
+
+// AppRole is the PostgreSQL role tenant transactions run as. It owns nothing, so row-level
+// security applies to it; migrations create it and grant it table privileges.
+const AppRole = "repflow_app"
+
+// SQLiteFile is the embedded database's file name inside the data directory.
+const SQLiteFile = "repflow.db"
+
+// Config says where the database is.
+type Config struct {
+	// DatabaseURL is a PostgreSQL URL; empty selects the embedded SQLite file in DataDir.
+	DatabaseURL string
+	DataDir     string
+	Log         *slog.Logger
+}
+
+// Store holds the database handles. Its zero value is not usable; call Open.
+type Store struct {
+	dialect Dialect
+	// tenant runs every statement as AppRole (PostgreSQL) inside a tenant transaction.
+	tenant *gorm.DB
+	// owner owns the schema: migrations, global tables and the operator's audited cross-tenant work.
+	owner *gorm.DB
+	sqlDBs []*sql.DB
+}
+
+// Open connects and checks the connection. It does not migrate.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	log := cfg.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	gcfg := func() *gorm.Config {
+		return &gorm.Config{
+			Logger:                 newGormLogger(log),
+			NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+			SkipDefaultTransaction: true,
+			TranslateError:         true,
+		}
+	}
+	s := &Store{}
+	if cfg.DatabaseURL != "" {
+		s.dialect = Postgres
+		pcfg, err := pgx.ParseConfig(cfg.DatabaseURL)
+		if err != nil {
+			return nil, fmt.Errorf("REPFLOW_DATABASE_URL: %w", err)
+		}
+		ownerDB := stdlib.OpenDB(*pcfg)
+		// The tenant pool assumes AppRole on every new connection. SET ROLE is the same for every
+		// connection and every tenant, so it is safe on a pooled connection; the tenant itself is
+		// only ever set with SET LOCAL inside a transaction.
+		tenantDB := stdlib.OpenDB(*pcfg.Copy(), stdlib.OptionAfterConnect(func(ctx context.Context, c *pgx.Conn) error {
+			_, err := c.Exec(ctx, "SET ROLE "+AppRole)
+			return err
+		}))
+		s.sqlDBs = []*sql.DB{ownerDB, tenantDB}
+		if s.owner, err = gorm.Open(postgres.New(postgres.Config{Conn: ownerDB}), gcfg()); err != nil {
+			return nil, fmt.Errorf("open database: %w", err)
+		}
+		// No ping for the tenant pool: on a new database its role exists only after migrate up.
+		tcfg := gcfg()
+		tcfg.DisableAutomaticPing = true
+		if s.tenant, err = gorm.Open(postgres.New(postgres.Config{Conn: tenantDB}), tcfg); err != nil {
+			return nil, fmt.Errorf("open database: %w", err)
+		}
+	} else {
+		if cfg.DataDir == "" {
+			return nil, errors.New("REPFLOW_DATA_DIR: empty: the embedded database needs a directory")
+		}
+		if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+			return nil, fmt.Errorf("REPFLOW_DATA_DIR: %w", err)
+		}
+		path := filepath.Join(cfg.DataDir, SQLiteFile)
+		// WAL lets readers run beside the writer; immediate transactions take the write lock at
+		// BEGIN, so two writers wait (busy_timeout) instead of failing on lock upgrade.
+		dsn := "file:" + path + "?_txlock=immediate&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+		db, err := gorm.Open(sqlite.Open(dsn), gcfg())
+		if err != nil {
+			return nil, fmt.Errorf("open embedded database %s: %w", path, err)
+		}
+		sqlDB, _ := db.DB()
+		sqlDB.SetMaxOpenConns(8)
+		s.sqlDBs = []*sql.DB{sqlDB}
+		s.dialect = SQLite
+		s.owner = db
+		if s.tenant, err = gorm.Open(sqlite.Dialector{Conn: sqlDB}, gcfg()); err != nil {
+			return nil, fmt.Errorf("open embedded database: %w", err)
+		}
+	}
+	if err := registerTenantCallbacks(s.tenant); err != nil {
+		return nil, err
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := s.sqlDBs[0].PingContext(pingCtx); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Dialect reports which database this is.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	for _, db := range s.sqlDBs {
+		if err := db.PingContext(ctx); err != nil {
+			return fmt.Errorf("database: %w", err)
+		}
+	}
+	return nil
+}
+
+// Close releases every connection.
+func (s *Store) Close() error {
+	var errs []error
+	for _, db := range s.sqlDBs {
+		errs = append(errs, db.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Owner returns the schema owner's handle, which sees every tenant. Only migrations, the global
+// tables of this package and the operator's audited console (admin/) may use it.
+func (s *Store) Owner(ctx context.Context) *gorm.DB { return s.owner.WithContext(ctx) }
+
+// IsUniqueViolation reports whether err is a unique-key conflict, on either dialect.
+func IsUniqueViolation(err error) bool {
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return true
+	}
+	// TranslateError covers PostgreSQL; the embedded driver reports the constraint in text.
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+// IsNotFound reports whether err means that no row matched.
+func IsNotFound(err error) bool { return errors.Is(err, gorm.ErrRecordNotFound) }
+
+func newGormLogger(log *slog.Logger) logger.Interface {
+	return logger.NewSlogLogger(log, logger.Config{
+		SlowThreshold:             500 * time.Millisecond,
+		LogLevel:                  logger.Warn,
+		IgnoreRecordNotFoundError: true,
+	})
+}

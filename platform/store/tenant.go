@@ -1,0 +1,134 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/repflow/repflow/platform/identity"
+)
+
+// ErrNoTenant means a tenant-scoped statement ran without a principal in its context. It is a
+// programming error, never the caller's: the HTTP layer maps it to 500.
+var ErrNoTenant = errors.New("store: no tenant in context")
+
+type txKey struct{}
+
+type txState struct {
+	db     *gorm.DB
+	tenant uuid.UUID
+}
+
+// Tx runs fn in a transaction of the context principal's tenant. Every statement made with the
+// handle fn receives is confined to that tenant. fn gets a context carrying the transaction: a
+// nested Tx with that context joins it (same tenant only), so services compose into one commit.
+func (s *Store) Tx(ctx context.Context, fn func(ctx context.Context, db *gorm.DB) error) error {
+	tenant := identity.TenantID(ctx)
+	if tenant == uuid.Nil {
+		return ErrNoTenant
+	}
+	if st, ok := ctx.Value(txKey{}).(*txState); ok {
+		if st.tenant != tenant {
+			return fmt.Errorf("store: nested transaction for tenant %s inside tenant %s", tenant, st.tenant)
+		}
+		return fn(ctx, st.db.WithContext(ctx))
+	}
+	return s.tenant.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if s.dialect == Postgres {
+			// SET LOCAL semantics: the setting ends with the transaction, so a pooled connection
+			// never carries one tenant into another's work.
+			if err := tx.Exec("SELECT set_config('app.tenant_id', ?, true)", tenant.String()).Error; err != nil {
+				return fmt.Errorf("set tenant: %w", err)
+			}
+		}
+		inner := context.WithValue(ctx, txKey{}, &txState{db: tx, tenant: tenant})
+		return fn(inner, tx.WithContext(inner))
+	})
+}
+
+// registerTenantCallbacks makes every statement on db carry its context's tenant.
+func registerTenantCallbacks(db *gorm.DB) error {
+	cb := db.Callback()
+	return errors.Join(
+		cb.Create().Before("gorm:create").Register("repflow:tenant_stamp", stampTenant),
+		cb.Query().Before("gorm:query").Register("repflow:tenant_filter", filterTenant),
+		cb.Update().Before("gorm:update").Register("repflow:tenant_filter", filterTenant),
+		cb.Delete().Before("gorm:delete").Register("repflow:tenant_filter", filterTenant),
+		cb.Row().Before("gorm:row").Register("repflow:tenant_filter", filterTenant),
+		cb.Raw().Before("gorm:raw").Register("repflow:tenant_required", requireTenant),
+	)
+}
+
+func tenantOf(db *gorm.DB) (uuid.UUID, bool) {
+	t := identity.TenantID(db.Statement.Context)
+	if t == uuid.Nil {
+		_ = db.AddError(ErrNoTenant)
+		return t, false
+	}
+	return t, true
+}
+
+// requireTenant guards raw SQL: it cannot be rewritten, so it must at least run inside a tenant
+// transaction, where PostgreSQL's row-level security confines it.
+func requireTenant(db *gorm.DB) { tenantOf(db) }
+
+func filterTenant(db *gorm.DB) {
+	t, ok := tenantOf(db)
+	if !ok || db.Error != nil {
+		return
+	}
+	if sch := db.Statement.Schema; sch != nil && sch.LookUpField("tenant_id") == nil {
+		_ = db.AddError(fmt.Errorf("store: table %s is not tenant-owned", sch.Table))
+		return
+	}
+	if db.Statement.Schema == nil && db.Statement.Table == "" {
+		_ = db.AddError(errors.New("store: tenant statement names no table"))
+		return
+	}
+	db.Statement.AddClause(clause.Where{Exprs: []clause.Expression{
+		clause.Eq{Column: clause.Column{Table: clause.CurrentTable, Name: "tenant_id"}, Value: t},
+	}})
+}
+
+func stampTenant(db *gorm.DB) {
+	t, ok := tenantOf(db)
+	if !ok || db.Error != nil {
+		return
+	}
+	sch := db.Statement.Schema
+	if sch == nil {
+		_ = db.AddError(errors.New("store: tenant insert needs a model"))
+		return
+	}
+	field := sch.LookUpField("tenant_id")
+	if field == nil {
+		_ = db.AddError(fmt.Errorf("store: table %s is not tenant-owned", sch.Table))
+		return
+	}
+	stamp := func(rv reflect.Value) {
+		cur, zero := field.ValueOf(db.Statement.Context, rv)
+		if !zero && cur != t {
+			_ = db.AddError(fmt.Errorf("store: insert into %s for another tenant", sch.Table))
+			return
+		}
+		if err := field.Set(db.Statement.Context, rv, t); err != nil {
+			_ = db.AddError(err)
+		}
+	}
+	rv := db.Statement.ReflectValue
+	switch rv.Kind() {
+	case reflect.Slice, reflect.Array:
+		for i := 0; i < rv.Len(); i++ {
+			stamp(reflect.Indirect(rv.Index(i)))
+		}
+	case reflect.Struct:
+		stamp(rv)
+	default:
+		_ = db.AddError(errors.New("store: tenant insert needs a struct or a slice of structs"))
+	}
+}
