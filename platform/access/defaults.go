@@ -1,0 +1,61 @@
+package access
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/repflow/repflow/platform/identity"
+)
+
+// builtin is a default policy under a stable key: its id is derived from the tenant and the key,
+// so seeding again updates it in place (and keeps a tenant admin's choice to disable it).
+type builtin struct {
+	key string
+	Policy
+}
+
+func role(r string) []string { return []string{"role:" + r} }
+
+var (
+	readList    = []Action{Read, List}
+	directory   = []Kind{KindRegion, KindTeam}
+	peopleKinds = []Kind{KindUser, KindRegion, KindTeam}
+)
+
+// defaults are the role policies every tenant starts with.
+func defaults() []builtin {
+	return []builtin{
+		{"rep.self", Policy{Description: "Reps see their own user record.", Subjects: role(identity.RoleRep),
+			Actions: readList, Kinds: []Kind{KindUser}, Scope: ScopeOwn, Effect: Allow}},
+		{"rep.directory", Policy{Description: "Reps see the region tree and the teams.", Subjects: role(identity.RoleRep),
+			Actions: readList, Kinds: directory, Scope: ScopeTenant, Effect: Allow}},
+		{"manager.people", Policy{Description: "Managers see the users of their region subtree.", Subjects: role(identity.RoleManager),
+			Actions: readList, Kinds: []Kind{KindUser}, Scope: ScopeRegion, Effect: Allow}},
+		{"manager.directory", Policy{Description: "Managers see the region tree and the teams.", Subjects: role(identity.RoleManager),
+			Actions: readList, Kinds: directory, Scope: ScopeTenant, Effect: Allow}},
+		{"manager.teams", Policy{Description: "Managers form and change the teams of their region subtree.", Subjects: role(identity.RoleManager),
+			Actions: []Action{Create, Update}, Kinds: []Kind{KindTeam}, Scope: ScopeRegion, Effect: Allow}},
+		{"hq.read", Policy{Description: "HQ reads and exports everything of the tenant.", Subjects: role(identity.RoleHQ),
+			Actions: []Action{Read, List, Export}, Kinds: append(append([]Kind{}, peopleKinds...), KindTenant), Scope: ScopeTenant, Effect: Allow}},
+		{"data_specialist.people", Policy{Description: "Data specialists see users, regions and teams.", Subjects: role(identity.RoleDataSpecialist),
+			Actions: readList, Kinds: peopleKinds, Scope: ScopeTenant, Effect: Allow}},
+		{"tenant_admin.all", Policy{Description: "Tenant admins configure everything.", Subjects: role(identity.RoleTenantAdmin),
+			Actions: Actions, Kinds: Kinds(), Scope: ScopeTenant, Effect: Allow}},
+	}
+}
+
+// SeedDefaults writes the built-in role policies of ctx's tenant. It is idempotent.
+func (w *Warden) SeedDefaults(ctx context.Context) error {
+	t := identity.TenantID(ctx)
+	var rows []policyRow
+	for _, b := range defaults() {
+		b.ID = uuid.NewSHA1(t, []byte("builtin:"+b.key))
+		b.Builtin = true
+		rows = append(rows, toRow(b.Policy))
+	}
+	err := w.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error { return upsertPolicies(db, rows) })
+	w.forget(t)
+	return err
+}
