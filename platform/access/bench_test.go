@@ -25,8 +25,8 @@ const (
 type benchRequest struct {
 	ctx context.Context // carries p, as a request's context does
 	p   identity.Principal
-	a Action
-	r Resource
+	a   Action
+	r   Resource
 }
 
 type benchWorld struct {
