@@ -57,7 +57,7 @@ type Store struct {
 	// tenant runs every statement as AppRole (PostgreSQL) inside a tenant transaction.
 	tenant *gorm.DB
 	// owner owns the schema: migrations, global tables and the operator's audited cross-tenant work.
-	owner *gorm.DB
+	owner  *gorm.DB
 	sqlDBs []*sql.DB
 }
 
