@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+
+	"github.com/google/uuid"
+
+	"github.com/repflow/repflow/platform/access"
+	"github.com/repflow/repflow/platform/audit"
+	"github.com/repflow/repflow/platform/auth"
+	"github.com/repflow/repflow/platform/org"
+	"github.com/repflow/repflow/platform/store"
+	"github.com/repflow/repflow/platform/web"
+	"github.com/repflow/repflow/tenants"
+)
+
+// app is the wired product: every domain service, built once over one store.
+type app struct {
+	store       *store.Store
+	log         *slog.Logger
+	warden      *access.Warden
+	audit       *audit.Log
+	auth        *auth.Service
+	org         *org.Service
+	provisioner *tenants.Provisioner
+}
+
+// passwords hands org the auth service, which itself needs org as its user directory.
+type passwords struct{ auth *auth.Service }
+
+func (p *passwords) SetPassword(ctx context.Context, userID uuid.UUID, password string) error {
+	return p.auth.SetPassword(ctx, userID, password)
+}
+
+// auditRecorder lets auth record its public routes (login, password reset) in the audit trail.
+type auditRecorder struct{ log *audit.Log }
+
+func (r auditRecorder) Record(ctx context.Context, action, resource, outcome string) error {
+	return r.log.Record(ctx, audit.Entry{Action: action, Resource: resource, Outcome: outcome})
+}
+
+func newApp(s *store.Store, cfg *config) *app {
+	a := &app{store: s, log: cfg.logger(), warden: access.NewWarden(s)}
+	a.audit = audit.New(s, a.warden)
+	pw := &passwords{}
+	a.org = org.NewService(s, a.warden, pw)
+	reset, _ := url.JoinPath(cfg.PublicURL, "reset-password")
+	a.auth = auth.New(s, a.org, auth.LogMailer{Log: a.log}, auth.Config{
+		Recorder: auditRecorder{a.audit},
+		ResetURL: reset,
+		Log:      a.log,
+	})
+	pw.auth = a.auth
+	a.provisioner = tenants.NewProvisioner(s, a.org, a.warden)
+	return a
+}
+
+// server builds the HTTP server with every module mounted.
+func (a *app) server() *web.Server {
+	srv := web.New(web.Options{
+		Version:      version,
+		Log:          a.log,
+		Ready:        a.store.Ping,
+		Authenticate: a.auth.Authenticate,
+		Around:       a.audit.Around,
+	})
+	srv.Mount(a.auth, org.NewHTTP(a.org), a.warden, a.audit)
+	return srv
+}
+
+func serve(ctx context.Context, cfg *config) error {
+	log := cfg.logger()
+	slog.SetDefault(log)
+	s, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := prepare(ctx, cfg, s); err != nil {
+		return err
+	}
+	a := newApp(s, cfg)
+	if cfg.Demo {
+		sum, err := tenants.Demo(ctx, a.provisioner)
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		if sum.Created {
+			log.Info("demo tenant created", "tenant", sum.Slug, "login", tenants.DemoAdminEmail, "password", sum.Password)
+		} else {
+			log.Info("demo tenant present", "tenant", sum.Slug, "login", tenants.DemoAdminEmail)
+		}
+	}
+	log.Info("repflow serving", "listen", cfg.Listen, "database", string(s.Dialect()), "version", version)
+	return a.server().Listen(ctx, cfg.Listen, cfg.ShutdownGrace)
+}

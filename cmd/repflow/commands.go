@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/repflow/repflow/migrations"
+	"github.com/repflow/repflow/platform/store"
+	"github.com/repflow/repflow/tenants"
+)
+
+func openStore(ctx context.Context, cfg *config) (*store.Store, error) {
+	return store.Open(ctx, store.Config{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, Log: cfg.logger()})
+}
+
+func migrate(ctx context.Context, cfg *config, what string, out io.Writer) error {
+	s, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if what == "up" {
+		done, err := migrations.Up(ctx, s)
+		if err != nil {
+			return err
+		}
+		if len(done) == 0 {
+			fmt.Fprintf(out, "database is up to date at version %d\n", migrations.Latest())
+			return nil
+		}
+		fmt.Fprintf(out, "applied migrations %v; database is at version %d\n", done, migrations.Latest())
+		return nil
+	}
+	st, err := migrations.List(ctx, s)
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "VERSION\tNAME\tAPPLIED")
+	for _, m := range st {
+		applied := "pending"
+		if m.AppliedAt != nil {
+			applied = m.AppliedAt.UTC().Format(time.RFC3339)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\n", m.Version, m.Name, applied)
+	}
+	_ = tw.Flush()
+	return err
+}
+
+// prepare brings the database to this binary's version, or checks that it is there.
+func prepare(ctx context.Context, cfg *config, s *store.Store) error {
+	if cfg.Migrate == "auto" {
+		if _, err := migrations.Up(ctx, s); err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+	}
+	return migrations.Check(ctx, s)
+}
+
+func demo(ctx context.Context, cfg *config, out io.Writer) error {
+	s, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := prepare(ctx, cfg, s); err != nil {
+		return err
+	}
+	a := newApp(s, cfg)
+	sum, err := tenants.Demo(ctx, a.provisioner)
+	if err != nil {
+		return err
+	}
+	printDemo(out, sum, cfg)
+	return nil
+}
+
+func printDemo(out io.Writer, sum tenants.DemoSummary, cfg *config) {
+	state := "created"
+	if !sum.Created {
+		state = "already exists"
+	}
+	fmt.Fprintf(out, "Demo tenant %q (%s) %s.\n", sum.Company, sum.Slug, state)
+	fmt.Fprintf(out, "Every demo account's password is %s. Accounts:\n", sum.Password)
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	for _, u := range sum.Users {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", u.Email, u.Name, strings.Join(u.Roles, ","), u.Region)
+	}
+	_ = tw.Flush()
+	host := cfg.Listen
+	if strings.HasPrefix(host, ":") {
+		host = "localhost" + host
+	}
+	fmt.Fprintf(out, "Log in: curl -s http://%s/api/v1/auth/login -H 'Content-Type: application/json' \\\n", host)
+	fmt.Fprintf(out, "  -d '{\"email\":\"%s\",\"password\":\"%s\",\"client\":\"mobile\"}'\n", tenants.DemoAdminEmail, sum.Password)
+}

@@ -1,0 +1,152 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// config is every setting of the binary. Each comes from a flag, else from its REPFLOW_*
+// environment variable, else from its default.
+type config struct {
+	Listen        string
+	DatabaseURL   string
+	DataDir       string
+	PublicURL     string
+	LogLevel      string
+	LogFormat     string
+	ShutdownGrace time.Duration
+	Migrate       string // auto: serve migrates on start; check: serve refuses an unmigrated database
+	Demo          bool
+}
+
+// setting describes one configuration entry: its flag, its variable, its default.
+type setting struct {
+	flag, env, def, usage string
+	into              *string
+}
+
+func (c *config) settings() []setting {
+	return []setting{
+		{"listen", "REPFLOW_LISTEN", ":8080", "address to serve HTTP on", &c.Listen},
+		{"database-url", "REPFLOW_DATABASE_URL", "", "PostgreSQL URL; empty uses the embedded database in the data directory", &c.DatabaseURL},
+		{"data-dir", "REPFLOW_DATA_DIR", "./data", "directory for the embedded database and uploaded files", &c.DataDir},
+		{"public-url", "REPFLOW_PUBLIC_URL", "http://localhost:8080", "URL people reach this server at (used in e-mailed links)", &c.PublicURL},
+		{"log-level", "REPFLOW_LOG_LEVEL", "info", "debug, info, warn or error", &c.LogLevel},
+		{"log-format", "REPFLOW_LOG_FORMAT", "text", "text or json", &c.LogFormat},
+		{"migrate", "REPFLOW_MIGRATE", "auto", "auto: migrate the database on start; check: refuse to start on an unmigrated one", &c.Migrate},
+	}
+}
+
+// parseConfig reads args (after the subcommand) and the environment.
+func parseConfig(name string, args []string, withServe bool) (*config, error) {
+	c := &config{}
+	fs := flag.NewFlagSet("repflow "+name, flag.ContinueOnError)
+	for _, s := range c.settings() {
+		def := s.def
+		if v, ok := os.LookupEnv(s.env); ok {
+			def = v
+		}
+		fs.StringVar(s.into, s.flag, def, s.usage+" ("+s.env+")")
+	}
+	grace := envOr("REPFLOW_SHUTDOWN_GRACE", "15s")
+	fs.StringVar(&grace, "shutdown-grace", grace, "how long to let requests finish on shutdown (REPFLOW_SHUTDOWN_GRACE)")
+	demo := envOr("REPFLOW_DEMO", "false")
+	if withServe {
+		fs.StringVar(&demo, "demo", demo, "create the demo tenant on first start (REPFLOW_DEMO)")
+		// "--demo" alone means true.
+		for i, a := range args {
+			if a == "--demo" || a == "-demo" {
+				args[i] = "--demo=true"
+			}
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	var err error
+	if c.ShutdownGrace, err = time.ParseDuration(grace); err != nil || c.ShutdownGrace < 0 {
+		return nil, fmt.Errorf("REPFLOW_SHUTDOWN_GRACE (--shutdown-grace): %q is not a duration like 15s", grace)
+	}
+	if c.Demo, err = strconv.ParseBool(demo); err != nil {
+		return nil, fmt.Errorf("REPFLOW_DEMO (--demo): %q is not true or false", demo)
+	}
+	return c, c.validate()
+}
+
+func envOr(k, def string) string {
+	if v, ok := os.LookupEnv(k); ok {
+		return v
+	}
+	return def
+}
+
+// validate names the setting at fault, so a bad deployment says what to fix.
+func (c *config) validate() error {
+	host, port, err := net.SplitHostPort(c.Listen)
+	if n, perr := strconv.Atoi(port); err != nil || perr != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("REPFLOW_LISTEN (--listen): %q is not an address like :8080 or 127.0.0.1:8080", c.Listen)
+	}
+	_ = host
+	if c.DatabaseURL != "" {
+		if _, err := pgx.ParseConfig(c.DatabaseURL); err != nil {
+			return fmt.Errorf("REPFLOW_DATABASE_URL (--database-url): not a PostgreSQL URL: %v", redact(err))
+		}
+	}
+	if strings.TrimSpace(c.DataDir) == "" {
+		return errors.New("REPFLOW_DATA_DIR (--data-dir): must name a directory")
+	}
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("REPFLOW_PUBLIC_URL (--public-url): %q is not an http(s) URL", c.PublicURL)
+	}
+	if _, err := c.level(); err != nil {
+		return err
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return fmt.Errorf("REPFLOW_LOG_FORMAT (--log-format): %q is neither text nor json", c.LogFormat)
+	}
+	if c.Migrate != "auto" && c.Migrate != "check" {
+		return fmt.Errorf("REPFLOW_MIGRATE (--migrate): %q is neither auto nor check", c.Migrate)
+	}
+	return nil
+}
+
+func (c *config) level() (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return l, fmt.Errorf("REPFLOW_LOG_LEVEL (--log-level): %q is not debug, info, warn or error", c.LogLevel)
+	}
+	return l, nil
+}
+
+func (c *config) logger() *slog.Logger {
+	l, _ := c.level()
+	opts := &slog.HandlerOptions{Level: l}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}
+
+// redact keeps a password in a malformed URL out of the message.
+func redact(err error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, "://"); i >= 0 {
+		if j := strings.Index(msg[i:], "@"); j >= 0 {
+			return msg[:i+3] + "***" + msg[i+j:]
+		}
+	}
+	return msg
+}
