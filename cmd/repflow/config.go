@@ -32,7 +32,7 @@ type config struct {
 // setting describes one configuration entry: its flag, its variable, its default.
 type setting struct {
 	flag, env, def, usage string
-	into              *string
+	into                  *string
 }
 
 func (c *config) settings() []setting {
