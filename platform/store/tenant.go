@@ -82,6 +82,9 @@ func filterTenant(db *gorm.DB) {
 	if !ok || db.Error != nil {
 		return
 	}
+	if db.Statement.SQL.Len() > 0 {
+		return // raw SQL (Raw(...).Scan/Rows): confined by row-level security, as requireTenant says
+	}
 	if sch := db.Statement.Schema; sch != nil && sch.LookUpField("tenant_id") == nil {
 		_ = db.AddError(fmt.Errorf("store: table %s is not tenant-owned", sch.Table))
 		return
