@@ -49,6 +49,7 @@ func newApp(s *store.Store, cfg *config) *app {
 	a.org = org.NewService(s, a.warden, pw)
 	reset, _ := url.JoinPath(cfg.PublicURL, "reset-password")
 	a.auth = auth.New(s, a.org, auth.LogMailer{Log: a.log}, auth.Config{
+		Params:   cfg.passwordCost,
 		Recorder: auditRecorder{a.audit},
 		ResetURL: reset,
 		Log:      a.log,

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/repflow/repflow/platform/auth"
 )
 
 // config is every setting of the binary. Each comes from a flag, else from its REPFLOW_*
@@ -27,6 +29,8 @@ type config struct {
 	ShutdownGrace time.Duration
 	Migrate       string // auto: serve migrates on start; check: serve refuses an unmigrated database
 	Demo          bool
+	// passwordCost overrides argon2id's cost; zero keeps the production default. Tests only.
+	passwordCost auth.Params
 }
 
 // setting describes one configuration entry: its flag, its variable, its default.

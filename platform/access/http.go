@@ -13,7 +13,7 @@ type PolicyBody struct {
 	Description string   `json:"description" maxLength:"500" doc:"What the policy is for"`
 	Subjects    []string `json:"subjects" minItems:"1" doc:"role:<role> or user:<id>" example:"role:data_specialist"`
 	Actions     []Action `json:"actions" minItems:"1" enum:"read,list,create,update,delete,export"`
-	Kinds       []Kind   `json:"kinds" minItems:"1" doc:"Resource kinds, e.g. user, region, team, customer, order"`
+	Kinds       []Kind   `json:"kinds" minItems:"1" example:"user" doc:"Resource kinds, e.g. user, region, team, customer, order"`
 	Scope       Scope    `json:"scope" enum:"tenant,region,own" doc:"tenant: every row; region: the subject's region subtree; own: the subject's own rows"`
 	Effect      Effect   `json:"effect" enum:"allow,deny" doc:"A matching deny beats any allow"`
 	Disabled    bool     `json:"disabled,omitempty"`
@@ -57,7 +57,7 @@ func (w *Warden) Register(api huma.API) {
 	huma.Register(api, huma.Operation{OperationID: "replace-policy", Method: http.MethodPut, Path: "/api/v1/policies/{id}",
 		Summary: "Replace a custom policy, or enable or disable a built-in one", Tags: tags},
 		func(ctx context.Context, in *struct {
-			policyIDIn
+			ID   uuid.UUID `path:"id" doc:"Policy id"`
 			Body PolicyBody
 		}) (*policyOut, error) {
 			p, err := w.SavePolicy(ctx, in.Body.policy(in.ID))

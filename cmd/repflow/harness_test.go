@@ -1,0 +1,183 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/repflow/repflow/platform/auth"
+	"github.com/repflow/repflow/platform/identity"
+	"github.com/repflow/repflow/platform/org"
+	"github.com/repflow/repflow/platform/storetest"
+	"github.com/repflow/repflow/platform/web"
+	"github.com/repflow/repflow/tenants"
+)
+
+// harness is the whole product over a fresh database, driven through HTTP as clients drive it.
+type harness struct {
+	t   *testing.T
+	app *app
+	srv *web.Server
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	s := storetest.Open(t)
+	cfg, err := parseConfig("test", nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.LogLevel = "error"
+	// Cheap hashing: the tests log in dozens of times; production keeps OWASP's cost.
+	cfg.passwordCost = auth.Params{Memory: 64, Time: 1, Threads: 1}
+	a := newApp(s, cfg)
+	return &harness{t: t, app: a, srv: a.server()}
+}
+
+// call sends a request with token as bearer (empty: anonymous) and decodes a JSON answer into out.
+func (h *harness) call(token, method, path string, body any, out any) int {
+	h.t.Helper()
+	var r io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		r = bytes.NewReader(b)
+	}
+	req := httptest.NewRequest(method, path, r)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := h.srv.App.Test(req, -1)
+	if err != nil {
+		h.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if out != nil && len(raw) > 0 {
+		if err := json.Unmarshal(raw, out); err != nil {
+			h.t.Fatalf("%s %s: decode %q: %v", method, path, raw, err)
+		}
+	}
+	return resp.StatusCode
+}
+
+// raw is call that returns the body text, for failure messages.
+func (h *harness) raw(token, method, path string, body any) (int, string) {
+	h.t.Helper()
+	var m json.RawMessage
+	code := h.call(token, method, path, body, &m)
+	return code, string(m)
+}
+
+func (h *harness) login(email string) string {
+	h.t.Helper()
+	var out struct{ Token string }
+	code := h.call("", http.MethodPost, "/api/v1/auth/login", map[string]string{"email": email, "password": testPassword, "client": "mobile"}, &out)
+	if code != http.StatusOK || out.Token == "" {
+		h.t.Fatalf("login %s: status %d", email, code)
+	}
+	return out.Token
+}
+
+const testPassword = "correct horse battery staple"
+
+// company is one provisioned tenant with a small organisation:
+// root (admin, hq, data specialist) -> east (manager) -> jinan (rep, rep2, both in the Jinan team);
+// root -> south (managerSouth, repSouth).
+type company struct {
+	tenant  uuid.UUID
+	regions map[string]org.Region
+	users   map[string]org.User // by role-ish name: admin, hq, data, manager, rep, rep2, repSouth
+	team    org.Team
+	tokens  map[string]string
+}
+
+func (h *harness) company(name string) *company {
+	h.t.Helper()
+	ctx := context.Background()
+	slug := strings.ToLower(strings.ReplaceAll(name, " ", "-"))
+	prov, err := h.app.provisioner.Provision(ctx, tenants.Signup{Company: name, Industry: "fmcg", TimeZone: "Asia/Shanghai",
+		Currency: "CNY", AdminName: name + " Admin", AdminEmail: "admin@" + slug + ".test", AdminPassword: testPassword})
+	if err != nil {
+		h.t.Fatalf("provision %s: %v", name, err)
+	}
+	c := &company{tenant: prov.TenantID, regions: map[string]org.Region{}, users: map[string]org.User{}, tokens: map[string]string{}}
+	admin, err := h.app.org.Principal(identity.System(ctx, c.tenant), prov.AdminID)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	actx := identity.With(ctx, admin)
+	if c.users["admin"], err = h.app.org.GetUser(actx, prov.AdminID); err != nil {
+		h.t.Fatal(err)
+	}
+	root := c.users["admin"].RegionID
+	region := func(key, name string, parent uuid.UUID) {
+		r, err := h.app.org.CreateRegion(actx, name, parent)
+		if err != nil {
+			h.t.Fatalf("region %s: %v", name, err)
+		}
+		c.regions[key] = r
+	}
+	region("east", "East", root)
+	region("jinan", "Jinan", c.regions["east"].ID)
+	region("south", "South", root)
+	user := func(key string, roles []string, region uuid.UUID, manager *uuid.UUID) {
+		u, err := h.app.org.CreateUser(actx, org.NewUser{Email: key + "@" + slug + ".test", Name: name + " " + key,
+			Roles: roles, RegionID: region, ManagerID: manager, Password: testPassword})
+		if err != nil {
+			h.t.Fatalf("user %s: %v", key, err)
+		}
+		c.users[key] = u
+	}
+	user("hq", []string{identity.RoleHQ}, root, nil)
+	user("data", []string{identity.RoleDataSpecialist}, root, nil)
+	user("manager", []string{identity.RoleManager}, c.regions["east"].ID, nil)
+	mgr := c.users["manager"].ID
+	user("rep", []string{identity.RoleRep}, c.regions["jinan"].ID, &mgr)
+	user("rep2", []string{identity.RoleRep}, c.regions["jinan"].ID, &mgr)
+	user("managerSouth", []string{identity.RoleManager}, c.regions["south"].ID, nil)
+	ms := c.users["managerSouth"].ID
+	user("repSouth", []string{identity.RoleRep}, c.regions["south"].ID, &ms)
+	team, err := h.app.org.CreateTeam(actx, org.NewTeam{Name: "Jinan team", RegionID: c.regions["jinan"].ID, LeadID: &mgr})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	for _, member := range []string{"rep", "rep2"} {
+		if _, err := h.app.org.AddTeamMember(actx, team.ID, c.users[member].ID); err != nil {
+			h.t.Fatal(err)
+		}
+	}
+	c.team = team
+	for key, u := range c.users {
+		c.tokens[key] = h.login(u.Email)
+	}
+	return c
+}
+
+// listen serves the app on a loopback port until the test ends and returns its base URL.
+func (h *harness) listen() string {
+	h.t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	go func() { _ = h.srv.App.Listener(ln) }()
+	h.t.Cleanup(func() { _ = h.srv.App.Shutdown() })
+	return "http://" + ln.Addr().String()
+}
+
+func (c *company) String() string { return fmt.Sprintf("tenant %s", c.tenant) }
