@@ -43,7 +43,7 @@ func TestEveryMutatingRouteIsAudited(t *testing.T) {
 		body   any
 		action string
 	}{
-		"POST /api/v1/auth/login": {map[string]string{"email": c.users["hq"].Email, "password": testPassword, "client": "web"}, "auth.login"},
+		"POST /api/v1/auth/login":          {map[string]string{"email": c.users["hq"].Email, "password": testPassword, "client": "web"}, "auth.login"},
 		"POST /api/v1/auth/password-reset": {map[string]string{"email": c.users["hq"].Email}, "auth.password_reset.request"},
 	}
 	checked := 0

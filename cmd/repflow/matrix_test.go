@@ -88,7 +88,9 @@ var regionOps = kindOps{
 		return h.create(c, "/api/v1/regions", map[string]any{"name": "Area " + uuid.NewString(), "parent_id": c.regions["jinan"].ID})
 	},
 	request: crud("/api/v1/regions",
-		func(c *company, n int) any { return map[string]any{"name": fmt.Sprintf("New area %d", n), "parent_id": c.regions["jinan"].ID} },
+		func(c *company, n int) any {
+			return map[string]any{"name": fmt.Sprintf("New area %d", n), "parent_id": c.regions["jinan"].ID}
+		},
 		func(c *company, n int) any { return map[string]any{"name": fmt.Sprintf("Renamed area %d", n)} }),
 }
 
@@ -98,7 +100,9 @@ var teamOps = kindOps{
 		return h.create(c, "/api/v1/teams", map[string]any{"name": "Team " + uuid.NewString(), "region_id": c.regions["jinan"].ID})
 	},
 	request: crud("/api/v1/teams",
-		func(c *company, n int) any { return map[string]any{"name": fmt.Sprintf("New team %d", n), "region_id": c.regions["jinan"].ID} },
+		func(c *company, n int) any {
+			return map[string]any{"name": fmt.Sprintf("New team %d", n), "region_id": c.regions["jinan"].ID}
+		},
 		func(c *company, n int) any { return map[string]any{"name": fmt.Sprintf("Renamed team %d", n)} }),
 }
 
