@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"os"
 
 	"github.com/google/uuid"
 
@@ -89,10 +90,8 @@ func serve(ctx context.Context, cfg *config) error {
 		if err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
-		if sum.Created {
-			log.Info("demo tenant created", "tenant", sum.Slug, "login", tenants.DemoAdminEmail, "password", sum.Password)
-		} else {
-			log.Info("demo tenant present", "tenant", sum.Slug, "login", tenants.DemoAdminEmail)
+		if err := printDemo(os.Stdout, sum, cfg); err != nil {
+			return err
 		}
 	}
 	log.Info("repflow serving", "listen", cfg.Listen, "database", string(s.Dialect()), "version", version)

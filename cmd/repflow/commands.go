@@ -73,26 +73,18 @@ func demo(ctx context.Context, cfg *config, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	printDemo(out, sum, cfg)
-	return nil
+	return printDemo(out, sum, cfg)
 }
 
-func printDemo(out io.Writer, sum tenants.DemoSummary, cfg *config) {
-	state := "created"
-	if !sum.Created {
-		state = "already exists"
+func printDemo(out io.Writer, sum tenants.DemoSummary, cfg *config) error {
+	if err := sum.Print(out); err != nil {
+		return err
 	}
-	fmt.Fprintf(out, "Demo tenant %q (%s) %s.\n", sum.Company, sum.Slug, state)
-	fmt.Fprintf(out, "Every demo account's password is %s. Accounts:\n", sum.Password)
-	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	for _, u := range sum.Users {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", u.Email, u.Name, strings.Join(u.Roles, ","), u.Region)
-	}
-	_ = tw.Flush()
 	host := cfg.Listen
 	if strings.HasPrefix(host, ":") {
 		host = "localhost" + host
 	}
-	fmt.Fprintf(out, "Log in: curl -s http://%s/api/v1/auth/login -H 'Content-Type: application/json' \\\n", host)
-	fmt.Fprintf(out, "  -d '{\"email\":\"%s\",\"password\":\"%s\",\"client\":\"mobile\"}'\n", tenants.DemoAdminEmail, sum.Password)
+	fmt.Fprintf(out, "\nLog in over the API (with the server running):\n  curl -s http://%s/api/v1/auth/login -H 'Content-Type: application/json' \\\n", host)
+	_, err := fmt.Fprintf(out, "    -d '{\"email\":\"%s\",\"password\":\"%s\",\"client\":\"mobile\"}'\n", tenants.DemoAdminEmail, sum.Password)
+	return err
 }

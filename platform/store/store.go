@@ -175,9 +175,24 @@ func IsUniqueViolation(err error) bool {
 func IsNotFound(err error) bool { return errors.Is(err, gorm.ErrRecordNotFound) }
 
 func newGormLogger(log *slog.Logger) logger.Interface {
-	return logger.NewSlogLogger(log, logger.Config{
+	return quietLogger{logger.NewSlogLogger(log, logger.Config{
 		SlowThreshold:             500 * time.Millisecond,
 		LogLevel:                  logger.Warn,
 		IgnoreRecordNotFoundError: true,
-	})
+	})}
+}
+
+// quietLogger keeps gorm from logging, as errors, the failures callers expect and answer
+// themselves: a missing row or a unique-key conflict is a 404 or a 409, not an incident.
+type quietLogger struct{ logger.Interface }
+
+func (q quietLogger) LogMode(l logger.LogLevel) logger.Interface {
+	return quietLogger{q.Interface.LogMode(l)}
+}
+
+func (q quietLogger) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
+	if IsUniqueViolation(err) {
+		err = nil
+	}
+	q.Interface.Trace(ctx, begin, fc, err)
 }

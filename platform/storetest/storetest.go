@@ -162,13 +162,18 @@ func openRaw(dsn string) (*sql.DB, error) {
 	return stdlib.OpenDB(*cfg), nil
 }
 
-// withDatabase returns dsn pointing at database name (URL or key=value form).
+// withDatabase returns dsn pointing at database name (URL or key=value form). Test databases
+// skip waiting for the WAL flush at commit: a crash loses nothing a test needs, and commits get
+// several times faster.
 func withDatabase(dsn, name string) string {
 	if u, err := url.Parse(dsn); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
 		u.Path = "/" + name
+		q := u.Query()
+		q.Set("synchronous_commit", "off")
+		u.RawQuery = q.Encode()
 		return u.String()
 	}
-	return dsn + " dbname=" + name
+	return dsn + " dbname=" + name + " synchronous_commit=off"
 }
 
 func randomHex(n int) string {
