@@ -37,7 +37,7 @@ type Options struct {
 	// returns ok=false for an anonymous request and a fault for bad credentials.
 	Authenticate func(c *fiber.Ctx) (p identity.Principal, ok bool, err error)
 	// Around wraps every authenticated API request (the request transaction and its audit
-	// record). It must call next and return its error.
+	// record). It must call next; it may answer next's error itself.
 	Around func(c *fiber.Ctx, next func() error) error
 	// Metrics registers collectors; nil means a new registry.
 	Metrics *prometheus.Registry
