@@ -1,0 +1,312 @@
+package org
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/uuid"
+
+	"github.com/repflow/repflow/platform/identity"
+	"github.com/repflow/repflow/platform/web"
+)
+
+// Test credentials: the tenant and user ids in headers. The principal is loaded with the
+// service's own Principal, inside that tenant, the way the auth package does it.
+const (
+	testTenantHeader = "X-Test-Tenant"
+	testUserHeader   = "X-Test-User"
+)
+
+func newServer(w *world) *web.Server {
+	srv := web.New(web.Options{Authenticate: func(c *fiber.Ctx) (identity.Principal, bool, error) {
+		if c.Get(testUserHeader) == "" {
+			return identity.Principal{}, false, nil
+		}
+		tenant, err1 := uuid.Parse(c.Get(testTenantHeader))
+		user, err2 := uuid.Parse(c.Get(testUserHeader))
+		if err1 != nil || err2 != nil {
+			return identity.Principal{}, false, fmt.Errorf("bad test credentials")
+		}
+		p, err := w.svc.Principal(identity.System(c.UserContext(), tenant), user)
+		return p, err == nil, err
+	}})
+	srv.Mount(NewHTTP(w.svc))
+	return srv
+}
+
+type apiError struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+		Details []struct {
+			Location string `json:"location"`
+			Message  string `json:"message"`
+		} `json:"details"`
+	} `json:"error"`
+}
+
+// call sends a request as user key of tenant f (key "" for anonymous); body is JSON-encoded
+// unless it is a string, which is sent as is.
+func call(t *testing.T, srv *web.Server, f *tenantFixture, key, method, path string, body any) (int, []byte) {
+	t.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		r = strings.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = bytes.NewReader(raw)
+	}
+	req := httptest.NewRequest(method, path, r)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if key != "" {
+		req.Header.Set(testTenantHeader, f.id.String())
+		req.Header.Set(testUserHeader, f.users[key].ID.String())
+	}
+	resp, err := srv.App.Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, out
+}
+
+func decode[T any](t *testing.T, raw []byte) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatalf("decode %s: %v", raw, err)
+	}
+	return v
+}
+
+// wantError checks status, code and (when location is not "") the first detail's location.
+func wantError(t *testing.T, status int, raw []byte, wantStatus int, code, location string) {
+	t.Helper()
+	e := decode[apiError](t, raw)
+	if status != wantStatus || (code != "" && e.Error.Code != code) || e.Error.Message == "" {
+		t.Fatalf("status %d body %s, want %d with code %q", status, raw, wantStatus, code)
+	}
+	if location != "" && (len(e.Error.Details) == 0 || e.Error.Details[0].Location != location) {
+		t.Fatalf("details %+v, want location %s", e.Error.Details, location)
+	}
+}
+
+func TestHTTPMe(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	f := w.tenant(t, "acme")
+	srv := newServer(w)
+	status, raw := call(t, srv, f, "rep.jinan.1", http.MethodGet, "/api/v1/me", nil)
+	if status != http.StatusOK {
+		t.Fatalf("status %d: %s", status, raw)
+	}
+	got := decode[MeDTO](t, raw)
+	rep, jinan, mgr := f.users["rep.jinan.1"], f.regions["Jinan"], f.users["mgr.shandong"]
+	want := MeDTO{
+		User: MeUserDTO{ID: rep.ID, Email: rep.Email, Name: rep.Name, Phone: "", Roles: []string{"rep"},
+			Region: RegionRefDTO{ID: jinan.ID, Name: "Jinan", Path: jinan.Path}},
+		Tenant:  TenantDTO{ID: f.id, Name: "acme Ltd", Slug: "acme", Industry: "fmcg", TimeZone: "Asia/Shanghai", Currency: "CNY"},
+		Manager: &PersonDTO{ID: mgr.ID, Name: mgr.Name, Email: mgr.Email},
+		Teams:   []TeamRefDTO{{ID: f.team.ID, Name: "Shandong Sales"}},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("me (-want +got):\n%s", d)
+	}
+	status, raw = call(t, srv, f, "", http.MethodGet, "/api/v1/me", nil)
+	wantError(t, status, raw, http.StatusUnauthorized, "unauthenticated", "")
+}
+
+func TestHTTPBadInput(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	f := w.tenant(t, "acme")
+	srv := newServer(w)
+	root := f.regions["root"].ID.String()
+	cases := []struct {
+		name, method, path string
+		body               any
+		status             int
+		location           string
+	}{
+		{"malformed id", http.MethodGet, "/api/v1/users/not-a-uuid", nil, 422, "path.id"},
+		{"malformed region id", http.MethodDelete, "/api/v1/regions/1234", nil, 422, "path.id"},
+		{"malformed member id", http.MethodPut, "/api/v1/teams/" + f.team.ID.String() + "/members/x", nil, 422, "path.user_id"},
+		{"malformed cursor", http.MethodGet, "/api/v1/users?cursor=abc", nil, 422, "query.cursor"},
+		{"limit too large", http.MethodGet, "/api/v1/users?limit=500", nil, 422, "query.limit"},
+		{"unknown role filter", http.MethodGet, "/api/v1/users?role=boss", nil, 422, "query.role"},
+		{"malformed JSON", http.MethodPost, "/api/v1/regions", `{"name": "X",`, 400, ""},
+		{"unknown field", http.MethodPost, "/api/v1/regions", map[string]any{"name": "X", "parent_id": root, "tenant_id": root}, 422, ""},
+		{"wrong type", http.MethodPost, "/api/v1/regions", map[string]any{"name": 5, "parent_id": root}, 422, "body.name"},
+		{"malformed body id", http.MethodPost, "/api/v1/users", map[string]any{"email": "a@acme.test", "name": "A", "roles": []string{"hq"}, "region_id": "nope"}, 422, "body.region_id"},
+		{"missing roles", http.MethodPost, "/api/v1/users", map[string]any{"email": "a@acme.test", "name": "A", "region_id": root}, 422, ""},
+		{"unknown region", http.MethodPost, "/api/v1/users", map[string]any{"email": "a@acme.test", "name": "A", "roles": []string{"hq"}, "region_id": identity.NewID()}, 400, "body.region_id"},
+		{"rep without manager", http.MethodPost, "/api/v1/users", map[string]any{"email": "a@acme.test", "name": "A", "roles": []string{"rep"}, "region_id": root}, 400, "body.manager_id"},
+		{"bad status", http.MethodPatch, "/api/v1/users/" + f.users["rep.jinan.1"].ID.String(), map[string]any{"status": "gone"}, 422, "body.status"},
+	}
+	before := countUsers(t, w, f)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			status, raw := call(t, srv, f, "admin", c.method, c.path, c.body)
+			wantError(t, status, raw, c.status, "", c.location)
+		})
+	}
+	if after := countUsers(t, w, f); after != before {
+		t.Errorf("bad requests changed the user count from %d to %d", before, after)
+	}
+}
+
+func TestHTTPScoping(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	f := w.tenant(t, "acme")
+	srv := newServer(w)
+	listed := func(key string) []string {
+		status, raw := call(t, srv, f, key, http.MethodGet, "/api/v1/users", nil)
+		if status != http.StatusOK {
+			t.Fatalf("%s lists: %d %s", key, status, raw)
+		}
+		var out []string
+		for _, u := range decode[struct {
+			Users []UserDTO `json:"users"`
+		}](t, raw).Users {
+			out = append(out, emailKey(u.Email, "acme"))
+		}
+		slices.Sort(out)
+		return out
+	}
+	if d := cmp.Diff([]string{"mgr.guangdong", "rep.guangdong"}, listed("mgr.guangdong")); d != "" {
+		t.Errorf("manager lists (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{"rep.jinan.2"}, listed("rep.jinan.2")); d != "" {
+		t.Errorf("rep lists (-want +got):\n%s", d)
+	}
+	for _, c := range []struct{ who, target string }{{"mgr.guangdong", "rep.jinan.1"}, {"rep.jinan.2", "rep.jinan.1"}, {"rep.jinan.2", "mgr.shandong"}} {
+		status, raw := call(t, srv, f, c.who, http.MethodGet, "/api/v1/users/"+f.users[c.target].ID.String(), nil)
+		wantError(t, status, raw, http.StatusNotFound, "not_found", "")
+	}
+	status, raw := call(t, srv, f, "rep.jinan.2", http.MethodGet, "/api/v1/users/"+f.users["rep.jinan.2"].ID.String(), nil)
+	if status != http.StatusOK {
+		t.Errorf("rep reads own user: %d %s", status, raw)
+	}
+	status, raw = call(t, srv, f, "rep.jinan.2", http.MethodPost, "/api/v1/regions", map[string]any{"name": "Mine", "parent_id": f.regions["Jinan"].ID})
+	wantError(t, status, raw, http.StatusForbidden, "forbidden", "")
+}
+
+// Every id route of the organisation, called by tenant B's admin with tenant A's ids, answers 404
+// and changes nothing.
+func TestHTTPForeignIDsAreNotFound(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	a, b := w.tenant(t, "alpha"), w.tenant(t, "beta")
+	srv := newServer(w)
+	user, region, team := a.users["rep.jinan.1"].ID.String(), a.regions["Qingdao"].ID.String(), a.team.ID.String()
+	ownUser := b.users["rep.jinan.2"].ID.String()
+	snapshot := func() string {
+		var out []string
+		for _, p := range []string{"/api/v1/users/" + user, "/api/v1/regions/" + region, "/api/v1/teams/" + team} {
+			_, raw := call(t, srv, a, "admin", http.MethodGet, p, nil)
+			out = append(out, string(raw))
+		}
+		return strings.Join(out, "\n")
+	}
+	before := snapshot()
+	cases := []struct {
+		method, path string
+		body         any
+	}{
+		{http.MethodGet, "/api/v1/users/" + user, nil},
+		{http.MethodPatch, "/api/v1/users/" + user, map[string]any{"name": "Taken"}},
+		{http.MethodDelete, "/api/v1/users/" + user, nil},
+		{http.MethodGet, "/api/v1/regions/" + region, nil},
+		{http.MethodPatch, "/api/v1/regions/" + region, map[string]any{"name": "Taken"}},
+		{http.MethodDelete, "/api/v1/regions/" + region, nil},
+		{http.MethodGet, "/api/v1/teams/" + team, nil},
+		{http.MethodPatch, "/api/v1/teams/" + team, map[string]any{"name": "Taken"}},
+		{http.MethodDelete, "/api/v1/teams/" + team, nil},
+		{http.MethodPut, "/api/v1/teams/" + team + "/members/" + ownUser, nil},
+		{http.MethodDelete, "/api/v1/teams/" + team + "/members/" + user, nil},
+		{http.MethodPut, "/api/v1/teams/" + b.team.ID.String() + "/members/" + user, nil},
+		{http.MethodDelete, "/api/v1/teams/" + b.team.ID.String() + "/members/" + user, nil},
+	}
+	for _, c := range cases {
+		status, raw := call(t, srv, b, "admin", c.method, c.path, c.body)
+		if status != http.StatusNotFound {
+			t.Errorf("%s %s: %d %s, want 404", c.method, c.path, status, raw)
+		}
+	}
+	if after := snapshot(); after != before {
+		t.Errorf("tenant A's rows changed:\nbefore %s\nafter  %s", before, after)
+	}
+}
+
+func TestHTTPRegionsAndTeams(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	f := w.tenant(t, "acme")
+	srv := newServer(w)
+	status, raw := call(t, srv, f, "rep.jinan.1", http.MethodGet, "/api/v1/regions", nil)
+	regions := decode[struct {
+		Regions []RegionDTO `json:"regions"`
+	}](t, raw).Regions
+	if status != http.StatusOK || len(regions) != len(f.regions) || regions[0].ParentID != nil || regions[0].Depth != 0 {
+		t.Fatalf("regions: %d %s", status, raw)
+	}
+	status, raw = call(t, srv, f, "admin", http.MethodPost, "/api/v1/regions", map[string]any{"name": "Zibo", "parent_id": f.regions["Shandong"].ID})
+	zibo := decode[RegionDTO](t, raw)
+	if status != http.StatusCreated || zibo.Path != f.regions["Shandong"].Path+zibo.ID.String()+"/" || zibo.Depth != 3 {
+		t.Fatalf("create region: %d %s", status, raw)
+	}
+	status, raw = call(t, srv, f, "admin", http.MethodPatch, "/api/v1/regions/"+f.regions["Shandong"].ID.String(), map[string]any{"parent_id": zibo.ID})
+	wantError(t, status, raw, http.StatusBadRequest, "region_cycle", "body.parent_id")
+	status, raw = call(t, srv, f, "admin", http.MethodDelete, "/api/v1/regions/"+f.regions["Jinan"].ID.String(), nil)
+	wantError(t, status, raw, http.StatusConflict, "region_in_use", "")
+	if status, raw = call(t, srv, f, "admin", http.MethodDelete, "/api/v1/regions/"+zibo.ID.String(), nil); status != http.StatusNoContent {
+		t.Fatalf("delete empty region: %d %s", status, raw)
+	}
+
+	status, raw = call(t, srv, f, "mgr.shandong", http.MethodPost, "/api/v1/teams", map[string]any{"name": "Qingdao Crew", "region_id": f.regions["Qingdao"].ID})
+	crew := decode[TeamDTO](t, raw)
+	if status != http.StatusCreated || len(crew.MemberIDs) != 0 || crew.LeadID != nil {
+		t.Fatalf("create team: %d %s", status, raw)
+	}
+	member := "/api/v1/teams/" + crew.ID.String() + "/members/" + f.users["rep.qingdao"].ID.String()
+	status, raw = call(t, srv, f, "mgr.shandong", http.MethodPut, member, nil)
+	if got := decode[TeamDTO](t, raw); status != http.StatusOK || len(got.MemberIDs) != 1 || got.MemberIDs[0] != f.users["rep.qingdao"].ID {
+		t.Fatalf("add member: %d %s", status, raw)
+	}
+	status, raw = call(t, srv, f, "mgr.shandong", http.MethodPatch, "/api/v1/teams/"+crew.ID.String(), map[string]any{"lead_id": f.users["rep.qingdao"].ID})
+	if got := decode[TeamDTO](t, raw); status != http.StatusOK || got.LeadID == nil {
+		t.Fatalf("set lead: %d %s", status, raw)
+	}
+	status, raw = call(t, srv, f, "mgr.shandong", http.MethodGet, "/api/v1/teams", nil)
+	if teams := decode[struct {
+		Teams []TeamDTO `json:"teams"`
+	}](t, raw).Teams; status != http.StatusOK || len(teams) != 2 || teams[0].Name != "Qingdao Crew" {
+		t.Fatalf("list teams: %d %s", status, raw)
+	}
+	if status, raw = call(t, srv, f, "mgr.shandong", http.MethodDelete, member, nil); status != http.StatusNoContent {
+		t.Fatalf("remove member: %d %s", status, raw)
+	}
+	status, raw = call(t, srv, f, "mgr.shandong", http.MethodDelete, "/api/v1/teams/"+crew.ID.String(), nil)
+	wantError(t, status, raw, http.StatusForbidden, "forbidden", "")
+}

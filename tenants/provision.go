@@ -1,0 +1,169 @@
+// Package tenants is the tenant lifecycle: sign-up and provisioning of a new tenant, and the demo
+// tenant.
+package tenants
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/repflow/repflow/platform/access"
+	"github.com/repflow/repflow/platform/fault"
+	"github.com/repflow/repflow/platform/identity"
+	"github.com/repflow/repflow/platform/org"
+	"github.com/repflow/repflow/platform/store"
+)
+
+// Industries a tenant can start from.
+const (
+	IndustryFMCG       = "fmcg"
+	IndustryIndustrial = "industrial"
+)
+
+// StatusActive is a tenant in service.
+const StatusActive = "active"
+
+// Signup is what a company gives to open a tenant.
+type Signup struct {
+	Company string
+	// Slug names the tenant in URLs; derived from Company when empty.
+	Slug          string
+	Industry      string // IndustryFMCG or IndustryIndustrial
+	TimeZone      string // IANA, e.g. Asia/Shanghai
+	Currency      string // ISO 4217, e.g. CNY
+	AdminName     string
+	AdminEmail    string
+	AdminPassword string
+}
+
+// Provisioned describes the new tenant.
+type Provisioned struct {
+	TenantID     uuid.UUID
+	Slug         string
+	Name         string
+	RootRegionID uuid.UUID
+	AdminID      uuid.UUID
+	AdminEmail   string
+}
+
+// Provisioner opens new tenants.
+type Provisioner struct {
+	store  *store.Store
+	org    *org.Service
+	warden *access.Warden
+}
+
+// NewProvisioner returns a provisioner that builds tenants through the organisation service and
+// seeds their access policies with the warden.
+func NewProvisioner(s *store.Store, o *org.Service, w *access.Warden) *Provisioner {
+	return &Provisioner{store: s, org: o, warden: w}
+}
+
+// tenantRow is the global tenants table (migrations/0001_core.go), written through the owner
+// handle: it exists before any tenant transaction can.
+type tenantRow struct {
+	ID        uuid.UUID
+	Slug      string
+	Name      string
+	Industry  string
+	TimeZone  string
+	Currency  string
+	Status    string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+func (tenantRow) TableName() string { return "tenants" }
+
+// Provision creates a tenant: its row, then in one tenant transaction the root region (named
+// after the company), the first admin (tenant_admin and hq) with their password, and the default
+// access policies. When that transaction fails the tenant row goes again: nothing half-made stays.
+func (p *Provisioner) Provision(ctx context.Context, in Signup) (Provisioned, error) {
+	return p.provision(ctx, in, nil)
+}
+
+// provision is Provision with setup, which runs as the new admin inside the tenant transaction
+// (the demo fills its organisation this way, so a failure leaves no demo tenant at all).
+func (p *Provisioner) provision(ctx context.Context, in Signup, setup func(ctx context.Context) error) (Provisioned, error) {
+	in, derived, err := validSignup(in)
+	if err != nil {
+		return Provisioned{}, err
+	}
+	row, err := p.insertTenant(ctx, in, derived)
+	if err != nil {
+		return Provisioned{}, err
+	}
+	out := Provisioned{TenantID: row.ID, Slug: row.Slug, Name: row.Name, AdminEmail: in.AdminEmail}
+	// On SQLite both handles share one database file: the owner's insert above is committed and
+	// the owner writes nothing while the tenant transaction below holds the write lock.
+	err = p.store.Tx(identity.System(ctx, row.ID), func(ctx context.Context, _ *gorm.DB) error {
+		root, admin, err := p.org.Bootstrap(ctx, in.Company, org.NewUser{Email: in.AdminEmail, Name: in.AdminName, Password: in.AdminPassword})
+		if err != nil {
+			return err
+		}
+		out.RootRegionID, out.AdminID = root.ID, admin.ID
+		if err := p.warden.SeedDefaults(ctx); err != nil {
+			return fmt.Errorf("seed policies: %w", err)
+		}
+		if setup == nil {
+			return nil
+		}
+		principal, err := p.org.Principal(ctx, admin.ID)
+		if err != nil {
+			return err
+		}
+		return setup(identity.With(ctx, principal))
+	})
+	if err != nil {
+		if derr := p.store.Owner(ctx).Where("id = ?", row.ID).Delete(&tenantRow{}).Error; derr != nil {
+			// Not the caller's fault any more: the platform left a tenant row behind.
+			return Provisioned{}, fmt.Errorf("provision tenant %s: %v; removing its tenant row %s failed too: %v", row.Slug, err, row.ID, derr)
+		}
+		return Provisioned{}, fmt.Errorf("provision tenant %s: %w", row.Slug, signupFault(err))
+	}
+	return out, nil
+}
+
+// insertTenant writes the tenants row. A derived slug that is taken gets a short suffix; a slug
+// the company chose itself is theirs to change.
+func (p *Provisioner) insertTenant(ctx context.Context, in Signup, derived bool) (tenantRow, error) {
+	t := time.Now().UTC().Truncate(time.Microsecond)
+	row := tenantRow{ID: identity.NewID(), Slug: in.Slug, Name: in.Company, Industry: in.Industry, TimeZone: in.TimeZone,
+		Currency: in.Currency, Status: StatusActive, CreatedAt: t, UpdatedAt: t}
+	for attempt := 0; ; attempt++ {
+		err := p.store.Owner(ctx).Create(&row).Error
+		if err == nil {
+			return row, nil
+		}
+		if !store.IsUniqueViolation(err) {
+			return tenantRow{}, fmt.Errorf("insert tenant: %w", err)
+		}
+		if !derived || attempt == 4 {
+			return tenantRow{}, fault.New(fault.Conflict, "slug_taken", "the name "+row.Slug+" is taken by another tenant; choose another slug",
+				fault.Detail{Location: "body.slug", Message: "is taken", Value: row.Slug})
+		}
+		row.Slug = withSuffix(in.Slug, identity.NewID())
+	}
+}
+
+// signupFault names the sign-up's fields in faults that the organisation service raised about
+// the admin user.
+func signupFault(err error) error {
+	f, ok := fault.As(err)
+	if !ok {
+		return err
+	}
+	fields := map[string]string{"body.email": "body.admin_email", "body.name": "body.admin_name", "body.password": "body.admin_password"}
+	out := *f
+	out.Details = make([]fault.Detail, len(f.Details))
+	for i, d := range f.Details {
+		if to, ok := fields[d.Location]; ok {
+			d.Location = to
+		}
+		out.Details[i] = d
+	}
+	return &out
+}
