@@ -27,6 +27,7 @@ type app struct {
 	auth        *auth.Service
 	org         *org.Service
 	provisioner *tenants.Provisioner
+	proxies     []string
 }
 
 // passwords hands org the auth service, which itself needs org as its user directory.
@@ -44,7 +45,7 @@ func (r auditRecorder) Record(ctx context.Context, action, resource, outcome str
 }
 
 func newApp(s *store.Store, cfg *config) *app {
-	a := &app{store: s, log: cfg.logger(), warden: access.NewWarden(s)}
+	a := &app{store: s, log: cfg.logger(), warden: access.NewWarden(s), proxies: cfg.proxies()}
 	a.audit = audit.New(s, a.warden)
 	pw := &passwords{}
 	a.org = org.NewService(s, a.warden, pw)
@@ -63,11 +64,12 @@ func newApp(s *store.Store, cfg *config) *app {
 // server builds the HTTP server with every module mounted.
 func (a *app) server() *web.Server {
 	srv := web.New(web.Options{
-		Version:      version,
-		Log:          a.log,
-		Ready:        a.store.Ping,
-		Authenticate: a.auth.Authenticate,
-		Around:       a.audit.Around,
+		Version:        version,
+		Log:            a.log,
+		Ready:          a.store.Ping,
+		Authenticate:   a.auth.Authenticate,
+		Around:         a.audit.Around,
+		TrustedProxies: a.proxies,
 	})
 	srv.Mount(a.auth, org.NewHTTP(a.org), a.warden, a.audit)
 	return srv

@@ -28,6 +28,8 @@ type config struct {
 	LogFormat     string
 	ShutdownGrace time.Duration
 	Migrate       string // auto: serve migrates on start; check: serve refuses an unmigrated database
+	// TrustedProxies is a comma-separated list of proxy IPs or CIDRs whose X-Forwarded-For to believe.
+	TrustedProxies string
 	Demo          bool
 	// passwordCost overrides argon2id's cost; zero keeps the production default. Tests only.
 	passwordCost auth.Params
@@ -48,6 +50,7 @@ func (c *config) settings() []setting {
 		{"log-level", "REPFLOW_LOG_LEVEL", "info", "debug, info, warn or error", &c.LogLevel},
 		{"log-format", "REPFLOW_LOG_FORMAT", "text", "text or json", &c.LogFormat},
 		{"migrate", "REPFLOW_MIGRATE", "auto", "auto: migrate the database on start; check: refuse to start on an unmigrated one", &c.Migrate},
+		{"trusted-proxies", "REPFLOW_TRUSTED_PROXIES", "", "comma-separated IPs or CIDRs of load balancers whose X-Forwarded-For names the client", &c.TrustedProxies},
 	}
 }
 
@@ -121,10 +124,27 @@ func (c *config) validate() error {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("REPFLOW_LOG_FORMAT (--log-format): %q is neither text nor json", c.LogFormat)
 	}
+	for _, p := range c.proxies() {
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				return fmt.Errorf("REPFLOW_TRUSTED_PROXIES (--trusted-proxies): %q is neither an IP nor a CIDR", p)
+			}
+		}
+	}
 	if c.Migrate != "auto" && c.Migrate != "check" {
 		return fmt.Errorf("REPFLOW_MIGRATE (--migrate): %q is neither auto nor check", c.Migrate)
 	}
 	return nil
+}
+
+func (c *config) proxies() []string {
+	var out []string
+	for _, p := range strings.Split(c.TrustedProxies, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func (c *config) level() (slog.Level, error) {

@@ -41,6 +41,10 @@ type Options struct {
 	Around func(c *fiber.Ctx, next func() error) error
 	// Metrics registers collectors; nil means a new registry.
 	Metrics *prometheus.Registry
+	// TrustedProxies are the addresses (IPs or CIDRs) of load balancers whose X-Forwarded-For
+	// names the client. Without them the client is the connection's peer: per-IP login limits
+	// behind an untrusted proxy would otherwise lock everyone out together, or be spoofable.
+	TrustedProxies []string
 }
 
 // Server is the HTTP application.
@@ -59,7 +63,7 @@ func New(o Options) *Server {
 		o.Metrics = prometheus.NewRegistry()
 		o.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
-	app := fiber.New(fiber.Config{
+	cfg := fiber.Config{
 		// fasthttp reuses its buffers after a handler returns: strings taken from a request must
 		// be copies, or they change under whoever kept them.
 		Immutable:             true,
@@ -69,8 +73,13 @@ func New(o Options) *Server {
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
-		ProxyHeader:           "",
-	})
+	}
+	if len(o.TrustedProxies) > 0 {
+		cfg.ProxyHeader = fiber.HeaderXForwardedFor
+		cfg.EnableTrustedProxyCheck = true
+		cfg.TrustedProxies = o.TrustedProxies
+	}
+	app := fiber.New(cfg)
 	m := newHTTPMetrics(o.Metrics)
 	app.Use(requestContext(o.Log), m.observe, accessLog(o.Log), recoverPanic)
 
@@ -100,17 +109,17 @@ func New(o Options) *Server {
 		})
 	}
 
-	cfg := huma.DefaultConfig("repflow API", o.Version)
-	cfg.OpenAPIPath = "/api/openapi"
-	cfg.DocsPath = "/api/docs"
-	cfg.SchemasPath = "/api/schemas"
-	cfg.Info.Description = "Field sales: visits, pipeline, orders and appraisal, per tenant."
-	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
+	hcfg := huma.DefaultConfig("repflow API", o.Version)
+	hcfg.OpenAPIPath = "/api/openapi"
+	hcfg.DocsPath = "/api/docs"
+	hcfg.SchemasPath = "/api/schemas"
+	hcfg.Info.Description = "Field sales: visits, pipeline, orders and appraisal, per tenant."
+	hcfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer":  {Type: "http", Scheme: "bearer", Description: "An API token (rft_...) from POST /api/v1/auth/tokens or a mobile login."},
 		"session": {Type: "apiKey", In: "cookie", Name: SessionCookie, Description: "The web session; unsafe methods also need the X-CSRF-Token header."},
 	}
-	cfg.Security = []map[string][]string{{"bearer": {}}, {"session": {}}}
-	api := humafiber.New(app, cfg)
+	hcfg.Security = []map[string][]string{{"bearer": {}}, {"session": {}}}
+	api := humafiber.New(app, hcfg)
 	api.UseMiddleware(requirePrincipal(api))
 	return &Server{App: app, API: api, Metrics: o.Metrics}
 }

@@ -32,6 +32,10 @@ func (echo) Register(api huma.API) {
 			}
 			return nil, errors.New("database password is hunter2")
 		})
+	huma.Register(api, web.Public(huma.Operation{OperationID: "ip", Method: http.MethodGet, Path: "/api/v1/ip"}),
+		func(ctx context.Context, _ *struct{}) (*struct{ Body string }, error) {
+			return &struct{ Body string }{web.RequestOf(ctx).IP}, nil
+		})
 	huma.Register(api, huma.Operation{OperationID: "private", Method: http.MethodGet, Path: "/api/v1/private"},
 		func(ctx context.Context, _ *struct{}) (*struct{}, error) { return nil, nil })
 }
@@ -98,5 +102,23 @@ func TestRequestIDs(t *testing.T) {
 	resp, _ = get(t, srv, "/healthz", "X-Request-ID", "bad id\nforged log line")
 	if got := resp.Header.Get("X-Request-ID"); strings.ContainsAny(got, " \n") || got == "" {
 		t.Errorf("an unsafe caller id must be replaced: got %q", got)
+	}
+}
+
+func TestClientIPTrustsOnlyConfiguredProxies(t *testing.T) {
+	for _, c := range []struct {
+		trusted []string
+		want    string
+	}{
+		{nil, "0.0.0.0"},                    // no proxy configured: the peer, whatever the header says
+		{[]string{"10.0.0.0/8"}, "0.0.0.0"}, // the peer is not a trusted proxy
+		{[]string{"0.0.0.0"}, "203.0.113.7"},
+	} {
+		srv := web.New(web.Options{TrustedProxies: c.trusted})
+		srv.Mount(echo{})
+		_, body := get(t, srv, "/api/v1/ip", "X-Forwarded-For", "203.0.113.7")
+		if !strings.Contains(body, c.want) {
+			t.Errorf("trusted %v: client IP %s, want %s", c.trusted, body, c.want)
+		}
 	}
 }
