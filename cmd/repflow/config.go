@@ -30,7 +30,7 @@ type config struct {
 	Migrate       string // auto: serve migrates on start; check: serve refuses an unmigrated database
 	// TrustedProxies is a comma-separated list of proxy IPs or CIDRs whose X-Forwarded-For to believe.
 	TrustedProxies string
-	Demo          bool
+	Demo           bool
 	// passwordCost overrides argon2id's cost; zero keeps the production default. Tests only.
 	passwordCost auth.Params
 }

@@ -113,6 +113,7 @@ func makeTemplate(ctx context.Context, base, name string) error {
 	if err := conn.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1 AND datistemplate)", name).Scan(&exists); err != nil {
 		return err
 	}
+	dropStaleTemplates(ctx, conn, name)
 	if exists {
 		return nil
 	}
@@ -135,6 +136,26 @@ func makeTemplate(ctx context.Context, base, name string) error {
 	// connection to it, which Close above guarantees.
 	_, err = conn.ExecContext(ctx, "ALTER DATABASE "+name+" WITH IS_TEMPLATE true")
 	return err
+}
+
+// dropStaleTemplates removes templates of earlier schemas: each migration change leaves one behind.
+func dropStaleTemplates(ctx context.Context, conn *sql.Conn, keep string) {
+	rows, err := conn.QueryContext(ctx, "SELECT datname FROM pg_database WHERE datname LIKE 'repflow_tpl_%' AND datname <> $1", keep)
+	if err != nil {
+		return
+	}
+	var stale []string
+	for rows.Next() {
+		var n string
+		if rows.Scan(&n) == nil {
+			stale = append(stale, n)
+		}
+	}
+	rows.Close()
+	for _, n := range stale {
+		_, _ = conn.ExecContext(ctx, "ALTER DATABASE "+n+" WITH IS_TEMPLATE false")
+		_, _ = conn.ExecContext(ctx, "DROP DATABASE IF EXISTS "+n+" WITH (FORCE)")
+	}
 }
 
 func adminExec(ctx context.Context, base, stmt string) error {
