@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"sync"
 
 	"github.com/google/uuid"
 	"github.com/ory/ladon"
-	"github.com/ory/ladon/compiler"
 
 	"github.com/repflow/repflow/platform/fault"
 	"github.com/repflow/repflow/platform/identity"
@@ -94,113 +92,6 @@ func (p Policy) Ladon(t uuid.UUID) *ladon.DefaultPolicy {
 		lp.Conditions.AddCondition(ctxRowRegion, RegionSubtreeCondition{})
 	}
 	return lp
-}
-
-// compiled is a ladon policy with its patterns compiled once, when the tenant's index is built.
-// Every resource pattern starts with the literal "tenant:<id>:", and an index holds one tenant's
-// policies only, so the index checks that prefix by string comparison and compiles the rest, which
-// is the same for every tenant: one shared regex per distinct pattern instead of one per policy of
-// every tenant (ladon's own matcher keeps a 512-entry LRU, which thrashes across tenants).
-type compiled struct {
-	policy    *ladon.DefaultPolicy
-	prefix    string // "tenant:<id>:"
-	actions   []pattern
-	resources []pattern
-}
-
-// pattern is a ladon pattern: a literal compared as a string, or a shared compiled regex. ladon's
-// compiler writes the expression; Go's linear-time engine runs it, since ladon's backtracking one
-// (regexp2) spends microseconds on the ".*" groups every resource pattern has.
-type pattern struct {
-	literal string
-	re      *regexp.Regexp
-}
-
-func (p pattern) match(s string) bool {
-	if p.re == nil {
-		return s == p.literal
-	}
-	return p.re.MatchString(s)
-}
-
-var sharedPatterns sync.Map // pattern text -> *regexp.Regexp
-
-func compilePattern(text string, start, end byte) (pattern, error) {
-	if !strings.ContainsRune(text, rune(start)) {
-		return pattern{literal: text}, nil
-	}
-	if re, ok := sharedPatterns.Load(text); ok {
-		return pattern{re: re.(*regexp.Regexp)}, nil
-	}
-	ladonRE, err := compiler.CompileRegex(text, start, end)
-	if err != nil {
-		return pattern{}, err
-	}
-	re, err := regexp.Compile(ladonRE.String())
-	if err != nil {
-		return pattern{}, fmt.Errorf("pattern %q is outside the regular-expression syntax repflow supports: %w", text, err)
-	}
-	actual, _ := sharedPatterns.LoadOrStore(text, re)
-	return pattern{re: actual.(*regexp.Regexp)}, nil
-}
-
-func compile(t uuid.UUID, lp *ladon.DefaultPolicy) (*compiled, error) {
-	c := &compiled{policy: lp, prefix: "tenant:" + t.String() + ":"}
-	for _, a := range lp.Actions {
-		p, err := compilePattern(a, lp.GetStartDelimiter(), lp.GetEndDelimiter())
-		if err != nil {
-			return nil, fmt.Errorf("policy %s action %q: %w", lp.ID, a, err)
-		}
-		c.actions = append(c.actions, p)
-	}
-	for _, r := range lp.Resources {
-		rest, ok := strings.CutPrefix(r, c.prefix)
-		if !ok {
-			return nil, fmt.Errorf("policy %s resource %q is not of tenant %s", lp.ID, r, t)
-		}
-		p, err := compilePattern(rest, lp.GetStartDelimiter(), lp.GetEndDelimiter())
-		if err != nil {
-			return nil, fmt.Errorf("policy %s resource %q: %w", lp.ID, r, err)
-		}
-		c.resources = append(c.resources, p)
-	}
-	return c, nil
-}
-
-// matches reports whether the policy applies to r (its subject was matched by the index).
-func (c *compiled) matches(ctx context.Context, r *ladon.Request) bool {
-	rest, ok := strings.CutPrefix(r.Resource, c.prefix)
-	return ok && anyMatch(c.actions, r.Action) && anyMatch(c.resources, rest) && conditionsHold(ctx, c.policy, r)
-}
-
-func anyMatch(ps []pattern, s string) bool {
-	for _, p := range ps {
-		if p.match(s) {
-			return true
-		}
-	}
-	return false
-}
-
-func conditionsHold(ctx context.Context, p ladon.Policy, r *ladon.Request) bool {
-	for key, cond := range p.GetConditions() {
-		if !cond.Fulfills(ctx, r.Context[key], r) {
-			return false
-		}
-	}
-	return true
-}
-
-// SubjectsOf lists the policy subjects a principal answers to.
-func SubjectsOf(p identity.Principal) []string {
-	out := make([]string, 0, len(p.Roles)+1)
-	if p.UserID != uuid.Nil {
-		out = append(out, "user:"+p.UserID.String())
-	}
-	for _, r := range p.Roles {
-		out = append(out, "role:"+r)
-	}
-	return out
 }
 
 // Validate checks a policy a tenant admin wrote, naming each offending field.

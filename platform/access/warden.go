@@ -3,11 +3,11 @@ package access
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/ory/ladon"
 
 	"github.com/repflow/repflow/platform/fault"
 	"github.com/repflow/repflow/platform/identity"
@@ -34,16 +34,18 @@ func NewWarden(s *store.Store) *Warden {
 	return &Warden{store: s, now: time.Now, tenants: map[uuid.UUID]*Index{}}
 }
 
-// Index is one tenant's compiled policies by subject.
+// Index is one tenant's compiled policies by subject: "role:<role>" and "user:<id>" subjects
+// are kept apart, so a decision looks them up without building a subject string.
 type Index struct {
-	tenant    uuid.UUID
-	bySubject map[string][]*compiled
-	loaded    time.Time
+	tenant uuid.UUID
+	byRole map[string][]*compiled
+	byUser map[uuid.UUID][]*compiled
+	loaded time.Time
 }
 
 // NewIndex compiles tenant t's enabled policies.
 func NewIndex(t uuid.UUID, policies []Policy) (*Index, error) {
-	ix := &Index{tenant: t, bySubject: map[string][]*compiled{}}
+	ix := &Index{tenant: t, byRole: map[string][]*compiled{}, byUser: map[uuid.UUID][]*compiled{}}
 	for _, p := range policies {
 		if p.Disabled {
 			continue
@@ -53,7 +55,13 @@ func NewIndex(t uuid.UUID, policies []Policy) (*Index, error) {
 			return nil, err
 		}
 		for _, s := range p.Subjects {
-			ix.bySubject[s] = append(ix.bySubject[s], c)
+			if role, ok := strings.CutPrefix(s, "role:"); ok {
+				ix.byRole[role] = append(ix.byRole[role], c)
+			} else if id, err := uuid.Parse(strings.TrimPrefix(s, "user:")); err == nil && strings.HasPrefix(s, "user:") {
+				ix.byUser[id] = append(ix.byUser[id], c)
+			} else {
+				return nil, fmt.Errorf("policy %s: subject %q is neither role:<role> nor user:<id>", p.ID, s)
+			}
 		}
 	}
 	return ix, nil
@@ -61,21 +69,21 @@ func NewIndex(t uuid.UUID, policies []Policy) (*Index, error) {
 
 // Allows decides whether p may do a to r: a matching deny wins, otherwise any matching allow.
 func (ix *Index) Allows(ctx context.Context, p identity.Principal, a Action, r Resource) bool {
-	req := &ladon.Request{
-		Action:   string(a),
-		Resource: ResourceName(ix.tenant, r),
-		Context: ladon.Context{
-			ctxRowOwner:        ownerString(r.OwnerID),
-			ctxRowRegion:       r.RegionPath,
-			ctxPrincipalUser:   ownerString(p.UserID),
-			ctxPrincipalRegion: p.RegionPath,
-		},
-	}
+	d := decision{tenant: ix.tenant, p: p, a: a, r: r,
+		canonical: !strings.Contains(r.RegionPath, ":") && !strings.Contains(string(r.Kind), ":")}
 	allowed := false
-	for _, s := range SubjectsOf(p) {
-		req.Subject = s
-		for _, c := range ix.bySubject[s] {
-			if !c.matches(ctx, req) {
+	// One pass over the principal's subjects: the user's own policies, then each role's.
+	for i := -1; i < len(p.Roles); i++ {
+		var candidates []*compiled
+		if i < 0 {
+			candidates = ix.byUser[p.UserID]
+			d.subject = subject{user: p.UserID}
+		} else {
+			candidates = ix.byRole[p.Roles[i]]
+			d.subject = subject{role: p.Roles[i]}
+		}
+		for _, c := range candidates {
+			if !c.matches(ctx, &d) {
 				continue
 			}
 			if !c.policy.AllowAccess() {
@@ -122,8 +130,17 @@ func (w *Warden) CheckRow(ctx context.Context, a Action, r Resource, thing strin
 	return nil
 }
 
+// refusals holds one shared, never-modified fault per action and kind: a refusal is common
+// enough on list pages that formatting its message each time shows in the decision's cost.
+var refusals sync.Map // [2]string{action, kind} -> *fault.Error
+
 func forbidden(a Action, k Kind) error {
-	return fault.Newf(fault.Forbidden, "forbidden", "your roles do not allow you to %s %s records; ask your tenant admin", a, k)
+	key := [2]string{string(a), string(k)}
+	if f, ok := refusals.Load(key); ok {
+		return f.(*fault.Error)
+	}
+	f, _ := refusals.LoadOrStore(key, fault.Newf(fault.Forbidden, "forbidden", "your roles do not allow you to %s %s records; ask your tenant admin", a, k))
+	return f.(*fault.Error)
 }
 
 func (w *Warden) principalIndex(ctx context.Context) (identity.Principal, *Index, error) {

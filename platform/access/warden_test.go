@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
-	"github.com/ory/ladon"
 
 	"github.com/repflow/repflow/platform/identity"
 )
@@ -96,8 +95,13 @@ func TestPoliciesOfOneTenantNeverReachAnother(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req := &ladon.Request{Action: string(Read), Resource: ResourceName(b, Resource{Kind: KindUser}), Context: ladon.Context{}}
-	if c.matches(context.Background(), req) {
-		t.Error("a policy of tenant A matches a resource of tenant B")
+	for _, region := range []string{"/r/", "/odd:path/"} { // the fast path and the regex
+		d := &decision{tenant: b, p: admin, a: Read, r: Resource{Kind: KindUser, RegionPath: region}, canonical: region == "/r/"}
+		if c.matches(context.Background(), d) {
+			t.Errorf("a policy of tenant A matches a resource of tenant B (region %q)", region)
+		}
+	}
+	if !c.matches(context.Background(), &decision{tenant: a, p: admin, a: Read, r: Resource{Kind: KindUser, OwnerID: admin.UserID}, canonical: true}) {
+		t.Error("the rep's own-row policy must match the owner's row in its own tenant")
 	}
 }
