@@ -69,7 +69,7 @@ func (h *harness) call(token, method, path string, body any, out any) int {
 	raw, _ := io.ReadAll(resp.Body)
 	if out != nil && len(raw) > 0 {
 		if err := json.Unmarshal(raw, out); err != nil {
-			h.t.Fatalf("%s %s: decode %q: %v", method, path, raw, err)
+			h.t.Fatalf("%s %s: decode %.300q: %v", method, path, raw, err)
 		}
 	}
 	return resp.StatusCode
