@@ -1,0 +1,184 @@
+package geo
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+
+	"github.com/google/uuid"
+	"github.com/tidwall/rtree"
+)
+
+// Index holds many fences by id: an R-tree of their bounding boxes narrows a query to a few
+// candidates, then the exact test decides (tile38's collection, in small).
+//
+// It is safe for any number of concurrent readers (Containing, Near, Fence, Len, Transition) and
+// writers (Insert, Delete): a sync.RWMutex lets readers share the index while a writer holds it
+// alone, so a write waits for the readers in flight and then blocks readers only for the time of
+// one tree update.
+type Index struct {
+	mu     sync.RWMutex
+	tree   rtree.RTreeG[indexed]
+	fences map[uuid.UUID]stored
+}
+
+// indexed is one fence as the tree holds it, by value in the tree's leaves: a circle inline (with
+// the cosine the distance needs, computed once), a polygon by pointer. A match then reads no
+// memory for a circle beyond the leaf, and for most polygons only the polygon's header (its
+// raster decides): with 100,000 fences, cache and TLB misses are most of the cost.
+type indexed struct {
+	id        uuid.UUID
+	circle    Circle   // when poly is nil
+	cosCentre float64  // the cosine of the circle centre's latitude
+	poly      *Polygon // or nil
+}
+
+// contains is the fence's Contains (bit for bit), given the cosine of p's latitude.
+func (e *indexed) contains(p Point, cosP float64) bool {
+	if e.poly == nil {
+		return haversine(e.circle.Center, e.cosCentre, p, cosP) <= e.circle.Radius
+	}
+	return e.poly.Contains(p)
+}
+
+func (e indexed) asFence() Fence {
+	if e.poly != nil {
+		return e.poly
+	}
+	return e.circle
+}
+
+// stored is what the id map keeps: the tree's item and the box it was inserted under (needed to
+// delete it).
+type stored struct {
+	item indexed
+	box  Box
+}
+
+// NewIndex returns an empty index.
+func NewIndex() *Index { return &Index{fences: map[uuid.UUID]stored{}} }
+
+// Insert validates f and stores it under id, replacing the fence id had, if any. A *Polygon is
+// kept by pointer (polygons are immutable once built).
+func (ix *Index) Insert(id uuid.UUID, f Fence) error {
+	item := indexed{id: id}
+	switch f := f.(type) {
+	case Circle:
+		item.circle, item.cosCentre = f, math.Cos(radians(f.Center.Lat))
+	case *Polygon:
+		if f == nil {
+			return fmt.Errorf("index fence %s: %w: nil polygon", id, ErrInvalid)
+		}
+		item.poly = f
+	default:
+		return fmt.Errorf("index fence %s: %w: no fence", id, ErrInvalid)
+	}
+	if err := f.Validate(); err != nil {
+		return fmt.Errorf("index fence %s: %w", id, err)
+	}
+	s := stored{item: item, box: f.Bounds()}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if old, ok := ix.fences[id]; ok {
+		ix.tree.Delete(old.box.lo(), old.box.hi(), old.item)
+	}
+	ix.fences[id] = s
+	ix.tree.Insert(s.box.lo(), s.box.hi(), s.item)
+	return nil
+}
+
+// Delete removes the fence stored under id and reports whether there was one.
+func (ix *Index) Delete(id uuid.UUID) bool {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	old, ok := ix.fences[id]
+	if !ok {
+		return false
+	}
+	ix.tree.Delete(old.box.lo(), old.box.hi(), old.item)
+	delete(ix.fences, id)
+	return true
+}
+
+// Fence returns the fence stored under id.
+func (ix *Index) Fence(id uuid.UUID) (Fence, bool) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	s, ok := ix.fences[id]
+	if !ok {
+		return nil, false
+	}
+	return s.item.asFence(), true
+}
+
+// Len is the number of fences in the index.
+func (ix *Index) Len() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return len(ix.fences)
+}
+
+// Containing returns the ids of the fences that contain p (boundary included), sorted; nil when
+// there are none.
+func (ix *Index) Containing(p Point) []uuid.UUID {
+	var found [32]uuid.UUID // on the stack: one allocation per match, of the result
+	ids := ix.AppendContaining(found[:0], p)
+	if len(ids) == 0 {
+		return nil
+	}
+	return slices.Clone(ids)
+}
+
+// AppendContaining appends the ids of the fences that contain p to dst, sorted, and returns the
+// extended slice: Containing without allocating, for hot paths that reuse dst. Garbage per match
+// is not free here: with a heap of 100,000 fences it brings collector cycles and fresh pages,
+// and those are what the slowest matches wait on.
+func (ix *Index) AppendContaining(dst []uuid.UUID, p Point) []uuid.UUID {
+	start := len(dst)
+	cosP := math.Cos(radians(p.Lat))
+	ix.mu.RLock()
+	ix.tree.Search([2]float64{p.Lon, p.Lat}, [2]float64{p.Lon, p.Lat}, func(_, _ [2]float64, e indexed) bool {
+		if e.contains(p, cosP) {
+			dst = append(dst, e.id)
+		}
+		return true
+	})
+	ix.mu.RUnlock()
+	slices.SortFunc(dst[start:], compareIDs)
+	return dst
+}
+
+// Proximity is a fence near a point and the signed distance from the point to its boundary
+// (negative inside, as Fence.Distance).
+type Proximity struct {
+	ID       uuid.UUID
+	Distance float64 // metres
+}
+
+// Near returns every fence within metres of p, sorted by id: the fences that contain p, however
+// deep inside, and those outside whose boundary is at most metres away. These are exactly the
+// fences whose state hysteresis can keep or change for a fix with that margin.
+func (ix *Index) Near(p Point, metres float64) []Proximity {
+	// The polygon distance is planar around p, the box is spherical: a little slack covers the
+	// difference, and the exact distance decides.
+	search := around(p, metres*1.001+0.01)
+	var out []Proximity
+	ix.mu.RLock()
+	ix.tree.Search(search.lo(), search.hi(), func(_, _ [2]float64, e indexed) bool {
+		if d := e.asFence().Distance(p); d <= metres {
+			out = append(out, Proximity{ID: e.id, Distance: d})
+		}
+		return true
+	})
+	ix.mu.RUnlock()
+	slices.SortFunc(out, func(a, b Proximity) int { return compareIDs(a.ID, b.ID) })
+	return out
+}
+
+func compareIDs(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) }
+
+// lo and hi are a box's corners as the R-tree takes them: [lon, lat].
+func (b Box) lo() [2]float64 { return [2]float64{b.Min.Lon, b.Min.Lat} }
+func (b Box) hi() [2]float64 { return [2]float64{b.Max.Lon, b.Max.Lat} }
