@@ -14,6 +14,7 @@ import (
 	"github.com/repflow/repflow/platform/auth"
 	"github.com/repflow/repflow/platform/org"
 	"github.com/repflow/repflow/platform/store"
+	"github.com/repflow/repflow/platform/visits"
 	"github.com/repflow/repflow/platform/web"
 	"github.com/repflow/repflow/tenants"
 )
@@ -27,6 +28,7 @@ type app struct {
 	auth        *auth.Service
 	org         *org.Service
 	provisioner *tenants.Provisioner
+	visits      *visits.Service
 	proxies     []string
 }
 
@@ -58,6 +60,7 @@ func newApp(s *store.Store, cfg *config) *app {
 	})
 	pw.auth = a.auth
 	a.provisioner = tenants.NewProvisioner(s, a.org, a.warden)
+	a.visits = visits.NewService(s, a.warden)
 	return a
 }
 
@@ -71,7 +74,7 @@ func (a *app) server() *web.Server {
 		Around:         a.audit.Around,
 		TrustedProxies: a.proxies,
 	})
-	srv.Mount(a.auth, org.NewHTTP(a.org), a.warden, a.audit)
+	srv.Mount(a.auth, org.NewHTTP(a.org), a.warden, a.audit, visits.NewHTTP(a.visits))
 	return srv
 }
 

@@ -37,6 +37,9 @@ func TestEveryMutatingRouteIsAudited(t *testing.T) {
 	gen := &bodyGen{api: h.srv.API, tags: "audit", ids: c.ownID}
 	for i := 0; i < 3; i++ { // spares: routes run in order, and deleting one must leave others to use
 		h.create(c, "/api/v1/teams", map[string]any{"name": "Spare " + uuid.NewString(), "region_id": c.regions["jinan"].ID})
+		h.create(c, "/api/v1/customers", map[string]any{"name": "Spare shop", "grade": "B", "owner_id": c.users["rep"].ID,
+			"region_id": c.regions["jinan"].ID, "location": map[string]any{"lat": 36.66, "lon": 117.01, "datum": "wgs84"},
+			"fence": map[string]any{"kind": "circle", "radius_m": 60}})
 	}
 	// What public operations record, for a request that names a known account.
 	public := map[string]struct {

@@ -18,6 +18,8 @@ import (
 	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/org"
 	"github.com/repflow/repflow/platform/storetest"
+	"github.com/repflow/repflow/platform/visits"
+	"github.com/repflow/repflow/platform/visits/geo"
 	"github.com/repflow/repflow/platform/web"
 	"github.com/repflow/repflow/tenants"
 )
@@ -99,11 +101,12 @@ const testPassword = "correct horse battery staple"
 // root (admin, hq, data specialist) -> east (manager) -> jinan (rep, rep2, both in the Jinan team);
 // root -> south (managerSouth, repSouth).
 type company struct {
-	tenant  uuid.UUID
-	regions map[string]org.Region
-	users   map[string]org.User // by role-ish name: admin, hq, data, manager, rep, rep2, repSouth
-	team    org.Team
-	tokens  map[string]string
+	tenant   uuid.UUID
+	regions  map[string]org.Region
+	users    map[string]org.User // by role-ish name: admin, hq, data, manager, rep, rep2, repSouth
+	team     org.Team
+	customer visits.Customer // owned by rep, in Jinan
+	tokens   map[string]string
 }
 
 func (h *harness) company(name string) *company {
@@ -162,6 +165,14 @@ func (h *harness) company(name string) *company {
 		}
 	}
 	c.team = team
+	customer, err := h.app.visits.CreateCustomer(actx, visits.NewCustomer{Name: name + " Corner Shop", Grade: visits.GradeA,
+		OwnerID: c.users["rep"].ID, RegionID: c.regions["jinan"].ID,
+		Location: visits.Position{Point: geo.Point{Lat: 36.6512, Lon: 117.1201}, Datum: visits.WGS84},
+		Fence:    visits.FenceInput{Kind: visits.FenceCircle, RadiusM: 80}})
+	if err != nil {
+		h.t.Fatalf("customer: %v", err)
+	}
+	c.customer = customer
 	for key, u := range c.users {
 		c.tokens[key] = h.login(u.Email)
 	}

@@ -117,6 +117,25 @@ var policyOps = kindOps{
 	request: crud("/api/v1/policies", func(_ *company, n int) any { return policyBody(n) }, func(_ *company, n int) any { return policyBody(n) }),
 }
 
+// customerBody places a customer in Jinan, owned by the rep named by owner.
+func customerBody(c *company, owner string, n int) map[string]any {
+	return map[string]any{"name": fmt.Sprintf("Shop %d", n), "grade": "A", "owner_id": c.users[owner].ID,
+		"region_id": c.regions["jinan"].ID, "location": map[string]any{"lat": 36.65, "lon": 117.12, "datum": "wgs84"},
+		"fence": map[string]any{"kind": "circle", "radius_m": 80}}
+}
+
+// Customers targeted by the matrix belong to rep2: the rep column is a rep reaching for a
+// colleague's customer; creating names the rep themself as owner.
+var customerOps = kindOps{
+	kind: "customer",
+	newRow: func(h *harness, c *company) uuid.UUID {
+		return h.create(c, "/api/v1/customers", customerBody(c, "rep2", 0))
+	},
+	request: crud("/api/v1/customers",
+		func(c *company, n int) any { return customerBody(c, "rep", n) },
+		func(c *company, n int) any { return map[string]any{"name": fmt.Sprintf("Renamed shop %d", n)} }),
+}
+
 // TestAccessMatrix drives every role against every resource kind with every action, through the
 // API, and compares the outcome with the matrix the built-in policies promise.
 func TestAccessMatrix(t *testing.T) {
@@ -132,6 +151,7 @@ func TestAccessMatrix(t *testing.T) {
 		{userOps, "list", "AAAAA"}, {userOps, "read", "NAAAA"}, {userOps, "create", "FFFAF"}, {userOps, "update", "NFFAF"}, {userOps, "delete", "NFFAF"},
 		{regionOps, "list", "AAAAA"}, {regionOps, "read", "AAAAA"}, {regionOps, "create", "FFFAF"}, {regionOps, "update", "FFFAF"}, {regionOps, "delete", "FFFAF"},
 		{teamOps, "list", "AAAAA"}, {teamOps, "read", "AAAAA"}, {teamOps, "create", "FAFAF"}, {teamOps, "update", "FAFAF"}, {teamOps, "delete", "FFFAF"},
+		{customerOps, "list", "AAAAA"}, {customerOps, "read", "NAAAA"}, {customerOps, "create", "AAFAA"}, {customerOps, "update", "NAFAA"}, {customerOps, "delete", "NFFAF"},
 		{policyOps, "list", "FFFAF"}, {policyOps, "read", "NNNAN"}, {policyOps, "create", "FFFAF"}, {policyOps, "update", "FFFAF"}, {policyOps, "delete", "NNNAN"},
 	}
 	n := 0
@@ -172,6 +192,9 @@ func TestAccessAcrossTheRegionTree(t *testing.T) {
 		{"rep", http.MethodGet, "/api/v1/users/" + c.users["rep"].ID.String(), http.StatusOK},
 		{"rep", http.MethodGet, "/api/v1/users/" + c.users["rep2"].ID.String(), http.StatusNotFound},
 		{"rep", http.MethodGet, "/api/v1/users/" + c.users["manager"].ID.String(), http.StatusNotFound},
+		{"rep", http.MethodGet, "/api/v1/customers/" + c.customer.ID.String(), http.StatusOK},
+		{"rep2", http.MethodGet, "/api/v1/customers/" + c.customer.ID.String(), http.StatusNotFound},
+		{"managerSouth", http.MethodGet, "/api/v1/customers/" + c.customer.ID.String(), http.StatusNotFound},
 	}
 	for _, cs := range cases {
 		if code, text := h.raw(c.tokens[cs.who], cs.method, cs.path, nil); code != cs.want {

@@ -42,11 +42,14 @@ const (
 	KindPolicy Kind = "policy"
 	KindAudit  Kind = "audit"
 	KindTenant Kind = "tenant"
+	// KindCustomer belongs to the visits domain; it is named here because the built-in role
+	// policies grant it, and every tenant admin policy must know it whatever the binary imports.
+	KindCustomer Kind = "customer"
 )
 
 var (
 	kindsMu sync.RWMutex
-	kinds   = map[Kind]bool{KindUser: true, KindRegion: true, KindTeam: true, KindPolicy: true, KindAudit: true, KindTenant: true}
+	kinds   = map[Kind]bool{KindUser: true, KindRegion: true, KindTeam: true, KindPolicy: true, KindAudit: true, KindTenant: true, KindCustomer: true}
 )
 
 // RegisterKind makes a domain's resource kind known to policy validation and the access matrix.
