@@ -1,93 +1,34 @@
 package org
 
 import (
-	"bytes"
 	"encoding/json"
-	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/gofiber/fiber/v2"
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/uuid"
 
 	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/web"
-)
-
-// Test credentials: the tenant and user ids in headers. The principal is loaded with the
-// service's own Principal, inside that tenant, the way the auth package does it.
-const (
-	testTenantHeader = "X-Test-Tenant"
-	testUserHeader   = "X-Test-User"
+	"github.com/repflow/repflow/platform/web/webtest"
 )
 
 func newServer(w *world) *web.Server {
-	srv := web.New(web.Options{Authenticate: func(c *fiber.Ctx) (identity.Principal, bool, error) {
-		if c.Get(testUserHeader) == "" {
-			return identity.Principal{}, false, nil
-		}
-		tenant, err1 := uuid.Parse(c.Get(testTenantHeader))
-		user, err2 := uuid.Parse(c.Get(testUserHeader))
-		if err1 != nil || err2 != nil {
-			return identity.Principal{}, false, fmt.Errorf("bad test credentials")
-		}
-		p, err := w.svc.Principal(identity.System(c.UserContext(), tenant), user)
-		return p, err == nil, err
-	}})
+	srv := web.New(web.Options{Authenticate: webtest.Authenticate(w.svc.Principal)})
 	srv.Mount(NewHTTP(w.svc))
 	return srv
 }
 
-type apiError struct {
-	Error struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
-		Details []struct {
-			Location string `json:"location"`
-			Message  string `json:"message"`
-		} `json:"details"`
-	} `json:"error"`
-}
+type apiError = webtest.Error
 
-// call sends a request as user key of tenant f (key "" for anonymous); body is JSON-encoded
-// unless it is a string, which is sent as is.
+// call sends a request as user key of tenant f (key "" for anonymous).
 func call(t *testing.T, srv *web.Server, f *tenantFixture, key, method, path string, body any) (int, []byte) {
 	t.Helper()
-	var r io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		r = strings.NewReader(b)
-	default:
-		raw, err := json.Marshal(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r = bytes.NewReader(raw)
+	if key == "" {
+		return webtest.Call(t, srv, webtest.Caller{}, method, path, body)
 	}
-	req := httptest.NewRequest(method, path, r)
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if key != "" {
-		req.Header.Set(testTenantHeader, f.id.String())
-		req.Header.Set(testUserHeader, f.users[key].ID.String())
-	}
-	resp, err := srv.App.Test(req, -1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, out
+	return webtest.Call(t, srv, webtest.Caller{Tenant: f.id, User: f.users[key].ID}, method, path, body)
 }
 
 func decode[T any](t *testing.T, raw []byte) T {

@@ -1,86 +1,33 @@
 package visits
 
 import (
-	"bytes"
 	"encoding/json"
-	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/gofiber/fiber/v2"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/uuid"
 
 	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/visits/geo"
 	"github.com/repflow/repflow/platform/web"
-)
-
-// Test credentials: the tenant and user ids in headers; the principal is loaded with the
-// organisation's own Principal, the way the auth package does it.
-const (
-	testTenantHeader = "X-Test-Tenant"
-	testUserHeader   = "X-Test-User"
+	"github.com/repflow/repflow/platform/web/webtest"
 )
 
 func newServer(w *world) *web.Server {
-	srv := web.New(web.Options{Authenticate: func(c *fiber.Ctx) (identity.Principal, bool, error) {
-		if c.Get(testUserHeader) == "" {
-			return identity.Principal{}, false, nil
-		}
-		tenant, err1 := uuid.Parse(c.Get(testTenantHeader))
-		user, err2 := uuid.Parse(c.Get(testUserHeader))
-		if err1 != nil || err2 != nil {
-			return identity.Principal{}, false, fmt.Errorf("bad test credentials")
-		}
-		p, err := w.org.Principal(identity.System(c.UserContext(), tenant), user)
-		return p, err == nil, err
-	}})
+	srv := web.New(web.Options{Authenticate: webtest.Authenticate(w.org.Principal)})
 	srv.Mount(NewHTTP(w.svc))
 	return srv
 }
 
-type apiError struct {
-	Error struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
-		Details []struct {
-			Location string `json:"location"`
-		} `json:"details"`
-	} `json:"error"`
-}
+type apiError = webtest.Error
 
-// call sends a request as user key of tenant f; body is JSON-encoded.
+// call sends a request as user key of tenant f.
 func call(t *testing.T, srv *web.Server, f *tenantFixture, key, method, path string, body any) (int, []byte) {
 	t.Helper()
-	var r io.Reader
-	if body != nil {
-		raw, err := json.Marshal(body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r = bytes.NewReader(raw)
-	}
-	req := httptest.NewRequest(method, path, r)
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	req.Header.Set(testTenantHeader, f.id.String())
-	req.Header.Set(testUserHeader, f.users[key].ID.String())
-	resp, err := srv.App.Test(req, -1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, out
+	return webtest.Call(t, srv, webtest.Caller{Tenant: f.id, User: f.users[key].ID}, method, path, body)
 }
 
 func decode[T any](t *testing.T, raw []byte) T {
