@@ -90,6 +90,9 @@ func serve(ctx context.Context, cfg *config) error {
 		return err
 	}
 	a := newApp(s, cfg)
+	if _, err := a.provisioner.RefreshDefaults(ctx); err != nil {
+		return err
+	}
 	if cfg.Demo {
 		sum, err := tenants.Demo(ctx, a.provisioner)
 		if err != nil {

@@ -28,6 +28,13 @@ func migrate(ctx context.Context, cfg *config, what string, out io.Writer) error
 		if err != nil {
 			return err
 		}
+		seeded, err := newApp(s, cfg).provisioner.RefreshDefaults(ctx)
+		if err != nil {
+			return err
+		}
+		if seeded > 0 {
+			fmt.Fprintf(out, "gave %d tenants the current built-in access policies\n", seeded)
+		}
 		if len(done) == 0 {
 			fmt.Fprintf(out, "database is up to date at version %d\n", migrations.Latest())
 			return nil

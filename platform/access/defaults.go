@@ -2,6 +2,9 @@ package access
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
@@ -68,4 +71,15 @@ func (w *Warden) SeedDefaults(ctx context.Context) error {
 	err := w.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error { return upsertPolicies(db, rows) })
 	w.forget(t)
 	return err
+}
+
+// DefaultsDigest identifies the current set of built-in policies: when a release changes them,
+// the digest changes, and every existing tenant is seeded again (see tenants.RefreshDefaults).
+func DefaultsDigest() string {
+	h := sha256.New()
+	for _, b := range defaults() {
+		p := b.Policy
+		fmt.Fprintf(h, "%s\x00%s\x00%v\x00%v\x00%v\x00%s\x00%s\n", b.key, p.Description, p.Subjects, p.Actions, p.Kinds, p.Scope, p.Effect)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
