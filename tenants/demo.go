@@ -12,6 +12,7 @@ import (
 	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/org"
 	"github.com/repflow/repflow/platform/store"
+	"github.com/repflow/repflow/platform/visits"
 )
 
 // The demo tenant's fixed sign-in: CI and the README log in with these.
@@ -33,6 +34,8 @@ type DemoSummary struct {
 	// Password is every demo user's password.
 	Password string
 	Users    []DemoUser
+	// Customers counts the demo's customers as its admin sees them.
+	Customers int
 }
 
 // DemoUser is one demo account.
@@ -43,9 +46,10 @@ type DemoUser struct {
 	Region string
 }
 
-// Demo creates the demo tenant, a food company selling across East and South China, or, when a
-// tenant with slug "demo" exists, only reports its accounts. Everything is made through the
-// provisioner and the organisation service, in one transaction: a failure leaves no demo behind.
+// Demo creates the demo tenant, a food company selling across East and South China to shops and
+// restaurants in five cities, or, when a tenant with slug "demo" exists, only reports its
+// accounts. Everything is made through the provisioner and the organisation and visits services,
+// in one transaction: a failure leaves no demo behind.
 func Demo(ctx context.Context, p *Provisioner) (DemoSummary, error) {
 	t, err := p.demoTenant(ctx)
 	if err != nil {
@@ -55,7 +59,7 @@ func Demo(ctx context.Context, p *Provisioner) (DemoSummary, error) {
 	if t == nil {
 		in := Signup{Company: DemoCompany, Slug: DemoSlug, Industry: IndustryFMCG, TimeZone: "Asia/Shanghai", Currency: "CNY",
 			AdminName: "Zhou Min", AdminEmail: DemoAdminEmail, AdminPassword: DemoPassword}
-		prov, err := p.provision(ctx, in, func(ctx context.Context) error { return buildDemo(ctx, p.org) })
+		prov, err := p.provision(ctx, in, func(ctx context.Context) error { return buildDemo(ctx, p.org, p.visits) })
 		if err != nil {
 			return DemoSummary{}, fmt.Errorf("create demo: %w", err)
 		}
@@ -115,6 +119,17 @@ func (p *Provisioner) demoSummary(ctx context.Context, t tenantRow) (DemoSummary
 			sum.Users = append(sum.Users, DemoUser{Email: u.Email, Name: u.Name, Roles: u.Roles, Region: regionName[u.RegionID]})
 		}
 		if page.Next == nil {
+			break
+		}
+		f.After = page.Next
+	}
+	for f := (visits.CustomerFilter{Limit: visits.MaxPageSize}); ; {
+		page, err := p.visits.ListCustomers(admin, f)
+		if err != nil {
+			return DemoSummary{}, err
+		}
+		sum.Customers += len(page.Customers)
+		if page.Next == nil {
 			return sum, nil
 		}
 		f.After = page.Next
@@ -138,6 +153,7 @@ func (d DemoSummary) Print(w io.Writer) error {
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "Demo tenant %q (slug %s) %s.\n", d.Company, d.Slug, verb)
+	fmt.Fprintf(tw, "It sells to %d customers, each with a geofence on the map.\n", d.Customers)
 	fmt.Fprintf(tw, "Sign in as %s with password %s; every demo user below has the same password.\n\n", DemoAdminEmail, d.Password)
 	fmt.Fprintln(tw, "E-MAIL\tNAME\tROLES\tREGION")
 	for _, u := range d.Users {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/org"
+	"github.com/repflow/repflow/platform/visits"
 )
 
 // The demo company's organisation: sales regions, provinces with a manager and a team each, and
@@ -47,9 +48,15 @@ var demoOrg = []demoRegion{
 	}},
 }
 
-// buildDemo fills the demo tenant's organisation as its admin, through the organisation service
-// and so under the same rules and access checks as the API.
-func buildDemo(ctx context.Context, o *org.Service) error {
+// demoPlace is a demo city as it was created: its region and its reps, in demoOrg's order.
+type demoPlace struct {
+	region uuid.UUID
+	reps   []uuid.UUID
+}
+
+// buildDemo fills the demo tenant's organisation and then its customers as its admin, through
+// the organisation and visits services and so under the same rules and access checks as the API.
+func buildDemo(ctx context.Context, o *org.Service, v *visits.Service) error {
 	regions, err := o.ListRegions(ctx)
 	if err != nil {
 		return err
@@ -68,13 +75,14 @@ func buildDemo(ctx context.Context, o *org.Service) error {
 		}
 		return u, nil
 	}
+	cities := map[string]demoPlace{}
 	for _, sr := range demoOrg {
 		sales, err := o.CreateRegion(ctx, sr.name, root)
 		if err != nil {
 			return err
 		}
 		for _, pr := range sr.provinces {
-			if err := buildProvince(ctx, o, sales.ID, pr, person); err != nil {
+			if err := buildProvince(ctx, o, sales.ID, pr, person, cities); err != nil {
 				return err
 			}
 		}
@@ -82,13 +90,16 @@ func buildDemo(ctx context.Context, o *org.Service) error {
 	if _, err := person("analyst", "Gao Yan", identity.RoleHQ, root, nil); err != nil {
 		return err
 	}
-	_, err = person("data", "Luo Jie", identity.RoleDataSpecialist, root, nil)
-	return err
+	if _, err := person("data", "Luo Jie", identity.RoleDataSpecialist, root, nil); err != nil {
+		return err
+	}
+	return buildCustomers(ctx, v, cities)
 }
 
-// buildProvince makes a province with its manager, its team, its cities and their reps.
+// buildProvince makes a province with its manager, its team, its cities and their reps, and
+// records each city in cities by name.
 func buildProvince(ctx context.Context, o *org.Service, parent uuid.UUID, pr demoProvince,
-	person func(local, name, role string, region uuid.UUID, manager *uuid.UUID) (org.User, error)) error {
+	person func(local, name, role string, region uuid.UUID, manager *uuid.UUID) (org.User, error), cities map[string]demoPlace) error {
 	province, err := o.CreateRegion(ctx, pr.name, parent)
 	if err != nil {
 		return err
@@ -107,13 +118,16 @@ func buildProvince(ctx context.Context, o *org.Service, parent uuid.UUID, pr dem
 		if err != nil {
 			return err
 		}
+		place := demoPlace{region: city.ID}
 		for i, name := range c.reps {
 			rep, err := person(fmt.Sprintf("rep.%s.%d", strings.ToLower(c.name), i+1), name, identity.RoleRep, city.ID, &mgr.ID)
 			if err != nil {
 				return err
 			}
 			members = append(members, rep.ID)
+			place.reps = append(place.reps, rep.ID)
 		}
+		cities[c.name] = place
 	}
 	for _, m := range members {
 		if _, err := o.AddTeamMember(ctx, team.ID, m); err != nil {

@@ -26,8 +26,11 @@ func TestDemoIsCreatedOnceAndReported(t *testing.T) {
 		t.Errorf("summary %+v", first)
 	}
 	rows := h.rows(t, first.TenantID)
-	if rows["regions"] != 11 || rows["users"] != 18 || rows["teams"] != 3 || rows["team_members"] != 15 {
-		t.Errorf("demo rows %v, want 11 regions, 18 users, 3 teams with 15 members", rows)
+	if rows["regions"] != 11 || rows["users"] != 18 || rows["teams"] != 3 || rows["team_members"] != 15 || rows["customers"] != 40 {
+		t.Errorf("demo rows %v, want 11 regions, 18 users, 3 teams with 15 members, 40 customers", rows)
+	}
+	if first.Customers != 40 {
+		t.Errorf("summary counts %d customers, want 40", first.Customers)
 	}
 	byEmail := map[string]DemoUser{}
 	for _, u := range first.Users {
@@ -60,6 +63,7 @@ func TestDemoIsCreatedOnceAndReported(t *testing.T) {
 		}
 	}
 	checkDemoReportingLines(t, h, first.TenantID)
+	checkDemoCustomers(t, h, first.TenantID)
 
 	second, err := Demo(ctx, h.prov)
 	if err != nil {
@@ -79,7 +83,7 @@ func TestDemoIsCreatedOnceAndReported(t *testing.T) {
 	if err := second.Print(&out); err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{DemoAdminEmail, DemoPassword, "rep.jinan.1@demo.repflow.test", "exists already"} {
+	for _, s := range []string{DemoAdminEmail, DemoPassword, "rep.jinan.1@demo.repflow.test", "exists already", "40 customers"} {
 		if !strings.Contains(out.String(), s) {
 			t.Errorf("printed summary lacks %q:\n%s", s, out.String())
 		}

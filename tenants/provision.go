@@ -15,6 +15,7 @@ import (
 	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/org"
 	"github.com/repflow/repflow/platform/store"
+	"github.com/repflow/repflow/platform/visits"
 )
 
 // Industries a tenant can start from.
@@ -54,12 +55,14 @@ type Provisioner struct {
 	store  *store.Store
 	org    *org.Service
 	warden *access.Warden
+	visits *visits.Service
 }
 
-// NewProvisioner returns a provisioner that builds tenants through the organisation service and
-// seeds their access policies with the warden.
-func NewProvisioner(s *store.Store, o *org.Service, w *access.Warden) *Provisioner {
-	return &Provisioner{store: s, org: o, warden: w}
+// NewProvisioner returns a provisioner that builds tenants through the organisation service,
+// seeds their access policies with the warden and gives the demo its customers through the
+// visits service.
+func NewProvisioner(s *store.Store, o *org.Service, w *access.Warden, v *visits.Service) *Provisioner {
+	return &Provisioner{store: s, org: o, warden: w, visits: v}
 }
 
 // tenantRow is the global tenants table (migrations/0001_core.go), written through the owner

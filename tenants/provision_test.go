@@ -16,6 +16,7 @@ import (
 	"github.com/repflow/repflow/platform/org"
 	"github.com/repflow/repflow/platform/store"
 	"github.com/repflow/repflow/platform/storetest"
+	"github.com/repflow/repflow/platform/visits"
 )
 
 // testPasswords stands in for the auth package: short passwords are refused the way auth
@@ -40,6 +41,8 @@ type harness struct {
 	org  *org.Service
 	prov *Provisioner
 	pw   *testPasswords
+	// visits is the customer service the provisioner was given.
+	visits *visits.Service
 }
 
 func newHarness(t *testing.T) *harness {
@@ -47,12 +50,13 @@ func newHarness(t *testing.T) *harness {
 	w := access.NewWarden(s)
 	pw := &testPasswords{set: map[uuid.UUID]string{}}
 	o := org.NewService(s, w, pw)
-	return &harness{s: s, org: o, prov: NewProvisioner(s, o, w), pw: pw}
+	v := visits.NewService(s, w)
+	return &harness{s: s, org: o, prov: NewProvisioner(s, o, w, v), pw: pw, visits: v}
 }
 
 // tenantTables are every table provisioning may write, with the column naming the tenant.
 var tenantTables = map[string]string{"tenants": "id", "regions": "tenant_id", "users": "tenant_id", "user_roles": "tenant_id",
-	"login_emails": "tenant_id", "teams": "tenant_id", "team_members": "tenant_id", "access_policies": "tenant_id"}
+	"login_emails": "tenant_id", "teams": "tenant_id", "team_members": "tenant_id", "access_policies": "tenant_id", "customers": "tenant_id"}
 
 // rows counts, through the owner handle, the rows of each table (of tenant t, or of all tenants
 // when t is uuid.Nil).
@@ -94,7 +98,7 @@ func TestProvisionCreatesTheTenant(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]int64{"tenants": 1, "regions": 1, "users": 1, "user_roles": 2, "login_emails": 1, "teams": 0,
-		"team_members": 0, "access_policies": policies}
+		"team_members": 0, "access_policies": policies, "customers": 0}
 	if d := cmp.Diff(want, h.rows(t, got.TenantID)); d != "" || policies == 0 {
 		t.Errorf("rows of the new tenant (-want +got), %d built-in policies:\n%s", policies, d)
 	}

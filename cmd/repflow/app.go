@@ -59,8 +59,8 @@ func newApp(s *store.Store, cfg *config) *app {
 		Log:      a.log,
 	})
 	pw.auth = a.auth
-	a.provisioner = tenants.NewProvisioner(s, a.org, a.warden)
 	a.visits = visits.NewService(s, a.warden)
+	a.provisioner = tenants.NewProvisioner(s, a.org, a.warden, a.visits)
 	return a
 }
 
