@@ -1,7 +1,6 @@
 package org
 
 import (
-	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
@@ -20,8 +19,6 @@ func newServer(w *world) *web.Server {
 	return srv
 }
 
-type apiError = webtest.Error
-
 // call sends a request as user key of tenant f (key "" for anonymous).
 func call(t *testing.T, srv *web.Server, f *tenantFixture, key, method, path string, body any) (int, []byte) {
 	t.Helper()
@@ -29,27 +26,6 @@ func call(t *testing.T, srv *web.Server, f *tenantFixture, key, method, path str
 		return webtest.Call(t, srv, webtest.Caller{}, method, path, body)
 	}
 	return webtest.Call(t, srv, webtest.Caller{Tenant: f.id, User: f.users[key].ID}, method, path, body)
-}
-
-func decode[T any](t *testing.T, raw []byte) T {
-	t.Helper()
-	var v T
-	if err := json.Unmarshal(raw, &v); err != nil {
-		t.Fatalf("decode %s: %v", raw, err)
-	}
-	return v
-}
-
-// wantError checks status, code and (when location is not "") the first detail's location.
-func wantError(t *testing.T, status int, raw []byte, wantStatus int, code, location string) {
-	t.Helper()
-	e := decode[apiError](t, raw)
-	if status != wantStatus || (code != "" && e.Error.Code != code) || e.Error.Message == "" {
-		t.Fatalf("status %d body %s, want %d with code %q", status, raw, wantStatus, code)
-	}
-	if location != "" && (len(e.Error.Details) == 0 || e.Error.Details[0].Location != location) {
-		t.Fatalf("details %+v, want location %s", e.Error.Details, location)
-	}
 }
 
 func TestHTTPMe(t *testing.T) {
@@ -61,7 +37,7 @@ func TestHTTPMe(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("status %d: %s", status, raw)
 	}
-	got := decode[MeDTO](t, raw)
+	got := webtest.Decode[MeDTO](t, raw)
 	rep, jinan, mgr := f.users["rep.jinan.1"], f.regions["Jinan"], f.users["mgr.shandong"]
 	want := MeDTO{
 		User: MeUserDTO{ID: rep.ID, Email: rep.Email, Name: rep.Name, Phone: "", Roles: []string{"rep"},
@@ -74,7 +50,7 @@ func TestHTTPMe(t *testing.T) {
 		t.Errorf("me (-want +got):\n%s", d)
 	}
 	status, raw = call(t, srv, f, "", http.MethodGet, "/api/v1/me", nil)
-	wantError(t, status, raw, http.StatusUnauthorized, "unauthenticated", "")
+	webtest.WantError(t, status, raw, http.StatusUnauthorized, "unauthenticated", "")
 }
 
 func TestHTTPBadInput(t *testing.T) {
@@ -108,7 +84,7 @@ func TestHTTPBadInput(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			status, raw := call(t, srv, f, "admin", c.method, c.path, c.body)
-			wantError(t, status, raw, c.status, "", c.location)
+			webtest.WantError(t, status, raw, c.status, "", c.location)
 		})
 	}
 	if after := countUsers(t, w, f); after != before {
@@ -127,7 +103,7 @@ func TestHTTPScoping(t *testing.T) {
 			t.Fatalf("%s lists: %d %s", key, status, raw)
 		}
 		var out []string
-		for _, u := range decode[struct {
+		for _, u := range webtest.Decode[struct {
 			Users []UserDTO `json:"users"`
 		}](t, raw).Users {
 			out = append(out, emailKey(u.Email, "acme"))
@@ -143,14 +119,14 @@ func TestHTTPScoping(t *testing.T) {
 	}
 	for _, c := range []struct{ who, target string }{{"mgr.guangdong", "rep.jinan.1"}, {"rep.jinan.2", "rep.jinan.1"}, {"rep.jinan.2", "mgr.shandong"}} {
 		status, raw := call(t, srv, f, c.who, http.MethodGet, "/api/v1/users/"+f.users[c.target].ID.String(), nil)
-		wantError(t, status, raw, http.StatusNotFound, "not_found", "")
+		webtest.WantError(t, status, raw, http.StatusNotFound, "not_found", "")
 	}
 	status, raw := call(t, srv, f, "rep.jinan.2", http.MethodGet, "/api/v1/users/"+f.users["rep.jinan.2"].ID.String(), nil)
 	if status != http.StatusOK {
 		t.Errorf("rep reads own user: %d %s", status, raw)
 	}
 	status, raw = call(t, srv, f, "rep.jinan.2", http.MethodPost, "/api/v1/regions", map[string]any{"name": "Mine", "parent_id": f.regions["Jinan"].ID})
-	wantError(t, status, raw, http.StatusForbidden, "forbidden", "")
+	webtest.WantError(t, status, raw, http.StatusForbidden, "forbidden", "")
 }
 
 // Every id route of the organisation, called by tenant B's admin with tenant A's ids, answers 404
@@ -206,41 +182,41 @@ func TestHTTPRegionsAndTeams(t *testing.T) {
 	f := w.tenant(t, "acme")
 	srv := newServer(w)
 	status, raw := call(t, srv, f, "rep.jinan.1", http.MethodGet, "/api/v1/regions", nil)
-	regions := decode[struct {
+	regions := webtest.Decode[struct {
 		Regions []RegionDTO `json:"regions"`
 	}](t, raw).Regions
 	if status != http.StatusOK || len(regions) != len(f.regions) || regions[0].ParentID != nil || regions[0].Depth != 0 {
 		t.Fatalf("regions: %d %s", status, raw)
 	}
 	status, raw = call(t, srv, f, "admin", http.MethodPost, "/api/v1/regions", map[string]any{"name": "Zibo", "parent_id": f.regions["Shandong"].ID})
-	zibo := decode[RegionDTO](t, raw)
+	zibo := webtest.Decode[RegionDTO](t, raw)
 	if status != http.StatusCreated || zibo.Path != f.regions["Shandong"].Path+zibo.ID.String()+"/" || zibo.Depth != 3 {
 		t.Fatalf("create region: %d %s", status, raw)
 	}
 	status, raw = call(t, srv, f, "admin", http.MethodPatch, "/api/v1/regions/"+f.regions["Shandong"].ID.String(), map[string]any{"parent_id": zibo.ID})
-	wantError(t, status, raw, http.StatusBadRequest, "region_cycle", "body.parent_id")
+	webtest.WantError(t, status, raw, http.StatusBadRequest, "region_cycle", "body.parent_id")
 	status, raw = call(t, srv, f, "admin", http.MethodDelete, "/api/v1/regions/"+f.regions["Jinan"].ID.String(), nil)
-	wantError(t, status, raw, http.StatusConflict, "region_in_use", "")
+	webtest.WantError(t, status, raw, http.StatusConflict, "region_in_use", "")
 	if status, raw = call(t, srv, f, "admin", http.MethodDelete, "/api/v1/regions/"+zibo.ID.String(), nil); status != http.StatusNoContent {
 		t.Fatalf("delete empty region: %d %s", status, raw)
 	}
 
 	status, raw = call(t, srv, f, "mgr.shandong", http.MethodPost, "/api/v1/teams", map[string]any{"name": "Qingdao Crew", "region_id": f.regions["Qingdao"].ID})
-	crew := decode[TeamDTO](t, raw)
+	crew := webtest.Decode[TeamDTO](t, raw)
 	if status != http.StatusCreated || len(crew.MemberIDs) != 0 || crew.LeadID != nil {
 		t.Fatalf("create team: %d %s", status, raw)
 	}
 	member := "/api/v1/teams/" + crew.ID.String() + "/members/" + f.users["rep.qingdao"].ID.String()
 	status, raw = call(t, srv, f, "mgr.shandong", http.MethodPut, member, nil)
-	if got := decode[TeamDTO](t, raw); status != http.StatusOK || len(got.MemberIDs) != 1 || got.MemberIDs[0] != f.users["rep.qingdao"].ID {
+	if got := webtest.Decode[TeamDTO](t, raw); status != http.StatusOK || len(got.MemberIDs) != 1 || got.MemberIDs[0] != f.users["rep.qingdao"].ID {
 		t.Fatalf("add member: %d %s", status, raw)
 	}
 	status, raw = call(t, srv, f, "mgr.shandong", http.MethodPatch, "/api/v1/teams/"+crew.ID.String(), map[string]any{"lead_id": f.users["rep.qingdao"].ID})
-	if got := decode[TeamDTO](t, raw); status != http.StatusOK || got.LeadID == nil {
+	if got := webtest.Decode[TeamDTO](t, raw); status != http.StatusOK || got.LeadID == nil {
 		t.Fatalf("set lead: %d %s", status, raw)
 	}
 	status, raw = call(t, srv, f, "mgr.shandong", http.MethodGet, "/api/v1/teams", nil)
-	if teams := decode[struct {
+	if teams := webtest.Decode[struct {
 		Teams []TeamDTO `json:"teams"`
 	}](t, raw).Teams; status != http.StatusOK || len(teams) != 2 || teams[0].Name != "Qingdao Crew" {
 		t.Fatalf("list teams: %d %s", status, raw)
@@ -249,5 +225,5 @@ func TestHTTPRegionsAndTeams(t *testing.T) {
 		t.Fatalf("remove member: %d %s", status, raw)
 	}
 	status, raw = call(t, srv, f, "mgr.shandong", http.MethodDelete, "/api/v1/teams/"+crew.ID.String(), nil)
-	wantError(t, status, raw, http.StatusForbidden, "forbidden", "")
+	webtest.WantError(t, status, raw, http.StatusForbidden, "forbidden", "")
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/repflow/repflow/platform/identity"
+	"github.com/repflow/repflow/platform/web/webtest"
 )
 
 func TestHTTPUserLifecycle(t *testing.T) {
@@ -20,35 +21,35 @@ func TestHTTPUserLifecycle(t *testing.T) {
 	status, raw := call(t, srv, f, "admin", http.MethodPost, "/api/v1/users", map[string]any{
 		"email": "New.Analyst@acme.test", "name": "New Analyst", "roles": []string{"hq"}, "region_id": f.regions["root"].ID,
 		"manager_id": f.users["mgr.shandong"].ID, "password": "long-enough-pw"})
-	wantError(t, status, raw, http.StatusBadRequest, "manager_outside_region", "body.manager_id")
+	webtest.WantError(t, status, raw, http.StatusBadRequest, "manager_outside_region", "body.manager_id")
 	status, raw = call(t, srv, f, "admin", http.MethodPost, "/api/v1/users", map[string]any{
 		"email": "New.Analyst@acme.test", "name": "New Analyst", "roles": []string{"hq"}, "region_id": f.regions["East China"].ID,
 		"password": "long-enough-pw"})
 	if status != http.StatusCreated {
 		t.Fatalf("create: %d %s", status, raw)
 	}
-	u := decode[UserDTO](t, raw)
+	u := webtest.Decode[UserDTO](t, raw)
 	if u.Email != "new.analyst@acme.test" || u.Status != "active" || u.ManagerID != nil {
 		t.Errorf("created %+v", u)
 	}
 	status, raw = call(t, srv, f, "admin", http.MethodPost, "/api/v1/users", map[string]any{
 		"email": "new.analyst@acme.test", "name": "Twin", "roles": []string{"hq"}, "region_id": f.regions["root"].ID})
-	wantError(t, status, raw, http.StatusConflict, "email_taken", "body.email")
+	webtest.WantError(t, status, raw, http.StatusConflict, "email_taken", "body.email")
 
 	path := "/api/v1/users/" + u.ID.String()
 	status, raw = call(t, srv, f, "admin", http.MethodPatch, path, map[string]any{"manager_id": f.users["mgr.guangdong"].ID})
-	wantError(t, status, raw, http.StatusBadRequest, "manager_outside_region", "body.manager_id")
+	webtest.WantError(t, status, raw, http.StatusBadRequest, "manager_outside_region", "body.manager_id")
 	status, raw = call(t, srv, f, "admin", http.MethodPatch, path, map[string]any{
 		"name": "Renamed", "roles": []string{"manager", "hq"}, "manager_id": f.users["admin"].ID})
-	wantError(t, status, raw, http.StatusBadRequest, "not_a_manager", "body.manager_id")
+	webtest.WantError(t, status, raw, http.StatusBadRequest, "not_a_manager", "body.manager_id")
 	mgrEast := f.user(t, "mgr.east", "East China", "", identity.RoleManager)
 	status, raw = call(t, srv, f, "admin", http.MethodPatch, path, map[string]any{"name": "Renamed", "manager_id": mgrEast.ID})
-	if got := decode[UserDTO](t, raw); status != http.StatusOK || got.Name != "Renamed" || got.ManagerID == nil || *got.ManagerID != mgrEast.ID {
+	if got := webtest.Decode[UserDTO](t, raw); status != http.StatusOK || got.Name != "Renamed" || got.ManagerID == nil || *got.ManagerID != mgrEast.ID {
 		t.Fatalf("patch: %d %s", status, raw)
 	}
 	// null clears the manager; an absent field leaves it alone.
 	status, raw = call(t, srv, f, "admin", http.MethodPatch, path, `{"manager_id": null}`)
-	if got := decode[UserDTO](t, raw); status != http.StatusOK || got.ManagerID != nil || got.Name != "Renamed" {
+	if got := webtest.Decode[UserDTO](t, raw); status != http.StatusOK || got.ManagerID != nil || got.Name != "Renamed" {
 		t.Fatalf("clear manager: %d %s", status, raw)
 	}
 	status, raw = call(t, srv, f, "admin", http.MethodDelete, path, nil)
@@ -56,11 +57,11 @@ func TestHTTPUserLifecycle(t *testing.T) {
 		t.Fatalf("deactivate: %d %s", status, raw)
 	}
 	status, raw = call(t, srv, f, "admin", http.MethodGet, path, nil)
-	if got := decode[UserDTO](t, raw); status != http.StatusOK || got.Status != "disabled" {
+	if got := webtest.Decode[UserDTO](t, raw); status != http.StatusOK || got.Status != "disabled" {
 		t.Fatalf("after deactivate: %d %s", status, raw)
 	}
 	status, raw = call(t, srv, f, "admin", http.MethodDelete, "/api/v1/users/"+f.users["admin"].ID.String(), nil)
-	wantError(t, status, raw, http.StatusConflict, "last_admin", "")
+	webtest.WantError(t, status, raw, http.StatusConflict, "last_admin", "")
 }
 
 func TestHTTPUserPagesAndFilters(t *testing.T) {
@@ -75,7 +76,7 @@ func TestHTTPUserPagesAndFilters(t *testing.T) {
 		if status != http.StatusOK || pages > 5 {
 			t.Fatalf("page %d: %d %s", pages, status, raw)
 		}
-		page := decode[struct {
+		page := webtest.Decode[struct {
 			Users      []UserDTO  `json:"users"`
 			NextCursor *uuid.UUID `json:"next_cursor"`
 		}](t, raw)
@@ -118,7 +119,7 @@ func TestHTTPUserPagesAndFilters(t *testing.T) {
 			t.Fatalf("%s: %d %s", c.query, status, raw)
 		}
 		var got []string
-		for _, u := range decode[struct {
+		for _, u := range webtest.Decode[struct {
 			Users []UserDTO `json:"users"`
 		}](t, raw).Users {
 			got = append(got, emailKey(u.Email, "acme"))

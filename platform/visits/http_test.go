@@ -1,7 +1,6 @@
 package visits
 
 import (
-	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
@@ -22,32 +21,10 @@ func newServer(w *world) *web.Server {
 	return srv
 }
 
-type apiError = webtest.Error
-
 // call sends a request as user key of tenant f.
 func call(t *testing.T, srv *web.Server, f *tenantFixture, key, method, path string, body any) (int, []byte) {
 	t.Helper()
 	return webtest.Call(t, srv, webtest.Caller{Tenant: f.id, User: f.users[key].ID}, method, path, body)
-}
-
-func decode[T any](t *testing.T, raw []byte) T {
-	t.Helper()
-	var v T
-	if err := json.Unmarshal(raw, &v); err != nil {
-		t.Fatalf("decode %s: %v", raw, err)
-	}
-	return v
-}
-
-func wantError(t *testing.T, status int, raw []byte, wantStatus int, code, location string) {
-	t.Helper()
-	e := decode[apiError](t, raw)
-	if status != wantStatus || (code != "" && e.Error.Code != code) || e.Error.Message == "" {
-		t.Fatalf("status %d body %s, want %d with code %q", status, raw, wantStatus, code)
-	}
-	if location != "" && (len(e.Error.Details) == 0 || e.Error.Details[0].Location != location) {
-		t.Fatalf("body %s, want the first detail at %s", raw, location)
-	}
 }
 
 // Reference points in GCJ-02, as Amap shows them: Quancheng Square (Jinan), May Fourth Square
@@ -75,7 +52,7 @@ func create(t *testing.T, srv *web.Server, f *tenantFixture, key string, body ma
 	if status != http.StatusCreated {
 		t.Fatalf("create as %s: %d %s", key, status, raw)
 	}
-	return decode[CustomerDTO](t, raw)
+	return webtest.Decode[CustomerDTO](t, raw)
 }
 
 func TestHTTPCreateConvertsGCJ02(t *testing.T) {
@@ -97,7 +74,7 @@ func TestHTTPCreateConvertsGCJ02(t *testing.T) {
 		want geo.Point
 	}{{circle, geo.FromGCJ02(jinanGCJ)}, {poly, geo.FromGCJ02(qingdaoGCJ)}} {
 		status, raw := call(t, srv, f, "admin", http.MethodGet, "/api/v1/customers/"+c.dto.ID.String(), nil)
-		got := decode[CustomerDTO](t, raw)
+		got := webtest.Decode[CustomerDTO](t, raw)
 		if status != http.StatusOK || got.Location.Datum != "wgs84" {
 			t.Fatalf("get %s: %d %s", c.dto.Name, status, raw)
 		}
@@ -113,7 +90,7 @@ func TestHTTPCreateConvertsGCJ02(t *testing.T) {
 		t.Errorf("circle fence = %+v", circle.Fence)
 	}
 	status, raw := call(t, srv, f, "admin", http.MethodGet, "/api/v1/customers/"+poly.ID.String(), nil)
-	stored := decode[CustomerDTO](t, raw).Fence
+	stored := webtest.Decode[CustomerDTO](t, raw).Fence
 	if status != http.StatusOK || stored.Kind != "polygon" || stored.Datum != "wgs84" || stored.Polygon == nil || len(stored.Polygon.Coordinates) != 1 {
 		t.Fatalf("polygon fence: %d %s", status, raw)
 	}
@@ -132,7 +109,7 @@ func TestHTTPCreateConvertsGCJ02(t *testing.T) {
 	moved := geo.Point{Lat: jinanGCJ.Lat + 0.01, Lon: jinanGCJ.Lon}
 	status, raw = call(t, srv, f, "rep.jinan.1", http.MethodPatch, "/api/v1/customers/"+circle.ID.String(),
 		map[string]any{"location": map[string]any{"lat": moved.Lat, "lon": moved.Lon, "datum": "gcj02"}, "grade": "C"})
-	updated := decode[CustomerDTO](t, raw)
+	updated := webtest.Decode[CustomerDTO](t, raw)
 	if status != http.StatusOK || updated.Grade != "C" || *updated.Fence.RadiusM != 150 ||
 		geo.Distance(geo.Point{Lat: updated.Location.Lat, Lon: updated.Location.Lon}, geo.FromGCJ02(moved)) > 1 {
 		t.Fatalf("move: %d %s", status, raw)
@@ -185,7 +162,7 @@ func TestHTTPBadCustomerInput(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			status, raw := call(t, srv, f, "admin", http.MethodPost, "/api/v1/customers", c.body)
-			wantError(t, status, raw, c.status, c.code, c.location)
+			webtest.WantError(t, status, raw, c.status, c.code, c.location)
 		})
 	}
 	if n := countCustomers(t, w, f); n != 0 {
@@ -194,10 +171,10 @@ func TestHTTPBadCustomerInput(t *testing.T) {
 	// A rep may not place a customer outside their region.
 	status, raw := call(t, srv, f, "rep.jinan.1", http.MethodPost, "/api/v1/customers",
 		customerBody("Far away", "rep.guangdong", f.regions["Guangdong"].ID, guangzhouGCJ, "A", f))
-	wantError(t, status, raw, http.StatusBadRequest, "invalid_reference", "body.owner_id")
+	webtest.WantError(t, status, raw, http.StatusBadRequest, "invalid_reference", "body.owner_id")
 	status, raw = call(t, srv, f, "rep.jinan.1", http.MethodPost, "/api/v1/customers",
 		customerBody("Far away", "rep.jinan.1", f.regions["Guangdong"].ID, guangzhouGCJ, "A", f))
-	wantError(t, status, raw, http.StatusForbidden, "forbidden", "")
+	webtest.WantError(t, status, raw, http.StatusForbidden, "forbidden", "")
 }
 
 func TestHTTPCustomerScoping(t *testing.T) {
@@ -224,7 +201,7 @@ func TestHTTPCustomerScoping(t *testing.T) {
 			t.Fatalf("%s lists %s: %d %s", key, query, status, raw)
 		}
 		var names []string
-		for _, c := range decode[struct {
+		for _, c := range webtest.Decode[struct {
 			Customers []CustomerDTO `json:"customers"`
 		}](t, raw).Customers {
 			names = append(names, c.Name)
@@ -257,7 +234,7 @@ func TestHTTPCustomerScoping(t *testing.T) {
 	cursor := ""
 	for range 3 {
 		status, raw := call(t, srv, f, "admin", http.MethodGet, "/api/v1/customers?limit=2"+cursor, nil)
-		page := decode[struct {
+		page := webtest.Decode[struct {
 			Customers  []CustomerDTO `json:"customers"`
 			NextCursor *uuid.UUID    `json:"next_cursor"`
 		}](t, raw)
@@ -279,9 +256,9 @@ func TestHTTPCustomerScoping(t *testing.T) {
 	path := func(name string) string { return "/api/v1/customers/" + ids[name].String() }
 	for _, c := range []struct{ who, target string }{{"rep.jinan.1", "Jinan Two"}, {"mgr.guangdong", "Jinan One"}, {"rep.guangdong", "Qingdao Port"}} {
 		status, raw := call(t, srv, f, c.who, http.MethodGet, path(c.target), nil)
-		wantError(t, status, raw, http.StatusNotFound, "not_found", "")
+		webtest.WantError(t, status, raw, http.StatusNotFound, "not_found", "")
 		status, raw = call(t, srv, f, c.who, http.MethodPatch, path(c.target), map[string]any{"name": "Taken"})
-		wantError(t, status, raw, http.StatusNotFound, "not_found", "")
+		webtest.WantError(t, status, raw, http.StatusNotFound, "not_found", "")
 	}
 	// Another tenant's admin sees none of these ids, whatever the method.
 	for _, m := range []string{http.MethodGet, http.MethodPatch, http.MethodDelete} {
@@ -290,22 +267,22 @@ func TestHTTPCustomerScoping(t *testing.T) {
 			body = map[string]any{"name": "Taken"}
 		}
 		status, raw := call(t, srv, other, "admin", m, path("Jinan One"), body)
-		wantError(t, status, raw, http.StatusNotFound, "not_found", "")
+		webtest.WantError(t, status, raw, http.StatusNotFound, "not_found", "")
 	}
 
 	// A rep keeps their own customer but cannot give it away or delete it.
 	status, raw := call(t, srv, f, "rep.jinan.1", http.MethodPatch, path("Jinan One"), map[string]any{"phone": "+86 531 1234 5678"})
-	if got := decode[CustomerDTO](t, raw); status != http.StatusOK || got.Phone != "+86 531 1234 5678" {
+	if got := webtest.Decode[CustomerDTO](t, raw); status != http.StatusOK || got.Phone != "+86 531 1234 5678" {
 		t.Fatalf("rep updates own customer: %d %s", status, raw)
 	}
 	// A rep cannot see another rep's user record, so naming them is an invalid reference.
 	status, raw = call(t, srv, f, "rep.jinan.1", http.MethodPatch, path("Jinan One"), map[string]any{"owner_id": f.users["rep.jinan.2"].ID})
-	wantError(t, status, raw, http.StatusBadRequest, "invalid_reference", "body.owner_id")
+	webtest.WantError(t, status, raw, http.StatusBadRequest, "invalid_reference", "body.owner_id")
 	status, raw = call(t, srv, f, "rep.jinan.1", http.MethodDelete, path("Jinan One"), nil)
-	wantError(t, status, raw, http.StatusForbidden, "forbidden", "")
+	webtest.WantError(t, status, raw, http.StatusForbidden, "forbidden", "")
 	// A manager cannot move a customer out of their subtree.
 	status, raw = call(t, srv, f, "mgr.shandong", http.MethodPatch, path("Jinan One"), map[string]any{"region_id": f.regions["Guangdong"].ID})
-	wantError(t, status, raw, http.StatusForbidden, "forbidden", "")
+	webtest.WantError(t, status, raw, http.StatusForbidden, "forbidden", "")
 	// The manager hands it over within the subtree; the admin deletes it.
 	status, raw = call(t, srv, f, "mgr.shandong", http.MethodPatch, path("Jinan One"), map[string]any{"owner_id": f.users["rep.qingdao"].ID, "region_id": f.regions["Qingdao"].ID})
 	if status != http.StatusOK {
@@ -318,7 +295,7 @@ func TestHTTPCustomerScoping(t *testing.T) {
 		t.Fatalf("admin deletes: %d %s", status, raw)
 	}
 	status, raw = call(t, srv, f, "admin", http.MethodGet, path("Jinan One"), nil)
-	wantError(t, status, raw, http.StatusNotFound, "not_found", "")
+	webtest.WantError(t, status, raw, http.StatusNotFound, "not_found", "")
 	if !strings.Contains(string(raw), "customer") {
 		t.Errorf("not-found message %s does not name the customer", raw)
 	}

@@ -96,3 +96,26 @@ type Error struct {
 		} `json:"details"`
 	} `json:"error"`
 }
+
+// Decode unmarshals a JSON answer, failing the test when it is not one.
+func Decode[T any](t testing.TB, raw []byte) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatalf("decode %s: %v", raw, err)
+	}
+	return v
+}
+
+// WantError checks an error answer: its status, its code (when not ""), that it has a message,
+// and (when location is not "") the first detail's location.
+func WantError(t testing.TB, status int, raw []byte, wantStatus int, code, location string) {
+	t.Helper()
+	e := Decode[Error](t, raw)
+	if status != wantStatus || (code != "" && e.Error.Code != code) || e.Error.Message == "" {
+		t.Fatalf("status %d body %s, want %d with code %q", status, raw, wantStatus, code)
+	}
+	if location != "" && (len(e.Error.Details) == 0 || e.Error.Details[0].Location != location) {
+		t.Fatalf("body %s, want the first detail at %s", raw, location)
+	}
+}
