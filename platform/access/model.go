@@ -45,11 +45,19 @@ const (
 	// KindCustomer belongs to the visits domain; it is named here because the built-in role
 	// policies grant it, and every tenant admin policy must know it whatever the binary imports.
 	KindCustomer Kind = "customer"
+	// The visits domain's kinds, named here for the same reason: visits (check-ins and automatic
+	// ones), the manager's reviews of suspicious visits, GPS tracks with their fence events, and
+	// the visit cadences per customer grade.
+	KindVisit        Kind = "visit"
+	KindVisitReview  Kind = "visit_review"
+	KindTrack        Kind = "track"
+	KindVisitCadence Kind = "visit_cadence"
 )
 
 var (
 	kindsMu sync.RWMutex
-	kinds   = map[Kind]bool{KindUser: true, KindRegion: true, KindTeam: true, KindPolicy: true, KindAudit: true, KindTenant: true, KindCustomer: true}
+	kinds   = map[Kind]bool{KindUser: true, KindRegion: true, KindTeam: true, KindPolicy: true, KindAudit: true, KindTenant: true, KindCustomer: true,
+		KindVisit: true, KindVisitReview: true, KindTrack: true, KindVisitCadence: true}
 )
 
 // RegisterKind makes a domain's resource kind known to policy validation and the access matrix.

@@ -59,6 +59,10 @@ type Store struct {
 	// owner owns the schema: migrations, global tables and the operator's audited cross-tenant work.
 	owner  *gorm.DB
 	sqlDBs []*sql.DB
+	// tenantSQL is the tenant pool (PostgreSQL): each tenant transaction holds one of its
+	// connections, so that Native can reach the same connection through pgx.
+	tenantSQL *sql.DB
+	events    *events
 }
 
 // Open connects and checks the connection. It does not migrate.
@@ -76,6 +80,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		}
 	}
 	s := &Store{}
+	s.events = newEvents(s, cfg.DatabaseURL, log)
 	if cfg.DatabaseURL != "" {
 		s.dialect = Postgres
 		pcfg, err := pgx.ParseConfig(cfg.DatabaseURL)
@@ -91,6 +96,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 			return err
 		}))
 		s.sqlDBs = []*sql.DB{ownerDB, tenantDB}
+		s.tenantSQL = tenantDB
 		if s.owner, err = gorm.Open(postgres.New(postgres.Config{Conn: ownerDB}), gcfg()); err != nil {
 			return nil, fmt.Errorf("open database: %w", err)
 		}
@@ -151,6 +157,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close releases every connection.
 func (s *Store) Close() error {
+	s.events.close()
 	var errs []error
 	for _, db := range s.sqlDBs {
 		errs = append(errs, db.Close())

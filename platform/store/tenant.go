@@ -2,11 +2,14 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"reflect"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
@@ -22,6 +25,9 @@ type txKey struct{}
 type txState struct {
 	db     *gorm.DB
 	tenant uuid.UUID
+	conn   *sql.Conn // the transaction's connection (PostgreSQL)
+	// afterCommit run, in order, once the outermost transaction has committed.
+	afterCommit []func()
 }
 
 // Tx runs fn in a transaction of the context principal's tenant. Every statement made with the
@@ -38,7 +44,19 @@ func (s *Store) Tx(ctx context.Context, fn func(ctx context.Context, db *gorm.DB
 		}
 		return fn(ctx, st.db.WithContext(ctx))
 	}
-	return s.tenant.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	st := &txState{tenant: tenant}
+	db := s.tenant.WithContext(ctx)
+	if s.dialect == Postgres {
+		conn, err := s.tenantSQL.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("tenant connection: %w", err)
+		}
+		defer conn.Close()
+		st.conn = conn
+		db = db.Session(&gorm.Session{})
+		db.Statement.ConnPool = conn
+	}
+	err := db.Transaction(func(tx *gorm.DB) error {
 		if s.dialect == Postgres {
 			// SET LOCAL semantics: the setting ends with the transaction, so a pooled connection
 			// never carries one tenant into another's work.
@@ -46,8 +64,48 @@ func (s *Store) Tx(ctx context.Context, fn func(ctx context.Context, db *gorm.DB
 				return fmt.Errorf("set tenant: %w", err)
 			}
 		}
-		inner := context.WithValue(ctx, txKey{}, &txState{db: tx, tenant: tenant})
+		st.db = tx
+		inner := context.WithValue(ctx, txKey{}, st)
 		return fn(inner, tx.WithContext(inner))
+	})
+	if err == nil {
+		for _, f := range st.afterCommit {
+			f()
+		}
+	}
+	return err
+}
+
+// AfterCommit runs f once the tenant transaction in ctx has committed, and never if it rolls
+// back: what the world is told about (live positions, caches of other replicas) must have
+// happened. Outside a transaction f runs at once.
+func AfterCommit(ctx context.Context, f func()) {
+	if st, ok := ctx.Value(txKey{}).(*txState); ok {
+		st.afterCommit = append(st.afterCommit, f)
+		return
+	}
+	f()
+}
+
+// Native runs fn with the pgx connection of the tenant transaction in ctx, for the hot paths
+// gorm is too slow for (bulk inserts of GPS fixes). fn's statements run inside that transaction,
+// as the app role with the tenant set, so row-level security confines them; unlike gorm
+// statements they are not rewritten, so fn must name tenant_id itself. It fails outside a
+// PostgreSQL tenant transaction.
+func (s *Store) Native(ctx context.Context, fn func(conn *pgx.Conn) error) error {
+	st, ok := ctx.Value(txKey{}).(*txState)
+	if !ok || st.conn == nil {
+		return errors.New("store: Native needs a PostgreSQL tenant transaction")
+	}
+	if st.tenant != identity.TenantID(ctx) {
+		return fmt.Errorf("store: native statement for tenant %s inside tenant %s", identity.TenantID(ctx), st.tenant)
+	}
+	return st.conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("store: tenant connection is a %T, not pgx", dc)
+		}
+		return fn(c.Conn())
 	})
 }
 
