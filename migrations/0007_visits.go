@@ -5,8 +5,8 @@ package migrations
 // replica's geofence index in step with the customers table.
 //
 // track_fixes is keyed by the client's own id for each fix, so a retried batch inserts nothing
-// twice. rep_fence_states holds each rep's last fence state (geo.State as JSON): the next batch
-// continues from it, on whichever replica it lands, with the row locked meanwhile.
+// twice. rep_fence_states holds each rep's last fence state (geo.State as JSON) and last position:
+// the next batch continues from it, on whichever replica it lands, with the row locked meanwhile.
 //
 // A visit's facts (where and when it started and ended, and the verdict) never change once it is
 // closed; what was discussed lives in visit_revisions, append-only, one row per correction.
@@ -47,10 +47,10 @@ CREATE TABLE rep_fence_states (
 	tenant_id UUID NOT NULL,
 	rep_id UUID NOT NULL,
 	state TEXT NOT NULL,
-	fixed_at TIMESTAMPTZ NOT NULL,
-	lat DOUBLE PRECISION NOT NULL,
-	lon DOUBLE PRECISION NOT NULL,
-	accuracy DOUBLE PRECISION NOT NULL,
+	fixed_at TIMESTAMPTZ,
+	lat DOUBLE PRECISION,
+	lon DOUBLE PRECISION,
+	accuracy DOUBLE PRECISION,
 	PRIMARY KEY (tenant_id, rep_id),
 	FOREIGN KEY (tenant_id, rep_id) REFERENCES users (tenant_id, id)
 );

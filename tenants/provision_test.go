@@ -50,7 +50,7 @@ func newHarness(t *testing.T) *harness {
 	w := access.NewWarden(s)
 	pw := &testPasswords{set: map[uuid.UUID]string{}}
 	o := org.NewService(s, w, pw)
-	v := visits.NewService(s, w)
+	v := visits.NewService(s, w, visits.Options{})
 	return &harness{s: s, org: o, prov: NewProvisioner(s, o, w, v), pw: pw, visits: v}
 }
 

@@ -6,11 +6,13 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"path/filepath"
 
 	"github.com/google/uuid"
 
 	"github.com/repflow/repflow/platform/access"
 	"github.com/repflow/repflow/platform/audit"
+	"github.com/repflow/repflow/platform/blob"
 	"github.com/repflow/repflow/platform/auth"
 	"github.com/repflow/repflow/platform/org"
 	"github.com/repflow/repflow/platform/store"
@@ -46,7 +48,11 @@ func (r auditRecorder) Record(ctx context.Context, action, resource, outcome str
 	return r.log.Record(ctx, audit.Entry{Action: action, Resource: resource, Outcome: outcome})
 }
 
-func newApp(s *store.Store, cfg *config) *app {
+func newApp(s *store.Store, cfg *config) (*app, error) {
+	photos, err := blob.NewDisk(filepath.Join(cfg.DataDir, "blobs"))
+	if err != nil {
+		return nil, fmt.Errorf("REPFLOW_DATA_DIR: %w", err)
+	}
 	a := &app{store: s, log: cfg.logger(), warden: access.NewWarden(s), proxies: cfg.proxies()}
 	a.audit = audit.New(s, a.warden)
 	pw := &passwords{}
@@ -59,9 +65,9 @@ func newApp(s *store.Store, cfg *config) *app {
 		Log:      a.log,
 	})
 	pw.auth = a.auth
-	a.visits = visits.NewService(s, a.warden)
+	a.visits = visits.NewService(s, a.warden, visits.Options{Photos: photos})
 	a.provisioner = tenants.NewProvisioner(s, a.org, a.warden, a.visits)
-	return a
+	return a, nil
 }
 
 // server builds the HTTP server with every module mounted.
@@ -89,7 +95,10 @@ func serve(ctx context.Context, cfg *config) error {
 	if err := prepare(ctx, cfg, s); err != nil {
 		return err
 	}
-	a := newApp(s, cfg)
+	a, err := newApp(s, cfg)
+	if err != nil {
+		return err
+	}
 	if _, err := a.provisioner.RefreshDefaults(ctx); err != nil {
 		return err
 	}

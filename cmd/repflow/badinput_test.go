@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/repflow/repflow/platform/web"
 )
 
 // TestBadInputIsRefusedInOneShape sends what clients get wrong and checks each answer: a 4xx, the
@@ -78,21 +80,35 @@ func TestBadInputIsRefusedInOneShape(t *testing.T) {
 			t.Errorf("%s: the answer does not point at %q: %.300s", tc.name, tc.mention, raw)
 		}
 	}
-	// An oversized body is refused from its Content-Length, before it is read: the server may
-	// close the connection while a client is still sending, so only the headers go out.
+	// A body over the server's limit is refused from its Content-Length, before it is read: the
+	// server may close the connection while a client is still sending, so only the headers go out.
 	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	fmt.Fprintf(conn, "POST /api/v1/regions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", token, 2<<20)
+	fmt.Fprintf(conn, "POST /api/v1/regions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", token, web.BodyLimit+1)
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	raw, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(raw), `"code":"body_too_large"`) {
-		t.Errorf("oversized body: %d %.300s; want 413 in the error shape", resp.StatusCode, raw)
+		t.Errorf("body over the server's limit: %d %.300s; want 413 in the error shape", resp.StatusCode, raw)
+	}
+	// Under the server's limit, each operation keeps its own: 1 MiB unless it takes uploads.
+	big := `{"name":"` + strings.Repeat("x", 3<<19) + `"}`
+	req, _ := http.NewRequest(http.MethodPost, base+"/api/v1/regions", strings.NewReader(big))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(raw), `"error"`) {
+		t.Errorf("1.5 MiB body to an operation of 1 MiB: %d %.300s; want 413 in the error shape", resp.StatusCode, raw)
 	}
 	after := h.snapshot(c.tenant)
 	// Refused attempts are themselves audited, and the session notes its use: the rest stays.

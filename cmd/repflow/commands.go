@@ -28,7 +28,11 @@ func migrate(ctx context.Context, cfg *config, what string, out io.Writer) error
 		if err != nil {
 			return err
 		}
-		seeded, err := newApp(s, cfg).provisioner.RefreshDefaults(ctx)
+		a, err := newApp(s, cfg)
+		if err != nil {
+			return err
+		}
+		seeded, err := a.provisioner.RefreshDefaults(ctx)
 		if err != nil {
 			return err
 		}
@@ -75,7 +79,10 @@ func demo(ctx context.Context, cfg *config, out io.Writer) error {
 	if err := prepare(ctx, cfg, s); err != nil {
 		return err
 	}
-	a := newApp(s, cfg)
+	a, err := newApp(s, cfg)
+	if err != nil {
+		return err
+	}
 	sum, err := tenants.Demo(ctx, a.provisioner)
 	if err != nil {
 		return err

@@ -39,9 +39,13 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	cfg.LogLevel = "error"
+	cfg.DataDir = t.TempDir()
 	// Cheap hashing: the tests log in dozens of times; production keeps OWASP's cost.
 	cfg.passwordCost = auth.Params{Memory: 64, Time: 1, Threads: 1}
-	a := newApp(s, cfg)
+	a, err := newApp(s, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return &harness{t: t, app: a, srv: a.server()}
 }
 

@@ -15,14 +15,6 @@ import (
 	"github.com/repflow/repflow/platform/visits/geo"
 )
 
-// Service keeps the customers of the caller's tenant, deciding every access with the warden.
-type Service struct {
-	store  *store.Store
-	warden *access.Warden
-}
-
-// NewService returns the customer service over s, deciding access with w.
-func NewService(s *store.Store, w *access.Warden) *Service { return &Service{store: s, warden: w} }
 
 // CreateCustomer adds a customer. The location and fence are converted to WGS84 first; the owner
 // must be an active rep and the region an existing one, both visible to the caller.
@@ -49,13 +41,16 @@ func (s *Service) CreateCustomer(ctx context.Context, in NewCustomer) (Customer,
 		if err := s.warden.Check(ctx, access.Create, resource(c, region.Path)); err != nil {
 			return err
 		}
-		c.CreatedAt = now()
+		c.CreatedAt = s.now()
 		c.UpdatedAt = c.CreatedAt
 		row, err := toRow(c)
 		if err != nil {
 			return err
 		}
-		return db.Create(&row).Error
+		if err := db.Create(&row).Error; err != nil {
+			return err
+		}
+		return fencesChanged(db, c.ID)
 	})
 	if err != nil {
 		return Customer{}, fmt.Errorf("create customer: %w", err)
@@ -98,17 +93,21 @@ func (s *Service) UpdateCustomer(ctx context.Context, id uuid.UUID, ch CustomerC
 				return err
 			}
 		}
-		c.UpdatedAt = now()
+		c.UpdatedAt = s.now()
 		row, err := toRow(c)
 		if err != nil {
 			return err
 		}
-		return db.Model(&customerRow{}).Where("id = ?", id).Updates(map[string]any{
+		err = db.Model(&customerRow{}).Where("id = ?", id).Updates(map[string]any{
 			"name": row.Name, "contact_name": row.ContactName, "phone": row.Phone, "address": row.Address,
 			"grade": row.Grade, "owner_id": row.OwnerID, "region_id": row.RegionID, "lat": row.Lat, "lon": row.Lon,
 			"fence_kind": row.FenceKind, "fence_radius": row.FenceRadius, "fence_polygon": row.FencePolygon,
 			"updated_at": row.UpdatedAt,
 		}).Error
+		if err != nil {
+			return err
+		}
+		return fencesChanged(db, id)
 	})
 	if err != nil {
 		return Customer{}, fmt.Errorf("update customer %s: %w", id, err)
@@ -122,7 +121,10 @@ func (s *Service) DeleteCustomer(ctx context.Context, id uuid.UUID) error {
 		if _, err := s.loadCustomer(ctx, db, id, access.Delete); err != nil {
 			return err
 		}
-		return db.Where("id = ?", id).Delete(&customerRow{}).Error
+		if err := db.Where("id = ?", id).Delete(&customerRow{}).Error; err != nil {
+			return err
+		}
+		return fencesChanged(db, id)
 	})
 	if err != nil {
 		return fmt.Errorf("delete customer %s: %w", id, err)

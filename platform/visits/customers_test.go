@@ -25,7 +25,7 @@ type world struct {
 func newWorld(t *testing.T) *world {
 	s := storetest.Open(t)
 	w := access.NewWarden(s)
-	return &world{s: s, w: w, org: org.NewService(s, w, nil), svc: NewService(s, w)}
+	return &world{s: s, w: w, org: org.NewService(s, w, nil), svc: NewService(s, w, Options{})}
 }
 
 // tenantFixture is a small organisation:

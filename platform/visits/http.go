@@ -12,7 +12,7 @@ import (
 	"github.com/repflow/repflow/platform/visits/geo"
 )
 
-// HTTP is the visits domain's API: /api/v1/customers.
+// HTTP is the visits domain's API: customers, tracks, visits, reviews and plans under /api/v1.
 type HTTP struct{ svc *Service }
 
 // NewHTTP returns the API over svc.
@@ -33,6 +33,7 @@ func (h *HTTP) Register(api huma.API) {
 		Summary: "Change a customer; a new location moves a circle fence with it", Tags: customerTags}, h.update)
 	huma.Register(api, huma.Operation{OperationID: "delete-customer", Method: http.MethodDelete, Path: "/api/v1/customers/{id}",
 		Summary: "Remove a customer", Tags: customerTags, DefaultStatus: http.StatusNoContent}, h.delete)
+	h.registerTracks(api)
 }
 
 // LocationDTO is a point with the datum it is given in; responses are always in WGS84.

@@ -132,8 +132,6 @@ func forShare(s *store.Store, db *gorm.DB) *gorm.DB {
 	return db.Clauses(clause.Locking{Strength: clause.LockingStrengthShare})
 }
 
-func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
-
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // likePrefix matches every string that starts with p.

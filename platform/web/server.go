@@ -19,12 +19,19 @@ import (
 	"github.com/repflow/repflow/platform/identity"
 )
 
-// BodyLimit caps every request body. Operations that take files set their own, larger, limit.
-const BodyLimit = 1 << 20
+// BodyLimit caps every request body as it is read. Each operation then sets its own limit,
+// 1 MiB unless it says otherwise (huma's MaxBodyBytes): only uploads go above it.
+const BodyLimit = 16 << 20
 
 // Module is a domain's HTTP surface: it registers its operations on the API.
 type Module interface {
 	Register(api huma.API)
+}
+
+// Streamer is a module with plain routes besides its operations: streams (server-sent events)
+// that huma's adapter for fiber cannot write as they happen.
+type Streamer interface {
+	RegisterRoutes(r fiber.Router)
 }
 
 // Options wires the server to the rest of the platform.
@@ -128,6 +135,9 @@ func New(o Options) *Server {
 func (s *Server) Mount(mods ...Module) {
 	for _, m := range mods {
 		m.Register(s.API)
+		if st, ok := m.(Streamer); ok {
+			st.RegisterRoutes(s.App)
+		}
 	}
 }
 

@@ -1,0 +1,56 @@
+package visits
+
+import (
+	"time"
+
+	"github.com/repflow/repflow/platform/access"
+	"github.com/repflow/repflow/platform/blob"
+	"github.com/repflow/repflow/platform/store"
+	"github.com/repflow/repflow/platform/visits/geo"
+	"github.com/repflow/repflow/platform/visits/trust"
+)
+
+// Service is the visits domain: customers, tracks, fence events, visits and plans of the
+// caller's tenant, deciding every access with the warden.
+type Service struct {
+	store  *store.Store
+	warden *access.Warden
+	fences *fenceCache
+	opts   Options
+}
+
+// Options tune the service; the zero value of a field picks its default.
+type Options struct {
+	// Photos stores check-in photos; nil refuses photo uploads.
+	Photos blob.Store
+	// Trust holds the check-in thresholds (zero: trust.DefaultPolicy()).
+	Trust *trust.Policy
+	// Hysteresis tunes fence events (zero: DefaultHysteresis).
+	Hysteresis *geo.Hysteresis
+	// Now is the server's clock (nil: time.Now), replaceable so tests can replay a day.
+	Now func() time.Time
+}
+
+// DefaultHysteresis suits phone GPS: a fix must be 15 m (or its accuracy) past a fence's edge to
+// change the rep's state, fixes worse than 150 m are ignored, and five minutes inside a
+// customer's fence make a visit.
+var DefaultHysteresis = geo.Hysteresis{MinMargin: 15, MaxAccuracy: 150, DwellAfter: 5 * time.Minute}
+
+// NewService returns the visits service over s, deciding access with w.
+func NewService(s *store.Store, w *access.Warden, o Options) *Service {
+	if o.Trust == nil {
+		p := trust.DefaultPolicy()
+		o.Trust = &p
+	}
+	if o.Hysteresis == nil {
+		h := DefaultHysteresis
+		o.Hysteresis = &h
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Service{store: s, warden: w, fences: newFenceCache(), opts: o}
+}
+
+// now is the service's clock, in UTC at the database's precision.
+func (s *Service) now() time.Time { return s.opts.Now().UTC().Truncate(time.Microsecond) }
