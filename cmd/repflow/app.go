@@ -12,8 +12,8 @@ import (
 
 	"github.com/repflow/repflow/platform/access"
 	"github.com/repflow/repflow/platform/audit"
-	"github.com/repflow/repflow/platform/blob"
 	"github.com/repflow/repflow/platform/auth"
+	"github.com/repflow/repflow/platform/blob"
 	"github.com/repflow/repflow/platform/org"
 	"github.com/repflow/repflow/platform/store"
 	"github.com/repflow/repflow/platform/visits"

@@ -15,7 +15,6 @@ import (
 	"github.com/repflow/repflow/platform/visits/geo"
 )
 
-
 // CreateCustomer adds a customer. The location and fence are converted to WGS84 first; the owner
 // must be an active rep and the region an existing one, both visible to the caller.
 func (s *Service) CreateCustomer(ctx context.Context, in NewCustomer) (Customer, error) {

@@ -119,7 +119,7 @@ func TestTrackEnterDwellExitWithJitter(t *testing.T) {
 		}
 	}
 	enteredAt := start.Add(6 * 30 * time.Second) // fix 6 is the first well inside
-	leftAt := start.Add(21 * 30 * time.Second)    // fix 21 is 60 m out
+	leftAt := start.Add(21 * 30 * time.Second)   // fix 21 is 60 m out
 	rows := visitRows(t, w, f)
 	if len(rows) != 1 {
 		t.Fatalf("%d visits stored, want 1", len(rows))
