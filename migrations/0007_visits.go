@@ -97,7 +97,7 @@ CREATE TABLE visits (
 	PRIMARY KEY (tenant_id, id),
 	UNIQUE (tenant_id, rep_id, client_id),
 	FOREIGN KEY (tenant_id, rep_id) REFERENCES users (tenant_id, id),
-	FOREIGN KEY (tenant_id, customer_id) REFERENCES customers (tenant_id, id) ON DELETE CASCADE,
+	FOREIGN KEY (tenant_id, customer_id) REFERENCES customers (tenant_id, id),
 	CHECK ((status = 'open') = (ended_at IS NULL))
 );
 CREATE INDEX visits_rep_time ON visits (tenant_id, rep_id, started_at);
@@ -112,7 +112,7 @@ CREATE TABLE visit_revisions (
 	author_id UUID NOT NULL,
 	created_at TIMESTAMPTZ NOT NULL,
 	PRIMARY KEY (tenant_id, visit_id, revision),
-	FOREIGN KEY (tenant_id, visit_id) REFERENCES visits (tenant_id, id) ON DELETE CASCADE
+	FOREIGN KEY (tenant_id, visit_id) REFERENCES visits (tenant_id, id)
 );
 CREATE TABLE visit_reviews (
 	tenant_id UUID NOT NULL,
@@ -123,7 +123,7 @@ CREATE TABLE visit_reviews (
 	reviewer_id UUID NOT NULL,
 	created_at TIMESTAMPTZ NOT NULL,
 	PRIMARY KEY (tenant_id, id),
-	FOREIGN KEY (tenant_id, visit_id) REFERENCES visits (tenant_id, id) ON DELETE CASCADE
+	FOREIGN KEY (tenant_id, visit_id) REFERENCES visits (tenant_id, id)
 );
 CREATE INDEX visit_reviews_visit ON visit_reviews (tenant_id, visit_id, created_at);
 CREATE TABLE visit_photos (
@@ -135,7 +135,7 @@ CREATE TABLE visit_photos (
 	uploaded_by UUID NOT NULL,
 	created_at TIMESTAMPTZ NOT NULL,
 	PRIMARY KEY (tenant_id, visit_id, sha256),
-	FOREIGN KEY (tenant_id, visit_id) REFERENCES visits (tenant_id, id) ON DELETE CASCADE
+	FOREIGN KEY (tenant_id, visit_id) REFERENCES visits (tenant_id, id)
 );
 CREATE TABLE visit_cadences (
 	tenant_id UUID NOT NULL,

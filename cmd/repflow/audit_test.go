@@ -74,9 +74,9 @@ func TestEveryMutatingRouteIsAudited(t *testing.T) {
 			// A fresh token per request: some operations end the caller's session.
 			token := h.login(c.users["admin"].Email)
 			before = h.lastAudit(c.tenant) // the login itself is recorded
-			ids := map[string]uuid.UUID{}
+			ids := map[string]string{}
 			for _, p := range r.params() {
-				ids[p] = h.someID(token, r.collectionOf(p))
+				ids[p] = c.pathValue(h, token, r, p)
 			}
 			code, _ = h.raw(token, r.method, r.fill(ids), gen.body(r.op))
 			want = r.String()

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -49,20 +50,32 @@ func newHarness(t *testing.T) *harness {
 	return &harness{t: t, app: a, srv: a.server()}
 }
 
+// upload is a request body sent as it is, for operations that take files.
+type upload struct {
+	contentType string
+	content     []byte
+}
+
 // call sends a request with token as bearer (empty: anonymous) and decodes a JSON answer into out.
+// body is JSON-encoded unless it is an upload.
 func (h *harness) call(token, method, path string, body any, out any) int {
 	h.t.Helper()
 	var r io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
+	contentType := "application/json"
+	switch b := body.(type) {
+	case nil:
+	case upload:
+		r, contentType = bytes.NewReader(b.content), b.contentType
+	default:
+		raw, err := json.Marshal(body)
 		if err != nil {
 			h.t.Fatal(err)
 		}
-		r = bytes.NewReader(b)
+		r = bytes.NewReader(raw)
 	}
 	req := httptest.NewRequest(method, path, r)
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", contentType)
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -110,6 +123,8 @@ type company struct {
 	users    map[string]org.User // by role-ish name: admin, hq, data, manager, rep, rep2, repSouth
 	team     org.Team
 	customer visits.Customer // owned by rep, in Jinan
+	visit    visits.Visit    // rep's check-in at customer, with one photo
+	photo    string          // that photo's SHA-256
 	tokens   map[string]string
 }
 
@@ -177,6 +192,21 @@ func (h *harness) company(name string) *company {
 		h.t.Fatalf("customer: %v", err)
 	}
 	c.customer = customer
+	rep, err := h.app.org.Principal(identity.System(ctx, c.tenant), c.users["rep"].ID)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	rctx := identity.With(ctx, rep)
+	c.visit, _, err = h.app.visits.CheckIn(rctx, visits.CheckInInput{ClientID: identity.NewID(), CustomerID: customer.ID,
+		Position: visits.Position{Point: customer.Location, Datum: visits.WGS84}, Accuracy: 10, DeviceTime: time.Now(), Provider: "gps", Notes: "first visit"})
+	if err != nil {
+		h.t.Fatalf("check-in: %v", err)
+	}
+	photo, err := h.app.visits.AddPhoto(rctx, c.visit.ID, "image/jpeg", []byte("\xff\xd8\xff\xe0 shelf of "+name))
+	if err != nil {
+		h.t.Fatalf("photo: %v", err)
+	}
+	c.photo = photo.SHA256
 	for key, u := range c.users {
 		c.tokens[key] = h.login(u.Email)
 	}

@@ -30,9 +30,9 @@ func TestForeignIDsAreNotFoundOnEveryRoute(t *testing.T) {
 		if len(params) == 0 {
 			continue
 		}
-		ids := map[string]uuid.UUID{}
+		ids := map[string]string{}
 		for _, p := range params {
-			ids[p] = h.someID(a.tokens["admin"], r.collectionOf(p))
+			ids[p] = a.pathValue(h, a.tokens["admin"], r, p)
 		}
 		attempts = append(attempts, attempt{r, r.fill(ids), gen.body(r.op)})
 	}
@@ -50,6 +50,15 @@ func TestForeignIDsAreNotFoundOnEveryRoute(t *testing.T) {
 	if diff := cmp.Diff(before, h.snapshot(a.tenant)); diff != "" {
 		t.Errorf("tenant B's requests changed tenant A's rows (-before +after):\n%s", diff)
 	}
+}
+
+// pathValue is a value of path parameter p of r that exists in c: a photo's hash, or the id of
+// some row of the collection the parameter names.
+func (c *company) pathValue(h *harness, token string, r route, p string) string {
+	if p == "sha256" {
+		return c.photo
+	}
+	return h.someID(token, r.collectionOf(p)).String()
 }
 
 // someID returns the id of some row in the collection at path, as the token's owner lists it.

@@ -38,7 +38,7 @@ func routes(api huma.API) []route {
 	return out
 }
 
-var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)
+var pathParam = regexp.MustCompile(`\{([a-z0-9_]+)\}`)
 
 // params names the path parameters of r.
 func (r route) params() []string {
@@ -60,9 +60,9 @@ func (r route) collectionOf(param string) string {
 }
 
 // fill writes ids into the path pattern.
-func (r route) fill(ids map[string]uuid.UUID) string {
+func (r route) fill(ids map[string]string) string {
 	return pathParam.ReplaceAllStringFunc(r.path, func(m string) string {
-		return ids[m[1:len(m)-1]].String()
+		return ids[m[1:len(m)-1]]
 	})
 }
 
@@ -79,6 +79,9 @@ type bodyGen struct {
 func (g *bodyGen) body(op *huma.Operation) any {
 	if op.RequestBody == nil {
 		return nil
+	}
+	if op.RequestBody.Content["image/jpeg"] != nil {
+		return upload{"image/jpeg", []byte("\xff\xd8\xff\xe0 a shelf")}
 	}
 	mt := op.RequestBody.Content["application/json"]
 	if mt == nil || mt.Schema == nil {

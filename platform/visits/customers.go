@@ -114,11 +114,19 @@ func (s *Service) UpdateCustomer(ctx context.Context, id uuid.UUID, ch CustomerC
 	return c, nil
 }
 
-// DeleteCustomer removes a customer.
+// DeleteCustomer removes a customer that was never visited; visits are never lost with it.
 func (s *Service) DeleteCustomer(ctx context.Context, id uuid.UUID) error {
 	err := s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
 		if _, err := s.loadCustomer(ctx, db, id, access.Delete); err != nil {
 			return err
+		}
+		var visited int64
+		if err := db.Model(&visitRow{}).Where("customer_id = ?", id).Count(&visited).Error; err != nil {
+			return err
+		}
+		if visited > 0 {
+			return fault.Newf(fault.Conflict, "customer_has_visits",
+				"the customer has %d visits, which are the record of work done: they are kept, so the customer cannot be deleted", visited)
 		}
 		if err := db.Where("id = ?", id).Delete(&customerRow{}).Error; err != nil {
 			return err

@@ -45,7 +45,7 @@ type tenantFixture struct {
 	users   map[string]org.User
 }
 
-func (w *world) tenant(t *testing.T, slug string) *tenantFixture {
+func (w *world) tenant(t testing.TB, slug string) *tenantFixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &tenantFixture{id: identity.NewID(), slug: slug, w: w, regions: map[string]org.Region{}, users: map[string]org.User{}}
@@ -82,7 +82,7 @@ func (w *world) tenant(t *testing.T, slug string) *tenantFixture {
 	return f
 }
 
-func (f *tenantFixture) user(t *testing.T, key, region, manager string, roles ...string) {
+func (f *tenantFixture) user(t testing.TB, key, region, manager string, roles ...string) {
 	t.Helper()
 	in := org.NewUser{Email: key + "@" + f.slug + ".test", Name: key, Roles: roles, RegionID: f.regions[region].ID}
 	if manager != "" {
@@ -97,7 +97,7 @@ func (f *tenantFixture) user(t *testing.T, key, region, manager string, roles ..
 }
 
 // as returns a context acting as user key, with the principal loaded the way authentication does.
-func (f *tenantFixture) as(t *testing.T, key string) context.Context {
+func (f *tenantFixture) as(t testing.TB, key string) context.Context {
 	t.Helper()
 	ctx := context.Background()
 	p, err := f.w.org.Principal(identity.System(ctx, f.id), f.users[key].ID)

@@ -34,6 +34,7 @@ func (h *HTTP) Register(api huma.API) {
 	huma.Register(api, huma.Operation{OperationID: "delete-customer", Method: http.MethodDelete, Path: "/api/v1/customers/{id}",
 		Summary: "Remove a customer", Tags: customerTags, DefaultStatus: http.StatusNoContent}, h.delete)
 	h.registerTracks(api)
+	h.registerVisits(api)
 }
 
 // LocationDTO is a point with the datum it is given in; responses are always in WGS84.

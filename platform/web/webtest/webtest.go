@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -49,6 +50,14 @@ func Authenticate(load Principals) func(*fiber.Ctx) (identity.Principal, bool, e
 // Caller names who sends a request; the zero Caller is anonymous.
 type Caller struct{ Tenant, User uuid.UUID }
 
+// Sign names the caller in req's headers, for requests Call cannot make (raw bodies, streams).
+func (as Caller) Sign(req *http.Request) {
+	if as.User != uuid.Nil {
+		req.Header.Set(TenantHeader, as.Tenant.String())
+		req.Header.Set(UserHeader, as.User.String())
+	}
+}
+
 // Call sends a request as the caller and returns the status and body. body is JSON-encoded,
 // unless it is a string, which is sent as it is (for malformed JSON).
 func Call(t testing.TB, srv *web.Server, as Caller, method, path string, body any) (int, []byte) {
@@ -69,10 +78,7 @@ func Call(t testing.TB, srv *web.Server, as Caller, method, path string, body an
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	if as.User != uuid.Nil {
-		req.Header.Set(TenantHeader, as.Tenant.String())
-		req.Header.Set(UserHeader, as.User.String())
-	}
+	as.Sign(req)
 	resp, err := srv.App.Test(req, -1)
 	if err != nil {
 		t.Fatal(err)
