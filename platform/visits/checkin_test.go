@@ -83,7 +83,9 @@ func TestCheckInVerdicts(t *testing.T) {
 		{name: "poor accuracy", want: "poor_accuracy:warn", trusted: true,
 			body: func(c CustomerDTO) map[string]any { return checkInBody(c.ID, offset(shop, 3, 3), 250, now) }},
 		{name: "stale fix", want: "stale_fix:warn", trusted: true,
-			body: func(c CustomerDTO) map[string]any { return checkInBody(c.ID, offset(shop, -4, 2), 10, now.Add(-25*time.Minute)) }},
+			body: func(c CustomerDTO) map[string]any {
+				return checkInBody(c.ID, offset(shop, -4, 2), 10, now.Add(-25*time.Minute))
+			}},
 	} {
 		f := w.tenant(t, fmt.Sprintf("case%d", i))
 		c := create(t, srv, f, "rep.jinan.1", shopBody(f))

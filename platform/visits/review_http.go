@@ -181,4 +181,3 @@ func (h *HTTP) reviews(ctx context.Context, in *visitPath) (*reviewsOutput, erro
 	}
 	return out, nil
 }
-
