@@ -65,7 +65,7 @@ func newApp(s *store.Store, cfg *config) (*app, error) {
 		Log:      a.log,
 	})
 	pw.auth = a.auth
-	a.visits = visits.NewService(s, a.warden, visits.Options{Photos: photos})
+	a.visits = visits.NewService(s, a.warden, visits.Options{Photos: photos, TimeZone: a.org.TimeZone})
 	a.provisioner = tenants.NewProvisioner(s, a.org, a.warden, a.visits)
 	return a, nil
 }

@@ -3,6 +3,7 @@ package org
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
@@ -91,6 +92,24 @@ func (s *Service) Me(ctx context.Context) (Me, error) {
 	}
 	me.Tenant = toTenant(t)
 	return me, nil
+}
+
+// TimeZone is the time zone of the caller's tenant, in which its days (plans, daily metrics)
+// begin and end.
+func (s *Service) TimeZone(ctx context.Context) (*time.Location, error) {
+	tenant := identity.TenantID(ctx)
+	if tenant == uuid.Nil {
+		return nil, store.ErrNoTenant
+	}
+	var t tenantRow
+	if err := s.store.Owner(ctx).Where("id = ?", tenant).Take(&t).Error; err != nil {
+		return nil, fmt.Errorf("load tenant's time zone: %w", err)
+	}
+	loc, err := time.LoadLocation(t.TimeZone)
+	if err != nil {
+		return nil, fmt.Errorf("tenant's time zone %q: %w", t.TimeZone, err)
+	}
+	return loc, nil
 }
 
 // Bootstrap creates a new tenant's root region and first administrator, who holds the roles

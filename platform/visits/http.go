@@ -35,6 +35,7 @@ func (h *HTTP) Register(api huma.API) {
 		Summary: "Remove a customer", Tags: customerTags, DefaultStatus: http.StatusNoContent}, h.delete)
 	h.registerTracks(api)
 	h.registerVisits(api)
+	h.registerPlans(api)
 }
 
 // LocationDTO is a point with the datum it is given in; responses are always in WGS84.

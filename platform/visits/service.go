@@ -1,12 +1,14 @@
 package visits
 
 import (
+	"context"
 	"time"
 
 	"github.com/repflow/repflow/platform/access"
 	"github.com/repflow/repflow/platform/blob"
 	"github.com/repflow/repflow/platform/store"
 	"github.com/repflow/repflow/platform/visits/geo"
+	"github.com/repflow/repflow/platform/visits/route"
 	"github.com/repflow/repflow/platform/visits/trust"
 )
 
@@ -27,6 +29,11 @@ type Options struct {
 	Trust *trust.Policy
 	// Hysteresis tunes fence events (zero: DefaultHysteresis).
 	Hysteresis *geo.Hysteresis
+	// TimeZone is the caller's tenant's time zone, in which days begin (nil: UTC).
+	TimeZone func(ctx context.Context) (*time.Location, error)
+	// Distance measures travel between customers for route plans (nil: haversine at city speed);
+	// a road or traffic provider plugs in here.
+	Distance route.DistanceProvider
 	// Now is the server's clock (nil: time.Now), replaceable so tests can replay a day.
 	Now func() time.Time
 }

@@ -1,6 +1,7 @@
 package visits
 
 import (
+	"database/sql/driver"
 	"fmt"
 	"strings"
 	"time"
@@ -139,3 +140,35 @@ func likePrefix(p string) string { return likeEscaper.Replace(p) + "%" }
 
 // likeContains matches every string that contains p.
 func likeContains(p string) string { return "%" + likeEscaper.Replace(p) + "%" }
+
+// aggregateTime scans a timestamp computed by SQL (MAX, MIN): PostgreSQL returns a time, SQLite
+// the text the driver stored.
+type aggregateTime struct{ time.Time }
+
+// sqliteTimeLayouts are the ways the embedded driver writes times.
+var sqliteTimeLayouts = []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05"}
+
+func (t *aggregateTime) Scan(v any) error {
+	switch x := v.(type) {
+	case nil:
+		t.Time = time.Time{}
+		return nil
+	case time.Time:
+		t.Time = x.UTC()
+		return nil
+	case []byte:
+		return t.Scan(string(x))
+	case string:
+		for _, layout := range sqliteTimeLayouts {
+			if parsed, err := time.Parse(layout, x); err == nil {
+				t.Time = parsed.UTC()
+				return nil
+			}
+		}
+		return fmt.Errorf("cannot read %q as a time", x)
+	}
+	return fmt.Errorf("cannot read a %T as a time", v)
+}
+
+// Value lets gorm treat the type as a column, not a relation.
+func (t aggregateTime) Value() (driver.Value, error) { return t.Time, nil }

@@ -80,10 +80,10 @@ func (s *Service) listVisits(ctx context.Context, kind access.Kind, f VisitFilte
 			q = q.Where("visits.customer_id = ?", *f.CustomerID)
 		}
 		if !f.From.IsZero() {
-			q = q.Where("visits.started_at >= ?", f.From)
+			q = q.Where("visits.started_at >= ?", f.From.UTC())
 		}
 		if !f.To.IsZero() {
-			q = q.Where("visits.started_at < ?", f.To)
+			q = q.Where("visits.started_at < ?", f.To.UTC())
 		}
 		if f.Status != "" {
 			q = q.Where("visits.status = ?", f.Status)

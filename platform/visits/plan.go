@@ -1,0 +1,209 @@
+package visits
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/repflow/repflow/platform/access"
+	"github.com/repflow/repflow/platform/fault"
+	"github.com/repflow/repflow/platform/visits/cadence"
+	"github.com/repflow/repflow/platform/visits/geo"
+	"github.com/repflow/repflow/platform/visits/route"
+)
+
+// Defaults of a day's plan.
+const (
+	DefaultServiceTime = 20 * time.Minute
+	DefaultDayStart    = 8*time.Hour + 30*time.Minute // local time of departure
+	DefaultDayEnd      = 18 * time.Hour               // local time the last visit must start by
+)
+
+// PlanRequest asks for a rep's day: the customers due by their grade's cadence, in the order that
+// keeps travel short.
+type PlanRequest struct {
+	RepID uuid.UUID
+	Date  string     // the day, YYYY-MM-DD, in the tenant's time zone
+	Start *geo.Point // where the rep sets off; nil: their last known position, else the first due customer
+	// Departure is when the rep sets off (zero: DefaultDayStart on Day); no visit starts after
+	// DefaultDayEnd, and the customers that cannot be fitted are returned as unserved.
+	Departure time.Time
+	Return    bool
+	Service   time.Duration                  // at each customer (zero: DefaultServiceTime)
+	Windows   map[uuid.UUID]route.TimeWindow // a customer's opening hours that day, if any
+}
+
+// DayPlan is the answer: every due customer with how overdue it is, and the route through them.
+type DayPlan struct {
+	Day       time.Time
+	Start     geo.Point
+	Due       []DueCustomer
+	Route     route.Route
+	Cadences  cadence.Cadences
+	Customers map[uuid.UUID]Customer
+}
+
+// DueCustomer is a customer due for a visit on the plan's day.
+type DueCustomer struct {
+	CustomerID  uuid.UUID
+	Grade       Grade
+	LastVisit   *time.Time
+	OverdueDays int
+}
+
+// PlanDay plans a rep's day over the rep's own customers that the caller may see. A visit that
+// a manager rejected does not count as the customer's last visit.
+func (s *Service) PlanDay(ctx context.Context, req PlanRequest) (DayPlan, error) {
+	loc, err := s.timeZone(ctx)
+	if err != nil {
+		return DayPlan{}, err
+	}
+	day, err := time.ParseInLocation(time.DateOnly, req.Date, loc)
+	if err != nil {
+		return DayPlan{}, invalid("body.date", "is not a date (YYYY-MM-DD)", req.Date)
+	}
+	if req.Service == 0 {
+		req.Service = DefaultServiceTime
+	}
+	if req.Service < 0 || req.Service > 8*time.Hour {
+		return DayPlan{}, invalid("body.service_minutes", "must be between 1 and 480 minutes", req.Service.Minutes())
+	}
+	if req.Departure.IsZero() {
+		req.Departure = day.Add(DefaultDayStart)
+	}
+	plan := DayPlan{Day: day, Customers: map[uuid.UUID]Customer{}}
+	var last *geo.Point
+	err = s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
+		if err := s.referencedRep(ctx, db, req.RepID, "body.rep_id"); err != nil {
+			return err
+		}
+		if plan.Cadences, err = loadCadences(db); err != nil {
+			return err
+		}
+		scope, err := s.warden.Scope(ctx, access.List, KindCustomer, access.Columns{Owner: "customers.owner_id", RegionID: "customers.region_id"})
+		if err != nil {
+			return err
+		}
+		var rows []customerRow
+		if err := db.Model(&customerRow{}).Scopes(scope).Where("customers.owner_id = ?", req.RepID).Order("customers.id").Find(&rows).Error; err != nil {
+			return fmt.Errorf("load customers: %w", err)
+		}
+		for _, r := range rows {
+			c, err := toCustomer(r)
+			if err != nil {
+				return err
+			}
+			plan.Customers[c.ID] = c
+		}
+		if plan.Due, err = dueCustomers(db, plan.Customers, plan.Cadences, day, loc); err != nil {
+			return err
+		}
+		var st fenceStateRow
+		if err := db.Where("rep_id = ?", req.RepID).Limit(1).Find(&st).Error; err != nil {
+			return fmt.Errorf("load last position: %w", err)
+		}
+		if st.Lat != nil && st.Lon != nil {
+			last = &geo.Point{Lat: *st.Lat, Lon: *st.Lon}
+		}
+		return nil
+	})
+	if err != nil {
+		return DayPlan{}, fmt.Errorf("plan day: %w", err)
+	}
+	return plan, s.route(ctx, &plan, req, last)
+}
+
+// dueCustomers applies the cadences to the customers' last counted visits.
+func dueCustomers(db *gorm.DB, customers map[uuid.UUID]Customer, c cadence.Cadences, day time.Time, loc *time.Location) ([]DueCustomer, error) {
+	if len(customers) == 0 {
+		return []DueCustomer{}, nil
+	}
+	ids := make([]uuid.UUID, 0, len(customers))
+	for id := range customers {
+		ids = append(ids, id)
+	}
+	var lasts []struct {
+		CustomerID uuid.UUID
+		Last       aggregateTime
+	}
+	err := db.Model(&visitRow{}).Select("customer_id, MAX(started_at) AS last").
+		Where("customer_id IN ? AND review_status <> ? AND started_at < ?", ids, ReviewRejected, day.AddDate(0, 0, 1).UTC()).
+		Group("customer_id").Scan(&lasts).Error
+	if err != nil {
+		return nil, fmt.Errorf("load last visits: %w", err)
+	}
+	lastOf := map[uuid.UUID]time.Time{}
+	for _, l := range lasts {
+		lastOf[l.CustomerID] = l.Last.Time
+	}
+	in := make([]cadence.Customer, 0, len(customers))
+	for id, cust := range customers {
+		in = append(in, cadence.Customer{ID: id, Grade: string(cust.Grade), LastVisit: lastOf[id], Lat: cust.Location.Lat, Lon: cust.Location.Lon})
+	}
+	due := cadence.Due(in, c, day, loc)
+	out := make([]DueCustomer, len(due))
+	for i, d := range due {
+		out[i] = DueCustomer{CustomerID: d.ID, Grade: Grade(d.Grade), OverdueDays: d.OverdueDays}
+		if !d.LastVisit.IsZero() {
+			t := d.LastVisit
+			out[i].LastVisit = &t
+		}
+	}
+	return out, nil
+}
+
+// route orders the due customers into the day.
+func (s *Service) route(ctx context.Context, plan *DayPlan, req PlanRequest, last *geo.Point) error {
+	switch {
+	case req.Start != nil:
+		if err := req.Start.Validate(); err != nil {
+			return invalid("body.start", geoMessage(err), nil)
+		}
+		plan.Start = *req.Start
+	case last != nil:
+		plan.Start = *last
+	case len(plan.Due) > 0:
+		plan.Start = plan.Customers[plan.Due[0].CustomerID].Location
+	default:
+		return nil // nothing due, nowhere to start: an empty day
+	}
+	end := plan.Day.Add(DefaultDayEnd)
+	stops := make([]route.Stop, len(plan.Due))
+	for i, d := range plan.Due {
+		c := plan.Customers[d.CustomerID]
+		w := route.TimeWindow{Latest: end}
+		if own, ok := req.Windows[d.CustomerID]; ok {
+			w = own
+			if w.Latest.IsZero() || w.Latest.After(end) {
+				w.Latest = end
+			}
+		}
+		stops[i] = route.Stop{ID: c.ID.String(), Lat: c.Location.Lat, Lon: c.Location.Lon, Window: &w, Service: req.Service}
+	}
+	for id := range req.Windows {
+		if _, ok := plan.Customers[id]; !ok {
+			return invalid("body.windows", "names a customer that is not the rep's: "+id.String(), id.String())
+		}
+	}
+	r, err := route.Plan(ctx, route.Point{Lat: plan.Start.Lat, Lon: plan.Start.Lon}, stops, route.Options{
+		Distance: s.opts.Distance, Departure: req.Departure, Return: req.Return, Seed: 1})
+	if err != nil {
+		if f, ok := fault.As(err); ok {
+			return f
+		}
+		return fmt.Errorf("plan route: %w", err)
+	}
+	plan.Route = r
+	return nil
+}
+
+// timeZone is the tenant's time zone (UTC when the service was given no way to know it).
+func (s *Service) timeZone(ctx context.Context) (*time.Location, error) {
+	if s.opts.TimeZone == nil {
+		return time.UTC, nil
+	}
+	return s.opts.TimeZone(ctx)
+}
