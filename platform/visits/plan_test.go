@@ -44,8 +44,8 @@ func TestPlanDay(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	visitAt(visitedA, 3)  // A: every 7 days, not due
-	visitAt(staleD, 61)   // D: every 60 days, due for a day
+	visitAt(visitedA, 3) // A: every 7 days, not due
+	visitAt(staleD, 61)  // D: every 60 days, due for a day
 	date := today.Format(time.DateOnly)
 	plan := func(key string, body map[string]any) (int, DayPlanDTO, []byte) {
 		t.Helper()
