@@ -36,6 +36,7 @@ func (h *HTTP) Register(api huma.API) {
 	h.registerTracks(api)
 	h.registerVisits(api)
 	h.registerPlans(api)
+	h.registerMetrics(api)
 }
 
 // LocationDTO is a point with the datum it is given in; responses are always in WGS84.

@@ -1,0 +1,73 @@
+package visits
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/google/uuid"
+)
+
+func (h *HTTP) registerMetrics(api huma.API) {
+	huma.Register(api, huma.Operation{OperationID: "visit-metrics", Method: http.MethodGet, Path: "/api/v1/visit-metrics",
+		Summary: "Visit figures per rep over a period: visits per working day, coverage, verified check-ins, durations",
+		Description: "A visit counts once closed, unless a manager rejected it. A check-in is verified when trusted or " +
+			"accepted on review. Coverage is the due customers visited over the customers due in the period by their " +
+			"grade's cadence. Working days are Monday to Saturday, up to today while the period runs.",
+		Tags: visitTags}, h.metrics)
+}
+
+type metricsInput struct {
+	From  string   `query:"from" required:"true" pattern:"^\\d{4}-\\d{2}-\\d{2}$" doc:"first day, YYYY-MM-DD, tenant's time zone"`
+	To    string   `query:"to" required:"true" pattern:"^\\d{4}-\\d{2}-\\d{2}$" doc:"the day after the last, YYYY-MM-DD"`
+	RepID []string `query:"rep_id" doc:"only these reps (repeat the parameter); default every rep the caller may see"`
+}
+
+// RepMetricsDTO is one rep's figures.
+type RepMetricsDTO struct {
+	RepID            uuid.UUID      `json:"rep_id"`
+	WorkingDays      int            `json:"working_days"`
+	Visits           int            `json:"visits"`
+	VisitsPerDay     float64        `json:"visits_per_day"`
+	CustomersDue     int            `json:"customers_due"`
+	CustomersCovered int            `json:"customers_covered"`
+	Coverage         float64        `json:"coverage" doc:"0..1"`
+	CheckIns         int            `json:"checkins"`
+	VerifiedCheckIns int            `json:"verified_checkins"`
+	VerifiedRate     float64        `json:"verified_rate" doc:"0..1"`
+	AvgDurationS     float64        `json:"avg_duration_s"`
+	VisitsByGrade    map[string]int `json:"visits_by_grade"`
+}
+
+// MetricsDTO lists the reps' figures.
+type MetricsDTO struct {
+	Reps []RepMetricsDTO `json:"reps"`
+}
+
+type metricsOutput struct{ Body MetricsDTO }
+
+func (h *HTTP) metrics(ctx context.Context, in *metricsInput) (*metricsOutput, error) {
+	q := MetricsQuery{From: in.From, To: in.To}
+	for _, s := range in.RepID {
+		id, err := parseID(s, "query.rep_id")
+		if err != nil {
+			return nil, err
+		}
+		q.RepIDs = append(q.RepIDs, id)
+	}
+	ms, err := h.svc.Metrics(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	out := &metricsOutput{Body: MetricsDTO{Reps: make([]RepMetricsDTO, len(ms))}}
+	for i, m := range ms {
+		byGrade := map[string]int{}
+		for g, n := range m.ByGrade {
+			byGrade[string(g)] = n
+		}
+		out.Body.Reps[i] = RepMetricsDTO{RepID: m.RepID, WorkingDays: m.WorkingDays, Visits: m.Visits, VisitsPerDay: m.VisitsPerDay,
+			CustomersDue: m.CustomersDue, CustomersCovered: m.CustomersCovered, Coverage: m.Coverage, CheckIns: m.CheckIns,
+			VerifiedCheckIns: m.VerifiedCheckIns, VerifiedRate: m.VerifiedRate, AvgDurationS: m.AvgDuration.Seconds(), VisitsByGrade: byGrade}
+	}
+	return out, nil
+}
