@@ -26,7 +26,7 @@ import (
 
 // MetricsQuery selects reps and a period [From, To), both days in the tenant's time zone.
 type MetricsQuery struct {
-	From, To string     // YYYY-MM-DD; To is exclusive
+	From, To string      // YYYY-MM-DD; To is exclusive
 	RepIDs   []uuid.UUID // empty: every rep the caller may see the visits of
 }
 
