@@ -72,7 +72,7 @@ func (s *Service) GetCustomer(ctx context.Context, id uuid.UUID) (Customer, erro
 }
 
 // UpdateCustomer applies ch. Moving a customer to another owner or region needs the update right
-// at both places.
+// where it is and the create right where it goes.
 func (s *Service) UpdateCustomer(ctx context.Context, id uuid.UUID, ch CustomerChanges) (Customer, error) {
 	var c Customer
 	err := s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
@@ -88,7 +88,9 @@ func (s *Service) UpdateCustomer(ctx context.Context, id uuid.UUID, ch CustomerC
 			if err != nil {
 				return err
 			}
-			if err := s.warden.Check(ctx, access.Update, resource(c, region.Path)); err != nil {
+			// The create right where it goes: a rep keeps their own customers wherever they
+			// are, but places them only in their own region, as when adding one.
+			if err := s.warden.Check(ctx, access.Create, resource(c, region.Path)); err != nil {
 				return err
 			}
 		}

@@ -280,6 +280,9 @@ func TestHTTPCustomerScoping(t *testing.T) {
 	webtest.WantError(t, status, raw, http.StatusBadRequest, "invalid_reference", "body.owner_id")
 	status, raw = call(t, srv, f, "rep.jinan.1", http.MethodDelete, path("Jinan One"), nil)
 	webtest.WantError(t, status, raw, http.StatusForbidden, "forbidden", "")
+	// Nor move it out of their region: they may place customers only where they may add them.
+	status, raw = call(t, srv, f, "rep.jinan.1", http.MethodPatch, path("Jinan One"), map[string]any{"region_id": f.regions["Guangdong"].ID})
+	webtest.WantError(t, status, raw, http.StatusForbidden, "forbidden", "")
 	// A manager cannot move a customer out of their subtree.
 	status, raw = call(t, srv, f, "mgr.shandong", http.MethodPatch, path("Jinan One"), map[string]any{"region_id": f.regions["Guangdong"].ID})
 	webtest.WantError(t, status, raw, http.StatusForbidden, "forbidden", "")
