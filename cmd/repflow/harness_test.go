@@ -221,7 +221,7 @@ func (h *harness) listen() string {
 		h.t.Fatal(err)
 	}
 	go func() { _ = h.srv.App.Listener(ln) }()
-	h.t.Cleanup(func() { _ = h.srv.App.Shutdown() })
+	h.t.Cleanup(func() { _ = h.srv.Shutdown(5 * time.Second) })
 	return "http://" + ln.Addr().String()
 }
 

@@ -37,6 +37,7 @@ func (h *HTTP) Register(api huma.API) {
 	h.registerVisits(api)
 	h.registerPlans(api)
 	h.registerMetrics(api)
+	documentLive(api)
 }
 
 // LocationDTO is a point with the datum it is given in; responses are always in WGS84.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -29,9 +30,10 @@ type Module interface {
 }
 
 // Streamer is a module with plain routes besides its operations: streams (server-sent events)
-// that huma's adapter for fiber cannot write as they happen.
+// that huma's adapter for fiber cannot write as they happen. A stream ends when stopping is
+// closed: a shutdown waits for open connections, and a stream never finishes on its own.
 type Streamer interface {
-	RegisterRoutes(r fiber.Router)
+	RegisterRoutes(r fiber.Router, stopping <-chan struct{})
 }
 
 // Options wires the server to the rest of the platform.
@@ -59,6 +61,9 @@ type Server struct {
 	App     *fiber.App
 	API     huma.API
 	Metrics *prometheus.Registry
+
+	stopping chan struct{} // closed by Shutdown
+	stopOnce sync.Once
 }
 
 // New builds the server with its middleware; modules then register their operations on API.
@@ -128,7 +133,7 @@ func New(o Options) *Server {
 	hcfg.Security = []map[string][]string{{"bearer": {}}, {"session": {}}}
 	api := humafiber.New(app, hcfg)
 	api.UseMiddleware(requirePrincipal(api))
-	return &Server{App: app, API: api, Metrics: o.Metrics}
+	return &Server{App: app, API: api, Metrics: o.Metrics, stopping: make(chan struct{})}
 }
 
 // Mount registers the modules' operations.
@@ -136,7 +141,7 @@ func (s *Server) Mount(mods ...Module) {
 	for _, m := range mods {
 		m.Register(s.API)
 		if st, ok := m.(Streamer); ok {
-			st.RegisterRoutes(s.App)
+			st.RegisterRoutes(s.App, s.stopping)
 		}
 	}
 }
@@ -150,6 +155,13 @@ func (s *Server) Listen(ctx context.Context, addr string, grace time.Duration) e
 		return err
 	case <-ctx.Done():
 	}
+	return s.Shutdown(grace)
+}
+
+// Shutdown ends the streams, then stops accepting requests and waits up to grace for those in
+// flight.
+func (s *Server) Shutdown(grace time.Duration) error {
+	s.stopOnce.Do(func() { close(s.stopping) })
 	return s.App.ShutdownWithTimeout(grace)
 }
 
