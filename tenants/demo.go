@@ -6,8 +6,10 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/google/uuid"
+	"gorm.io/gorm"
 
 	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/org"
@@ -36,6 +38,11 @@ type DemoSummary struct {
 	Users    []DemoUser
 	// Customers counts the demo's customers as its admin sees them.
 	Customers int
+	// Visits counts the reps' visits, Suspicious those whose check-in the trust verdict did not
+	// believe, and Pending those of them still waiting for a manager's review.
+	Visits, Suspicious, Pending int
+	// Fixes counts the GPS fixes of the reps' tracks.
+	Fixes int64
 }
 
 // DemoUser is one demo account.
@@ -47,9 +54,9 @@ type DemoUser struct {
 }
 
 // Demo creates the demo tenant, a food company selling across East and South China to shops and
-// restaurants in five cities, or, when a tenant with slug "demo" exists, only reports its
-// accounts. Everything is made through the provisioner and the organisation and visits services,
-// in one transaction: a failure leaves no demo behind.
+// restaurants in five cities, with its reps' last 13 weeks of visits, or, when a tenant with slug
+// "demo" exists, only reports its accounts. Everything is made through the provisioner and the
+// organisation and visits services, in one transaction: a failure leaves no demo behind.
 func Demo(ctx context.Context, p *Provisioner) (DemoSummary, error) {
 	t, err := p.demoTenant(ctx)
 	if err != nil {
@@ -59,7 +66,12 @@ func Demo(ctx context.Context, p *Provisioner) (DemoSummary, error) {
 	if t == nil {
 		in := Signup{Company: DemoCompany, Slug: DemoSlug, Industry: IndustryFMCG, TimeZone: "Asia/Shanghai", Currency: "CNY",
 			AdminName: "Zhou Min", AdminEmail: DemoAdminEmail, AdminPassword: DemoPassword}
-		prov, err := p.provision(ctx, in, func(ctx context.Context) error { return buildDemo(ctx, p.org, p.visits) })
+		prov, err := p.provision(ctx, in, func(ctx context.Context) error {
+			if err := buildDemo(ctx, p.org, p.visits); err != nil {
+				return err
+			}
+			return p.buildDemoVisits(ctx, time.Now())
+		})
 		if err != nil {
 			return DemoSummary{}, fmt.Errorf("create demo: %w", err)
 		}
@@ -130,10 +142,43 @@ func (p *Provisioner) demoSummary(ctx context.Context, t tenantRow) (DemoSummary
 		}
 		sum.Customers += len(page.Customers)
 		if page.Next == nil {
-			return sum, nil
+			break
 		}
 		f.After = page.Next
 	}
+	return sum, p.demoActivity(admin, &sum)
+}
+
+// demoActivity counts the demo's visits as its admin sees them, and the fixes of its tracks.
+func (p *Provisioner) demoActivity(admin context.Context, sum *DemoSummary) error {
+	for f := (visits.VisitFilter{Limit: visits.MaxPageSize}); ; {
+		page, err := p.visits.ListVisits(admin, f)
+		if err != nil {
+			return err
+		}
+		for _, v := range page.Visits {
+			sum.Visits++
+			if !v.Verdict.Trusted {
+				sum.Suspicious++
+			}
+			if v.ReviewStatus == visits.ReviewPending {
+				sum.Pending++
+			}
+		}
+		if page.Next == nil {
+			break
+		}
+		f.After = page.Next
+	}
+	// The visits service has no count of fixes (nobody else needs one): the admin's tenant
+	// transaction counts the rows.
+	err := p.store.Tx(admin, func(_ context.Context, db *gorm.DB) error {
+		return db.Table("track_fixes").Count(&sum.Fixes).Error
+	})
+	if err != nil {
+		return fmt.Errorf("count demo fixes: %w", err)
+	}
+	return nil
 }
 
 // loginRow reads the global login directory (migrations/0001_core.go).
@@ -154,6 +199,8 @@ func (d DemoSummary) Print(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "Demo tenant %q (slug %s) %s.\n", d.Company, d.Slug, verb)
 	fmt.Fprintf(tw, "It sells to %d customers, each with a geofence on the map.\n", d.Customers)
+	fmt.Fprintf(tw, "Its reps made %d visits and sent %d GPS fixes; %d visits were suspicious, %d of them wait for review.\n",
+		d.Visits, d.Fixes, d.Suspicious, d.Pending)
 	fmt.Fprintf(tw, "Sign in as %s with password %s; every demo user below has the same password.\n\n", DemoAdminEmail, d.Password)
 	fmt.Fprintln(tw, "E-MAIL\tNAME\tROLES\tREGION")
 	for _, u := range d.Users {

@@ -13,19 +13,21 @@ import (
 
 // autoVisits turns dwell and exit events into visits: dwelling in a customer's fence opens a
 // visit that began when the rep entered, and leaving closes it, so the visit's duration is
-// measured without anyone tapping a button. A rep who checked in by hand already has an open
-// visit there; the track then adds none (the check-out closes the rep's own).
+// measured without anyone tapping a button. A rep who checked in by hand during the stay already
+// has a visit there; the track then adds none (the check-out closes the rep's own).
 func (s *Service) autoVisits(ctx context.Context, db *gorm.DB, res *IngestResult) error {
 	for _, e := range res.Events {
 		switch e.Kind {
 		case geo.Dwell:
-			var open int64
-			err := db.Model(&visitRow{}).Where("rep_id = ? AND customer_id = ? AND status = ?", e.RepID, e.CustomerID, VisitOpen).
-				Count(&open).Error
+			// A visit open now, or one the rep checked in and out of during this stay, already
+			// records it.
+			var recorded int64
+			err := db.Model(&visitRow{}).Where("rep_id = ? AND customer_id = ? AND (status = ? OR ended_at >= ?)",
+				e.RepID, e.CustomerID, VisitOpen, e.Since).Count(&recorded).Error
 			if err != nil {
-				return fmt.Errorf("find open visit: %w", err)
+				return fmt.Errorf("find visit: %w", err)
 			}
-			if open > 0 {
+			if recorded > 0 {
 				continue
 			}
 			now := s.now()

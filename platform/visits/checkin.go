@@ -207,14 +207,18 @@ func (s *Service) CheckOut(ctx context.Context, id uuid.UUID, in CheckOutInput) 
 			return fault.Newf(fault.Conflict, "visit_closed", "the visit was checked out at %s; correct its notes with a revision instead",
 				v.EndedAt.Format(time.RFC3339))
 		}
-		// An offline phone sends its check-out late: the phone's time says when the visit ended,
-		// within what the server can believe.
+		// An offline phone sends its check-out late, so the phone's clock says when the visit
+		// ended: measured from its reading at check-in, so that a phone clock a little off the
+		// server's still gives the visit its true length, and never later than now.
 		ended := reading.DeviceTime
+		if v.CheckIn != nil {
+			ended = v.StartedAt.Add(reading.DeviceTime.Sub(v.CheckIn.DeviceTime))
+		}
 		if ended.After(received) {
 			ended = received
 		}
 		if ended.Before(v.StartedAt) {
-			return invalid("body.device_time", "is before the visit began ("+v.StartedAt.Format(time.RFC3339)+")", reading.DeviceTime)
+			return invalid("body.device_time", "is before the check-in ("+v.StartedAt.Format(time.RFC3339)+" by the server's clock)", reading.DeviceTime)
 		}
 		v.Status, v.EndedAt, v.CheckOut, v.UpdatedAt = VisitClosed, &ended, &reading, received
 		if notes != nil && *notes != v.Notes {

@@ -283,3 +283,26 @@ func postPhoto(t *testing.T, srv *web.Server, f *tenantFixture, key string, visi
 	}
 	return webtest.Decode[PhotoDTO](t, raw.Bytes())
 }
+
+// A rep who checked in and out within the first minutes of a stay, and lingers, gets no second,
+// automatic visit for the same stay.
+func TestNoAutomaticVisitAfterCheckOutInTheSameStay(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	f := w.tenant(t, "acme")
+	srv := newServer(w)
+	c := create(t, srv, f, "rep.jinan.1", shopBody(f))
+	now := time.Now().UTC().Truncate(time.Second)
+	start := now.Add(-4 * time.Minute)
+	postTrack(t, srv, f, "rep.jinan.1", walk(start, offset(shop, 600, 0), shop))
+	v := checkIn(t, srv, f, "rep.jinan.1", checkInBody(c.ID, shop, 10, now), http.StatusCreated)
+	status, raw := call(t, srv, f, "rep.jinan.1", http.MethodPost, "/api/v1/visits/"+v.ID.String()+"/checkout",
+		map[string]any{"location": map[string]any{"lat": shop.Lat, "lon": shop.Lon, "datum": "wgs84"}, "accuracy": 10, "device_time": now})
+	if status != http.StatusOK {
+		t.Fatalf("check-out: %d %s", status, raw)
+	}
+	res := postTrack(t, srv, f, "rep.jinan.1", walk(start.Add(90*time.Second), repeat(shop, 14)...))
+	if len(res.OpenedVisits) != 0 || len(visitRows(t, w, f)) != 1 {
+		t.Fatalf("lingering after check-out opened %v (%d visits), want nothing new", res.OpenedVisits, len(visitRows(t, w, f)))
+	}
+}

@@ -52,14 +52,24 @@ type liveWire struct {
 	LiveUpdate
 }
 
-// publishLive announces the rep's new position and events when the batch commits.
+// liveHorizon is how old a position or event may be and still be news on the live map: a phone
+// sending yesterday's backlog does not make its rep jump about on today's.
+const liveHorizon = 15 * time.Minute
+
+// publishLive announces the rep's new position and recent events when the batch commits.
 func (s *Service) publishLive(ctx context.Context, p identity.Principal, st repFenceState, events []FenceEvent) error {
+	recent := s.now().Add(-liveHorizon)
 	u := liveWire{Tenant: p.TenantID, RegionPath: p.RegionPath, LiveUpdate: LiveUpdate{RepID: p.UserID, Events: []LiveEvent{}}}
-	if st.last != nil {
+	if st.last != nil && st.last.Time.After(recent) {
 		u.Position = &LivePosition{RepID: p.UserID, Lat: st.last.Point.Lat, Lon: st.last.Point.Lon, Accuracy: st.last.Accuracy, At: st.last.Time}
 	}
 	for _, e := range events {
-		u.Events = append(u.Events, LiveEvent{Kind: string(e.Kind), CustomerID: e.CustomerID, At: e.At})
+		if e.At.After(recent) {
+			u.Events = append(u.Events, LiveEvent{Kind: string(e.Kind), CustomerID: e.CustomerID, At: e.At})
+		}
+	}
+	if u.Position == nil && len(u.Events) == 0 {
+		return nil
 	}
 	for {
 		raw, err := json.Marshal(u)

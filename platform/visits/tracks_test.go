@@ -330,7 +330,12 @@ func TestLivePositionsAreScoped(t *testing.T) {
 	if receives(rival, f.users["rep.jinan.1"].ID, false) {
 		t.Error("another tenant's admin received the position")
 	}
-	for key, want := range map[string]int{"mgr.shandong": 1, "mgr.guangdong": 0, "rep.jinan.1": 1, "rep.jinan.2": 0} {
+	// A phone's backlog from hours ago is stored but is no news for the live map.
+	postTrack(t, srv, f, "rep.qingdao", walk(time.Now().UTC().Add(-3*time.Hour), shop))
+	if receives(streams["mgr.shandong"], f.users["rep.qingdao"].ID, false) {
+		t.Error("a three-hour-old fix was published live")
+	}
+	for key, want := range map[string]int{"mgr.shandong": 2, "mgr.guangdong": 0, "rep.jinan.1": 1, "rep.jinan.2": 0} {
 		status, raw := call(t, srv, f, key, http.MethodGet, "/api/v1/tracks/positions", nil)
 		got := webtest.Decode[PositionsDTO](t, raw)
 		if status != http.StatusOK || len(got.Positions) != want {
