@@ -86,7 +86,8 @@ func (h *harness) call(token, method, path string, body any, out any) int {
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
-	if out != nil && len(raw) > 0 {
+	// Files (photos) come back as they are: only JSON answers are decoded.
+	if out != nil && len(raw) > 0 && strings.Contains(resp.Header.Get("Content-Type"), "json") {
 		if err := json.Unmarshal(raw, out); err != nil {
 			h.t.Fatalf("%s %s: decode %.300q: %v", method, path, raw, err)
 		}

@@ -195,9 +195,38 @@ func TestAccessAcrossTheRegionTree(t *testing.T) {
 		{"rep", http.MethodGet, "/api/v1/customers/" + c.customer.ID.String(), http.StatusOK},
 		{"rep2", http.MethodGet, "/api/v1/customers/" + c.customer.ID.String(), http.StatusNotFound},
 		{"managerSouth", http.MethodGet, "/api/v1/customers/" + c.customer.ID.String(), http.StatusNotFound},
+		{"rep", http.MethodGet, "/api/v1/visits/" + c.visit.ID.String(), http.StatusOK},
+		{"rep2", http.MethodGet, "/api/v1/visits/" + c.visit.ID.String(), http.StatusNotFound},
+		{"manager", http.MethodGet, "/api/v1/visits/" + c.visit.ID.String(), http.StatusOK},
+		{"managerSouth", http.MethodGet, "/api/v1/visits/" + c.visit.ID.String(), http.StatusNotFound},
+		{"hq", http.MethodGet, "/api/v1/visits/" + c.visit.ID.String(), http.StatusOK},
+		{"data", http.MethodGet, "/api/v1/visits/" + c.visit.ID.String(), http.StatusNotFound},
+		{"rep2", http.MethodGet, "/api/v1/visits/" + c.visit.ID.String() + "/photos/" + c.photo, http.StatusNotFound},
+		{"manager", http.MethodGet, "/api/v1/visits/" + c.visit.ID.String() + "/photos/" + c.photo, http.StatusOK},
+		{"rep", http.MethodGet, "/api/v1/reviews", http.StatusForbidden},
+		{"manager", http.MethodGet, "/api/v1/reviews", http.StatusOK},
+		{"data", http.MethodGet, "/api/v1/visit-cadences", http.StatusOK},
 	}
 	for _, cs := range cases {
 		if code, text := h.raw(c.tokens[cs.who], cs.method, cs.path, nil); code != cs.want {
+			t.Errorf("%s %s as %s: %d, want %d; %s", cs.method, cs.path, cs.who, code, cs.want, text)
+		}
+	}
+	review := "/api/v1/visits/" + c.visit.ID.String() + "/review"
+	cadences := map[string]any{"every_days": map[string]int{"A": 7, "B": 14, "C": 30, "D": 60}}
+	for _, cs := range []struct {
+		who, method, path string
+		body              any
+		want              int
+	}{
+		{"rep", http.MethodPost, review, map[string]any{"decision": "accepted"}, http.StatusForbidden},
+		{"rep2", http.MethodPost, review, map[string]any{"decision": "accepted"}, http.StatusNotFound},
+		{"managerSouth", http.MethodPost, review, map[string]any{"decision": "accepted"}, http.StatusNotFound},
+		{"rep", http.MethodPut, "/api/v1/visit-cadences", cadences, http.StatusForbidden},
+		{"manager", http.MethodPut, "/api/v1/visit-cadences", cadences, http.StatusForbidden},
+		{"admin", http.MethodPut, "/api/v1/visit-cadences", cadences, http.StatusOK},
+	} {
+		if code, text := h.raw(c.tokens[cs.who], cs.method, cs.path, cs.body); code != cs.want {
 			t.Errorf("%s %s as %s: %d, want %d; %s", cs.method, cs.path, cs.who, code, cs.want, text)
 		}
 	}
