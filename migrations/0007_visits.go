@@ -103,6 +103,7 @@ CREATE TABLE visits (
 CREATE INDEX visits_rep_time ON visits (tenant_id, rep_id, started_at);
 CREATE INDEX visits_customer_time ON visits (tenant_id, customer_id, started_at);
 CREATE INDEX visits_review ON visits (tenant_id, review_status, started_at);
+CREATE INDEX visits_open ON visits (tenant_id, rep_id, customer_id) WHERE status = 'open';
 CREATE TABLE visit_revisions (
 	tenant_id UUID NOT NULL,
 	visit_id UUID NOT NULL,

@@ -59,6 +59,8 @@ type FenceEvent struct {
 	Kind       geo.EventKind
 	At         time.Time // the time of the fix that caused it
 	Since      time.Time // when the rep entered the fence
+
+	dwelled bool // an exit from a stay long enough to have opened an automatic visit
 }
 
 // IngestResult says what a batch did. A batch is all or nothing: either every fix is valid and
@@ -128,8 +130,9 @@ func (s *Service) advance(ctx context.Context, db *gorm.DB, st *repFenceState, f
 			continue
 		}
 		fix := geo.Fix{Point: f.Point, Accuracy: f.Accuracy, Time: f.Time}
-		next, events := fences.index.Transition(st.fences, fix, *s.opts.Hysteresis)
-		if !next.At.Equal(st.fences.At) || len(events) > 0 {
+		prev := st.fences
+		next, events := fences.index.Transition(prev, fix, *s.opts.Hysteresis)
+		if !next.At.Equal(prev.At) || len(events) > 0 {
 			st.fences = next
 			st.last = &fix
 		}
@@ -139,16 +142,17 @@ func (s *Service) advance(ctx context.Context, db *gorm.DB, st *repFenceState, f
 				continue // the customer was deleted after the index was read
 			}
 			res.Events = append(res.Events, FenceEvent{ID: identity.NewID(), RepID: rep, CustomerID: e.Fence,
-				RegionID: region, Kind: e.Kind, At: e.Time, Since: e.Since})
+				RegionID: region, Kind: e.Kind, At: e.Time, Since: e.Since,
+				dwelled: e.Kind == geo.Exit && prev.Inside[e.Fence].Dwelled})
 		}
 	}
 	if len(res.Events) == 0 {
 		return nil
 	}
-	if err := insertFenceEvents(db, res.Events); err != nil {
+	if err := s.insertFenceEvents(ctx, db, res.Events); err != nil {
 		return err
 	}
-	return s.autoVisits(ctx, db, res)
+	return s.autoVisits(ctx, db, rep, res)
 }
 
 // validate checks every fix and converts them to WGS84, sorted by time; the first bad fix fails

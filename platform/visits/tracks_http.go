@@ -3,6 +3,7 @@ package visits
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -23,7 +24,10 @@ func (h *HTTP) registerTracks(api huma.API) {
 			"nothing of the batch is stored. Each fix carries the phone's own UUID: a retried batch stores only the fixes " +
 			"not stored before, so retrying after a timeout is always safe. The new fixes, in time order, move the rep's " +
 			"fence state; the answer lists the fence events and the automatic visits they opened and closed.",
-		Tags: trackTags, MaxBodyBytes: MaxTrackBodyBytes}, h.postTrack)
+		Tags: trackTags, MaxBodyBytes: MaxTrackBodyBytes,
+		// The service checks every fix and names the bad one; huma's schema pass over thousands
+		// of fixes would only repeat it, at an eighth of the endpoint's CPU.
+		SkipValidateBody: true}, h.postTrack)
 	huma.Register(api, huma.Operation{OperationID: "list-positions", Method: http.MethodGet, Path: "/api/v1/tracks/positions",
 		Summary: "The last position of every rep whose tracks the caller may read", Tags: trackTags}, h.positions)
 }
@@ -72,8 +76,10 @@ type trackResultOutput struct{ Body TrackResultDTO }
 func (h *HTTP) postTrack(ctx context.Context, in *postTrackInput) (*trackResultOutput, error) {
 	b := TrackBatch{Datum: Datum(in.Body.Datum), Fixes: make([]TrackFix, len(in.Body.Fixes))}
 	for i, f := range in.Body.Fixes {
-		// huma checked the format; a nil id is refused by the service, naming the fix.
-		id, _ := uuid.Parse(f.ID)
+		id, err := uuid.Parse(f.ID)
+		if err != nil {
+			return nil, invalid("body.fixes["+strconv.Itoa(i)+"].id", "is not a UUID", f.ID)
+		}
 		b.Fixes[i] = TrackFix{ClientID: id, Time: f.Time, Point: geo.Point{Lat: f.Lat, Lon: f.Lon}, Accuracy: f.Accuracy,
 			Speed: f.Speed, Heading: f.Heading, Provider: f.Provider, Mock: f.Mock}
 	}

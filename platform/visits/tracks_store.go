@@ -199,7 +199,35 @@ func insertFixesGorm(db *gorm.DB, rep uuid.UUID, fixes []TrackFix, received time
 	return stored, db.CreateInBatches(rows, 400).Error
 }
 
-func insertFenceEvents(db *gorm.DB, events []FenceEvent) error {
+// insertEventsSQL inserts a batch's fence events in one statement from arrays, as the fixes.
+const insertEventsSQL = `INSERT INTO fence_events (tenant_id, id, rep_id, customer_id, region_id, kind, at, since)
+SELECT $1, u.id, $2, u.customer_id, u.region_id, u.kind, u.at, u.since
+FROM unnest($3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::timestamptz[], $8::timestamptz[])
+	AS u(id, customer_id, region_id, kind, at, since)`
+
+func (s *Service) insertFenceEvents(ctx context.Context, db *gorm.DB, events []FenceEvent) error {
+	if s.store.Dialect() != store.Postgres {
+		return insertFenceEventsGorm(db, events)
+	}
+	n := len(events)
+	ids, customers, regions := make([][16]byte, n), make([][16]byte, n), make([][16]byte, n)
+	kinds, at, since := make([]string, n), make([]time.Time, n), make([]time.Time, n)
+	for i, e := range events {
+		ids[i], customers[i], regions[i] = e.ID, e.CustomerID, e.RegionID
+		kinds[i], at[i], since[i] = string(e.Kind), e.At, e.Since
+	}
+	err := s.store.Native(ctx, func(c *pgx.Conn) error {
+		_, err := c.Exec(ctx, insertEventsSQL, [16]byte(identity.TenantID(ctx)), [16]byte(events[0].RepID),
+			ids, customers, regions, kinds, at, since)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store fence events: %w", err)
+	}
+	return nil
+}
+
+func insertFenceEventsGorm(db *gorm.DB, events []FenceEvent) error {
 	rows := make([]fenceEventRow, len(events))
 	for i, e := range events {
 		rows[i] = fenceEventRow{ID: e.ID, RepID: e.RepID, CustomerID: e.CustomerID, RegionID: e.RegionID,

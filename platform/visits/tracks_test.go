@@ -186,7 +186,8 @@ func TestTrackBadInput(t *testing.T) {
 	srv := newServer(w)
 	now := time.Now().UTC()
 	dup := identity.NewID()
-	// Schema violations are answered by the API layer (422), the rest by the service (400).
+	// The service checks each fix and answers 400 naming it; a body that is not JSON of the
+	// right shape is the API layer's 422.
 	for _, tc := range []struct {
 		name     string
 		bad      map[string]any
@@ -201,8 +202,9 @@ func TestTrackBadInput(t *testing.T) {
 		{"heading of 360", map[string]any{"heading": 360}, 400, "body.fixes[2].heading"},
 		{"negative speed", map[string]any{"speed": -3}, 400, "body.fixes[2].speed"},
 		{"duplicate id", map[string]any{"id": dup}, 400, "body.fixes[2].id"},
-		{"not a uuid", map[string]any{"id": "fix-3"}, 422, "body.fixes[2].id"},
-		{"no time", map[string]any{"time": nil}, 422, "body.fixes[2].time"},
+		{"not a uuid", map[string]any{"id": "fix-3"}, 400, "body.fixes[2].id"},
+		{"no time", map[string]any{"time": nil}, 400, "body.fixes[2].time"},
+		{"latitude as text", map[string]any{"lat": "36.6"}, 422, ""},
 	} {
 		fixes := walk(now.Add(-time.Minute), shop, shop, shop, shop)
 		fixes[0]["id"] = dup
@@ -221,7 +223,7 @@ func TestTrackBadInput(t *testing.T) {
 		t.Fatalf("batch of %d fixes: %d %.300s, want a 4xx", len(tooMany), status, raw)
 	}
 	status, raw = call(t, srv, f, "rep.jinan.1", http.MethodPost, "/api/v1/tracks", map[string]any{"datum": "bd09", "fixes": walk(now, shop)})
-	webtest.WantError(t, status, raw, http.StatusUnprocessableEntity, "", "body.datum")
+	webtest.WantError(t, status, raw, http.StatusBadRequest, "", "body.datum")
 	// JSON has no NaN or infinity; a client that writes them sends a body that does not parse.
 	status, raw = call(t, srv, f, "rep.jinan.1", http.MethodPost, "/api/v1/tracks",
 		`{"datum":"wgs84","fixes":[{"id":"`+identity.NewID().String()+`","time":"`+now.Format(time.RFC3339)+`","lat":NaN,"lon":1,"accuracy":1}]}`)
