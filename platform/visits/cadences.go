@@ -44,7 +44,7 @@ func (s *Service) SetCadences(ctx context.Context, c cadence.Cadences) (cadence.
 	if err := c.Validate(); err != nil {
 		var details []fault.Detail
 		for _, e := range unjoin(err) {
-			details = append(details, fault.Detail{Location: "body", Message: e.Error()})
+			details = append(details, fault.Detail{Location: "body.every_days", Message: e.Error()})
 		}
 		return nil, fault.New(fault.Invalid, "invalid_input", err.Error(), details...)
 	}
