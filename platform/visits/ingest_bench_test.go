@@ -22,6 +22,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/repflow/repflow/platform/access"
+	"github.com/repflow/repflow/platform/audit"
 	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/org"
 	"github.com/repflow/repflow/platform/storetest"
@@ -343,8 +344,10 @@ func benchHTTP(b *testing.B, floor float64) {
 	for range b.N {
 		iw := newIngestWorld(b)
 		iw.addCustomers(b, d)
-		// The test server newServer builds, without access logs (one line per batch).
-		srv := web.New(web.Options{Log: slog.New(slog.DiscardHandler), Authenticate: webtest.Authenticate(iw.w.org.Principal)})
+		// The test server newServer builds, without access logs (one line per batch), and with the
+		// product's audit wrapper: each batch commits with its audit record, as in production.
+		srv := web.New(web.Options{Log: slog.New(slog.DiscardHandler), Authenticate: webtest.Authenticate(iw.w.org.Principal),
+			Around: audit.New(iw.w.s, iw.w.w).Around})
 		srv.Mount(NewHTTP(iw.w.svc))
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -356,7 +359,7 @@ func benchHTTP(b *testing.B, floor float64) {
 		t, err := iw.postAll(d, "http://"+ln.Addr().String()+"/api/v1/tracks")
 		elapsed += time.Since(start)
 		b.StopTimer()
-		_ = srv.App.Shutdown()
+		_ = srv.Shutdown(5 * time.Second)
 		if err != nil {
 			b.Fatal(err)
 		}
