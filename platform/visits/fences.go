@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
@@ -47,6 +48,7 @@ type tenantFences struct {
 	index      *geo.Index
 	regions    map[uuid.UUID]uuid.UUID // customer id -> region id, for events and visits
 	regionsMu  sync.RWMutex
+	lastUsed   time.Time // under fenceCache.mu
 }
 
 func (t *tenantFences) region(customer uuid.UUID) (uuid.UUID, bool) {
@@ -56,23 +58,34 @@ func (t *tenantFences) region(customer uuid.UUID) (uuid.UUID, bool) {
 	return r, ok
 }
 
-// fenceCache holds the fences of every tenant this replica has served fixes for.
+// fenceIdle is how long a tenant's fences stay in memory without a batch of fixes: a replica
+// serving many tenants keeps only those whose reps are out, and reloads the others when needed.
+const fenceIdle = 30 * time.Minute
+
+// fenceCache holds the fences of the tenants this replica has served fixes for lately.
 type fenceCache struct {
-	mu      sync.Mutex
-	tenants map[uuid.UUID]*tenantFences
+	mu        sync.Mutex
+	tenants   map[uuid.UUID]*tenantFences
+	now       func() time.Time
+	lastSweep time.Time
 }
 
-func newFenceCache() *fenceCache { return &fenceCache{tenants: map[uuid.UUID]*tenantFences{}} }
+func newFenceCache(now func() time.Time) *fenceCache {
+	return &fenceCache{tenants: map[uuid.UUID]*tenantFences{}, now: now}
+}
 
 // current returns the tenant's fences, brought up to the generation db's transaction sees.
 func (c *fenceCache) current(ctx context.Context, db *gorm.DB) (*tenantFences, error) {
 	tenant := identity.TenantID(ctx)
+	now := c.now()
 	c.mu.Lock()
+	c.evictIdle(now)
 	t := c.tenants[tenant]
 	if t == nil {
 		t = &tenantFences{generation: -1}
 		c.tenants[tenant] = t
 	}
+	t.lastUsed = now
 	c.mu.Unlock()
 
 	var gen fenceGeneration
@@ -106,6 +119,21 @@ func (c *fenceCache) current(ctx context.Context, db *gorm.DB) (*tenantFences, e
 	}
 	t.generation = gen.Generation
 	return t, nil
+}
+
+// evictIdle forgets the tenants not used for fenceIdle, looking at most every few minutes. An
+// evicted tenant still in use by a request is harmless: that request keeps its pointer, and the
+// next one builds a fresh index. c.mu is held.
+func (c *fenceCache) evictIdle(now time.Time) {
+	if now.Sub(c.lastSweep) < fenceIdle/6 {
+		return
+	}
+	c.lastSweep = now
+	for id, t := range c.tenants {
+		if now.Sub(t.lastUsed) > fenceIdle {
+			delete(c.tenants, id)
+		}
+	}
 }
 
 // reload builds the index from every customer of the tenant.

@@ -56,7 +56,7 @@ func NewService(s *store.Store, w *access.Warden, o Options) *Service {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Service{store: s, warden: w, fences: newFenceCache(), opts: o}
+	return &Service{store: s, warden: w, fences: newFenceCache(o.Now), opts: o}
 }
 
 // now is the service's clock, in UTC at the database's precision.

@@ -369,3 +369,28 @@ func receives(ch <-chan LiveUpdate, rep uuid.UUID, expected bool) bool {
 		}
 	}
 }
+
+// A replica forgets the fences of a tenant idle for half an hour, and picks the tenant up again
+// where its reps left off: the fence state lives in the database, not in the cache.
+func TestIdleTenantsFencesAreEvicted(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	clock := time.Now().UTC().Truncate(time.Second)
+	w.svc = NewService(w.s, w.w, Options{Now: func() time.Time { return clock }})
+	a, b := w.tenant(t, "acme"), w.tenant(t, "rival")
+	srv := newServer(w)
+	create(t, srv, a, "rep.jinan.1", shopBody(a))
+	create(t, srv, b, "rep.jinan.1", shopBody(b))
+
+	if res := postTrack(t, srv, a, "rep.jinan.1", walk(clock.Add(-time.Minute), shop)); fmt.Sprint(kinds(res.Events)) != "[enter]" {
+		t.Fatalf("acme's first fix: %v, want [enter]", kinds(res.Events))
+	}
+	clock = clock.Add(fenceIdle + time.Minute)
+	postTrack(t, srv, b, "rep.jinan.1", walk(clock.Add(-time.Minute), shop))
+	if _, kept := w.svc.fences.tenants[a.id]; kept || len(w.svc.fences.tenants) != 1 {
+		t.Fatalf("after %s idle, the cache holds %d tenants (acme kept: %v), want rival's only", fenceIdle, len(w.svc.fences.tenants), kept)
+	}
+	if res := postTrack(t, srv, a, "rep.jinan.1", walk(clock.Add(-time.Minute), offset(shop, 500, 0))); fmt.Sprint(kinds(res.Events)) != "[exit]" {
+		t.Fatalf("acme after the eviction: %v, want [exit] (the stay carried over)", kinds(res.Events))
+	}
+}
