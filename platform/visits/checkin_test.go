@@ -306,3 +306,19 @@ func TestNoAutomaticVisitAfterCheckOutInTheSameStay(t *testing.T) {
 		t.Fatalf("lingering after check-out opened %v (%d visits), want nothing new", res.OpenedVisits, len(visitRows(t, w, f)))
 	}
 }
+
+// A phone standing still at the shop repeats its fix to the digit; checking in with that same
+// fix a few minutes later is honest, not a replay.
+func TestCheckInWithTheStillPhonesRepeatedFixIsTrusted(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	f := w.tenant(t, "acme")
+	srv := newServer(w)
+	c := create(t, srv, f, "rep.jinan.1", shopBody(f))
+	now := time.Now().UTC()
+	still := offset(shop, 12, -7)
+	postTrack(t, srv, f, "rep.jinan.1", walk(now.Add(-5*time.Minute), repeat(still, 6)...))
+	if v := checkIn(t, srv, f, "rep.jinan.1", checkInBody(c.ID, still, 10, now), http.StatusCreated); !v.Trusted {
+		t.Fatalf("check-in with the phone's repeated fix: reasons %v, want trusted", codes(v))
+	}
+}

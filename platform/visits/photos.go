@@ -3,6 +3,8 @@ package visits
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -49,15 +51,10 @@ func (s *Service) AddPhoto(ctx context.Context, visitID uuid.UUID, contentType s
 		if v.RepID != p.UserID {
 			return fault.New(fault.Forbidden, "forbidden", "only the rep on the visit adds its photos")
 		}
-		info, err := s.opts.Photos.Put(ctx, p.TenantID, bytes.NewReader(content), MaxPhotoBytes)
-		if errors.Is(err, blob.ErrTooLarge) {
-			return invalid("body", fmt.Sprintf("is larger than %d MiB", MaxPhotoBytes>>20), len(content))
-		}
-		if err != nil {
-			return fmt.Errorf("store photo: %w", err)
-		}
+		// Decided before anything is written, so a refused photo leaves no file behind.
+		sum := sha256.Sum256(content)
 		for _, existing := range v.Photos {
-			if existing.SHA256 == info.SHA256 {
+			if existing.SHA256 == hex.EncodeToString(sum[:]) {
 				ph = existing
 				return nil
 			}
@@ -67,6 +64,13 @@ func (s *Service) AddPhoto(ctx context.Context, visitID uuid.UUID, contentType s
 			return fault.New(fault.Conflict, "visit_closed", "the visit is checked out: its photos are final")
 		case len(v.Photos) >= MaxPhotosPerVisit:
 			return fault.Newf(fault.Conflict, "too_many_photos", "a visit holds at most %d photos", MaxPhotosPerVisit)
+		}
+		info, err := s.opts.Photos.Put(ctx, p.TenantID, bytes.NewReader(content), MaxPhotoBytes)
+		if errors.Is(err, blob.ErrTooLarge) {
+			return invalid("body", fmt.Sprintf("is larger than %d MiB", MaxPhotoBytes>>20), len(content))
+		}
+		if err != nil {
+			return fmt.Errorf("store photo: %w", err)
 		}
 		ph = Photo{SHA256: info.SHA256, ContentType: contentType, Size: info.Size, UploadedBy: p.UserID, CreatedAt: s.now()}
 		return db.Create(&photoRow{VisitID: visitID, Sha256: ph.SHA256, ContentType: ph.ContentType, Size: ph.Size,

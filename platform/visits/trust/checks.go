@@ -92,6 +92,11 @@ func checkReplay(c CheckIn, p Policy) (Reason, bool) {
 		recent = append([]Fix{*c.Previous}, recent...)
 	}
 	for _, r := range recent {
+		// A phone standing still repeats its last fix to the digit: a copy of the rep's own last
+		// minutes is no replay.
+		if age := f.DeviceTime.Sub(r.DeviceTime); age >= 0 && age < p.ReplayQuiet {
+			continue
+		}
 		if math.Abs(r.Point.Lat-f.Point.Lat) <= p.ReplayPrecision &&
 			math.Abs(r.Point.Lon-f.Point.Lon) <= p.ReplayPrecision &&
 			r.Accuracy == f.Accuracy && !r.DeviceTime.Equal(f.DeviceTime) {

@@ -10,7 +10,8 @@
 //	mock_location     block     the OS says the position comes from a mock-location app
 //	teleport          block     a jump of more than TeleportDistance in under TeleportWithin
 //	impossible_speed  block     faster than MaxSpeed since the previous fix
-//	replayed_fix      block     coordinates and accuracy identical to a recent fix
+//	replayed_fix      block     coordinates and accuracy identical to a fix taken at least
+//	                            ReplayQuiet before (a still phone repeats its fix meanwhile)
 //	clock_skew        warn      device clock ahead of the server by more than MaxClockSkew
 //	                  block     ... and by more than BlockClockSkew
 //	poor_accuracy     warn      accuracy worse than MaxAccuracy (or not a valid number)
@@ -110,6 +111,9 @@ type Policy struct {
 	StaleAfter time.Duration
 	// ReplayPrecision (degrees): coordinates this close to a recent fix's count as identical.
 	ReplayPrecision float64
+	// ReplayQuiet: a fix repeated within this time after the original is a phone standing still
+	// (it repeats its last fix), not a replay.
+	ReplayQuiet time.Duration
 }
 
 // DefaultPolicy is a policy that suits reps on foot and by car.
@@ -124,6 +128,7 @@ func DefaultPolicy() Policy {
 		BlockClockSkew:   time.Hour,
 		StaleAfter:       10 * time.Minute,
 		ReplayPrecision:  1e-7,
+		ReplayQuiet:      30 * time.Minute,
 	}
 }
 

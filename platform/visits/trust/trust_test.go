@@ -132,6 +132,12 @@ func TestEvaluate(t *testing.T) {
 		{"same place other accuracy", func(c *CheckIn) {
 			c.RecentFixes = append(c.RecentFixes, Fix{Point: c.Fix.Point, Accuracy: c.Fix.Accuracy + 1, DeviceTime: server.Add(-time.Hour)})
 		}, nil},
+		{"still phone repeats its fix", func(c *CheckIn) {
+			c.Previous = &Fix{Point: c.Fix.Point, Accuracy: c.Fix.Accuracy, DeviceTime: c.Fix.DeviceTime.Add(-29 * time.Minute)}
+		}, nil},
+		{"repeat just past the quiet window", func(c *CheckIn) {
+			c.RecentFixes = append(c.RecentFixes, Fix{Point: c.Fix.Point, Accuracy: c.Fix.Accuracy, DeviceTime: c.Fix.DeviceTime.Add(-30 * time.Minute)})
+		}, []string{"block:replayed_fix"}},
 		{"same reading sent twice", func(c *CheckIn) {
 			c.RecentFixes = append(c.RecentFixes, c.Fix)
 		}, nil},
