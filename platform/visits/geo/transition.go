@@ -79,6 +79,16 @@ func Transition(prev State, next []Proximity, fix Fix, h Hysteresis) (State, []E
 		return prev, nil
 	}
 	margin := h.Margin(fix)
+	if steady(prev, next, fix, h, margin) {
+		// Nearly every fix changes nothing (a rep driving between customers, or standing in one):
+		// the fences it is in are the same map, shared, which callers never change in place.
+		return State{At: fix.Time, Inside: prev.Inside}, nil
+	}
+	return change(prev, next, fix, h, margin)
+}
+
+// change is Transition for a fix that does change the state: it builds the new state's map.
+func change(prev State, next []Proximity, fix Fix, h Hysteresis, margin float64) (State, []Event) {
 	dist := make(map[uuid.UUID]float64, len(next))
 	for _, n := range next {
 		dist[n.ID] = n.Distance
@@ -112,6 +122,35 @@ func Transition(prev State, next []Proximity, fix Fix, h Hysteresis) (State, []E
 	slices.SortFunc(enters, byFence)
 	slices.SortFunc(dwells, byFence)
 	return state, slices.Concat(exits, enters, dwells)
+}
+
+// steady reports whether fix leaves prev's fences as they are: no exit, no enter, no dwell due.
+// next is short (the fences within the margin), so it is scanned rather than mapped.
+func steady(prev State, next []Proximity, fix Fix, h Hysteresis, margin float64) bool {
+	for id, stay := range prev.Inside {
+		found := false
+		for _, n := range next {
+			if n.ID == id {
+				if n.Distance > margin {
+					return false // an exit
+				}
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false // an exit: far away, or deleted
+		}
+		if h.DwellAfter > 0 && !stay.Dwelled && fix.Time.Sub(stay.Since) >= h.DwellAfter {
+			return false // a dwell
+		}
+	}
+	for _, n := range next {
+		if _, in := prev.Inside[n.ID]; !in && n.Distance <= -margin {
+			return false // an enter
+		}
+	}
+	return true
 }
 
 // usable reports whether a fix may change the state at all.

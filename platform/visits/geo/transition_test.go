@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"maps"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -229,5 +230,42 @@ func TestTransitionIsPure(t *testing.T) {
 		if diff := cmp.Diff(tt.want, kinds(evs)); diff != "" {
 			t.Errorf("distance %v, inside before %v (-want +got):\n%s", tt.d, tt.inside, diff)
 		}
+	}
+}
+
+// The steady shortcut agrees with the full computation: on random states and fixes, whenever it
+// says nothing changes, the full computation finds no event and the same fences.
+func TestSteadyAgreesWithChange(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	h := Hysteresis{MinMargin: 15, DwellAfter: 5 * time.Minute}
+	ids := []uuid.UUID{uuid.New(), uuid.New(), uuid.New(), uuid.New()}
+	base := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	steadyCases := 0
+	for range 20_000 {
+		prev := State{At: base, Inside: map[uuid.UUID]Stay{}}
+		for _, id := range ids {
+			if rng.IntN(3) == 0 {
+				prev.Inside[id] = Stay{Since: base.Add(-time.Duration(rng.IntN(600)) * time.Second), Dwelled: rng.IntN(2) == 0}
+			}
+		}
+		var next []Proximity
+		for _, id := range ids {
+			if rng.IntN(2) == 0 {
+				next = append(next, Proximity{ID: id, Distance: rng.Float64()*80 - 40})
+			}
+		}
+		fix := Fix{Point: Point{Lat: 36.6, Lon: 117}, Accuracy: rng.Float64() * 30, Time: base.Add(time.Duration(rng.IntN(120)) * time.Second)}
+		margin := h.Margin(fix)
+		if !steady(prev, next, fix, h, margin) {
+			continue
+		}
+		steadyCases++
+		got, events := change(prev, next, fix, h, margin)
+		if len(events) != 0 || !maps.Equal(got.Inside, prev.Inside) {
+			t.Fatalf("steady said no change, the full computation gives events %v and fences %v (was %v)", events, got.Inside, prev.Inside)
+		}
+	}
+	if steadyCases < 1000 {
+		t.Fatalf("only %d steady cases in 20,000: the generator is off", steadyCases)
 	}
 }
