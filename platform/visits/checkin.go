@@ -48,12 +48,12 @@ type CheckOutInput struct {
 // returns the first visit (created is then false). If the track already opened an automatic
 // visit there, the check-in confirms that visit instead of adding a second one.
 func (s *Service) CheckIn(ctx context.Context, in CheckInInput) (v Visit, created bool, err error) {
-	p, ok := identity.From(ctx)
-	if !ok {
-		return Visit{}, false, fault.New(fault.Unauthorized, "unauthenticated", "sign in to check in")
+	p, err := caller(ctx, "check in")
+	if err != nil {
+		return Visit{}, false, err
 	}
 	received := s.now()
-	reading, err := validReading(in.Position, in.Accuracy, in.DeviceTime, "body", received)
+	reading, err := validReading(in.Position, in.Accuracy, in.DeviceTime, received)
 	if err != nil {
 		return Visit{}, false, err
 	}
@@ -175,12 +175,12 @@ func (s *Service) verdict(db *gorm.DB, rep uuid.UUID, fence geo.Fence, r Reading
 // CheckOut closes the caller's open visit. The visit's facts are final from then on. A retried
 // check-out (same device time) returns the closed visit.
 func (s *Service) CheckOut(ctx context.Context, id uuid.UUID, in CheckOutInput) (Visit, error) {
-	p, ok := identity.From(ctx)
-	if !ok {
-		return Visit{}, fault.New(fault.Unauthorized, "unauthenticated", "sign in to check out")
+	p, err := caller(ctx, "check out")
+	if err != nil {
+		return Visit{}, err
 	}
 	received := s.now()
-	reading, err := validReading(in.Position, in.Accuracy, in.DeviceTime, "body", received)
+	reading, err := validReading(in.Position, in.Accuracy, in.DeviceTime, received)
 	if err != nil {
 		return Visit{}, err
 	}
@@ -241,7 +241,8 @@ func (s *Service) CheckOut(ctx context.Context, id uuid.UUID, in CheckOutInput) 
 }
 
 // validReading validates a position reading and converts it to WGS84.
-func validReading(pos Position, accuracy float64, deviceTime time.Time, at string, now time.Time) (Reading, error) {
+func validReading(pos Position, accuracy float64, deviceTime time.Time, now time.Time) (Reading, error) {
+	const at = "body"
 	point, err := pos.wgs84(at + ".location")
 	if err != nil {
 		return Reading{}, err

@@ -11,7 +11,6 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/repflow/repflow/platform/fault"
 	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/web"
 )
@@ -45,7 +44,7 @@ func (h *HTTP) RegisterRoutes(r fiber.Router, stopping <-chan struct{}) {
 
 func (h *HTTP) live(c *fiber.Ctx, stopping <-chan struct{}) error {
 	if _, ok := identity.From(c.UserContext()); !ok {
-		return web.WriteError(c, fault.New(fault.Unauthorized, "unauthenticated", "sign in first: send a session cookie or an Authorization: Bearer token"))
+		return web.WriteError(c, web.SignInFirst())
 	}
 	// The stream outlives this handler (fasthttp writes it afterwards), so it gets its own
 	// context, ended when the client goes away.

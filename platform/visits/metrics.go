@@ -1,10 +1,8 @@
 package visits
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -174,37 +172,34 @@ func repMetrics(db *gorm.DB, rep uuid.UUID, from, to time.Time, cad cadence.Cade
 	return m, nil
 }
 
-// dueInPeriod lists the rep's customers that fall due before the period ends, judged by their
-// last counted visit before it began.
+// dueInPeriod lists the rep's customers that fall due before the period ends: those due, by the
+// cadence rule, on its last day, judged by their last counted visit before it began.
 func dueInPeriod(db *gorm.DB, rep uuid.UUID, from, to time.Time, cad cadence.Cadences, loc *time.Location) ([]uuid.UUID, error) {
 	var customers []customerRow
 	if err := db.Where("owner_id = ?", rep).Find(&customers).Error; err != nil {
 		return nil, fmt.Errorf("load customers of rep %s: %w", rep, err)
 	}
-	var lasts []struct {
-		CustomerID uuid.UUID
-		Last       aggregateTime
+	if len(customers) == 0 {
+		return nil, nil
 	}
-	err := db.Model(&visitRow{}).Select("customer_id, MAX(started_at) AS last").
-		Where("customer_id IN (SELECT c.id FROM customers c WHERE c.tenant_id = visits.tenant_id AND c.owner_id = ?) AND review_status <> ? AND started_at < ?", rep, ReviewRejected, from).
-		Group("customer_id").Scan(&lasts).Error
+	ids := make([]uuid.UUID, len(customers))
+	for i, c := range customers {
+		ids[i] = c.ID
+	}
+	lastOf, err := lastVisits(db, ids, from)
 	if err != nil {
-		return nil, fmt.Errorf("load last visits: %w", err)
+		return nil, err
 	}
-	lastOf := map[uuid.UUID]time.Time{}
-	for _, l := range lasts {
-		lastOf[l.CustomerID] = l.Last.Time
+	in := make([]cadence.Customer, len(customers))
+	for i, c := range customers {
+		in[i] = cadence.Customer{ID: c.ID, Grade: c.Grade, LastVisit: lastOf[c.ID]}
 	}
-	lastDay := civilDay(to.Add(-time.Nanosecond), loc)
-	var due []uuid.UUID
-	for _, c := range customers {
-		last, ok := lastOf[c.ID]
-		if !ok || !civilDay(last, loc).AddDate(0, 0, cad[c.Grade]).After(lastDay) {
-			due = append(due, c.ID)
-		}
+	due := cadence.Due(in, cad, to.Add(-time.Nanosecond), loc)
+	out := make([]uuid.UUID, len(due))
+	for i, d := range due {
+		out[i] = d.ID
 	}
-	slices.SortFunc(due, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
-	return due, nil
+	return out, nil
 }
 
 // workingDays counts Monday to Saturday in [from, to).

@@ -32,9 +32,9 @@ var photoTypes = map[string]bool{"image/jpeg": true, "image/png": true, "image/w
 // AddPhoto attaches a photo to the caller's open visit. The same picture sent twice (a retried
 // upload) is stored once and attached once, even after the visit closed.
 func (s *Service) AddPhoto(ctx context.Context, visitID uuid.UUID, contentType string, content []byte) (Photo, error) {
-	p, ok := identity.From(ctx)
-	if !ok {
-		return Photo{}, fault.New(fault.Unauthorized, "unauthenticated", "sign in to add photos")
+	p, err := caller(ctx, "add photos")
+	if err != nil {
+		return Photo{}, err
 	}
 	if s.opts.Photos == nil {
 		return Photo{}, fault.New(fault.Unavailable, "photos_unavailable", "this server stores no photos")
@@ -43,7 +43,7 @@ func (s *Service) AddPhoto(ctx context.Context, visitID uuid.UUID, contentType s
 		return Photo{}, err
 	}
 	var ph Photo
-	err := s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
+	err = s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
 		v, err := s.loadVisit(ctx, db, visitID, access.Update)
 		if err != nil {
 			return err

@@ -125,19 +125,9 @@ func dueCustomers(db *gorm.DB, customers map[uuid.UUID]Customer, c cadence.Caden
 	for id := range customers {
 		ids = append(ids, id)
 	}
-	var lasts []struct {
-		CustomerID uuid.UUID
-		Last       aggregateTime
-	}
-	err := db.Model(&visitRow{}).Select("customer_id, MAX(started_at) AS last").
-		Where("customer_id IN ? AND review_status <> ? AND started_at < ?", ids, ReviewRejected, day.AddDate(0, 0, 1).UTC()).
-		Group("customer_id").Scan(&lasts).Error
+	lastOf, err := lastVisits(db, ids, day.AddDate(0, 0, 1))
 	if err != nil {
-		return nil, fmt.Errorf("load last visits: %w", err)
-	}
-	lastOf := map[uuid.UUID]time.Time{}
-	for _, l := range lasts {
-		lastOf[l.CustomerID] = l.Last.Time
+		return nil, err
 	}
 	in := make([]cadence.Customer, 0, len(customers))
 	for id, cust := range customers {
@@ -151,6 +141,26 @@ func dueCustomers(db *gorm.DB, customers map[uuid.UUID]Customer, c cadence.Caden
 			t := d.LastVisit
 			out[i].LastVisit = &t
 		}
+	}
+	return out, nil
+}
+
+// lastVisits returns when each of the customers was last visited before a time, counting every
+// visit a manager did not reject; a customer never visited is missing from the map.
+func lastVisits(db *gorm.DB, customers []uuid.UUID, before time.Time) (map[uuid.UUID]time.Time, error) {
+	var lasts []struct {
+		CustomerID uuid.UUID
+		Last       aggregateTime
+	}
+	err := db.Model(&visitRow{}).Select("customer_id, MAX(started_at) AS last").
+		Where("customer_id IN ? AND review_status <> ? AND started_at < ?", customers, ReviewRejected, before.UTC()).
+		Group("customer_id").Scan(&lasts).Error
+	if err != nil {
+		return nil, fmt.Errorf("load last visits: %w", err)
+	}
+	out := make(map[uuid.UUID]time.Time, len(lasts))
+	for _, l := range lasts {
+		out[l.CustomerID] = l.Last.Time
 	}
 	return out, nil
 }

@@ -23,14 +23,14 @@ const (
 // ReviewVisit records a manager's decision on a visit waiting in the review queue. A rejection
 // needs a comment saying why; nobody reviews their own visit.
 func (s *Service) ReviewVisit(ctx context.Context, id uuid.UUID, decision ReviewStatus, comment string) (Visit, error) {
-	p, ok := identity.From(ctx)
-	if !ok {
-		return Visit{}, fault.New(fault.Unauthorized, "unauthenticated", "sign in to review")
+	p, err := caller(ctx, "review")
+	if err != nil {
+		return Visit{}, err
 	}
 	if decision != ReviewAccepted && decision != ReviewRejected {
 		return Visit{}, invalid("body.decision", `must be "accepted" or "rejected"`, string(decision))
 	}
-	comment, err := text(comment, "body.comment", MaxCommentLen, decision == ReviewRejected)
+	comment, err = text(comment, "body.comment", MaxCommentLen, decision == ReviewRejected)
 	if err != nil {
 		return Visit{}, err
 	}
@@ -96,11 +96,11 @@ func (s *Service) Reviews(ctx context.Context, id uuid.UUID) ([]Review, error) {
 // CorrectVisit adds a revision of a visit's notes: the earlier versions stay, with who wrote
 // each and why, so a compliance audit can trace every change.
 func (s *Service) CorrectVisit(ctx context.Context, id uuid.UUID, notes, reason string) (Visit, error) {
-	p, ok := identity.From(ctx)
-	if !ok {
-		return Visit{}, fault.New(fault.Unauthorized, "unauthenticated", "sign in to correct a visit")
+	p, err := caller(ctx, "correct a visit")
+	if err != nil {
+		return Visit{}, err
 	}
-	notes, err := text(notes, "body.notes", MaxNotesLen, false)
+	notes, err = text(notes, "body.notes", MaxNotesLen, false)
 	if err != nil {
 		return Visit{}, err
 	}

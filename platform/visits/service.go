@@ -6,6 +6,8 @@ import (
 
 	"github.com/repflow/repflow/platform/access"
 	"github.com/repflow/repflow/platform/blob"
+	"github.com/repflow/repflow/platform/fault"
+	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/store"
 	"github.com/repflow/repflow/platform/visits/geo"
 	"github.com/repflow/repflow/platform/visits/route"
@@ -57,6 +59,15 @@ func NewService(s *store.Store, w *access.Warden, o Options) *Service {
 		o.Now = time.Now
 	}
 	return &Service{store: s, warden: w, fences: newFenceCache(o.Now), opts: o}
+}
+
+// caller is the signed-in principal doing what; without one, what is refused.
+func caller(ctx context.Context, what string) (identity.Principal, error) {
+	p, ok := identity.From(ctx)
+	if !ok {
+		return p, fault.New(fault.Unauthorized, "unauthenticated", "sign in to "+what)
+	}
+	return p, nil
 }
 
 // now is the service's clock, in UTC at the database's precision.

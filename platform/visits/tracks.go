@@ -12,7 +12,6 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/repflow/repflow/platform/access"
-	"github.com/repflow/repflow/platform/fault"
 	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/visits/geo"
 )
@@ -77,9 +76,9 @@ type IngestResult struct {
 // fixes, in time order, enter, dwell in and leave customers' fences, opening and closing
 // automatic visits. Concurrent batches of one rep are applied one after the other.
 func (s *Service) IngestTrack(ctx context.Context, b TrackBatch) (IngestResult, error) {
-	p, ok := identity.From(ctx)
-	if !ok {
-		return IngestResult{}, fault.New(fault.Unauthorized, "unauthenticated", "sign in to send tracks")
+	p, err := caller(ctx, "send tracks")
+	if err != nil {
+		return IngestResult{}, err
 	}
 	received := s.now()
 	fixes, err := b.validate(received)

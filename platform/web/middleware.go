@@ -133,6 +133,12 @@ func authenticate(fn func(c *fiber.Ctx) (identity.Principal, bool, error)) fiber
 	}
 }
 
+// SignInFirst is the answer to an anonymous call of an operation that needs a caller, for the
+// operations here and for plain routes (streams) that check for themselves.
+func SignInFirst() *fault.Error {
+	return fault.New(fault.Unauthorized, "unauthenticated", "sign in first: send a session cookie or an Authorization: Bearer token")
+}
+
 // requirePrincipal answers 401 for anonymous calls to operations not marked Public.
 func requirePrincipal(api huma.API) func(huma.Context, func(huma.Context)) {
 	return func(ctx huma.Context, next func(huma.Context)) {
@@ -141,8 +147,7 @@ func requirePrincipal(api huma.API) func(huma.Context, func(huma.Context)) {
 			return
 		}
 		if _, ok := identity.From(ctx.Context()); !ok {
-			_ = huma.WriteErr(api, ctx, http.StatusUnauthorized, "",
-				fault.New(fault.Unauthorized, "unauthenticated", "sign in first: send a session cookie or an Authorization: Bearer token"))
+			_ = huma.WriteErr(api, ctx, http.StatusUnauthorized, "", SignInFirst())
 			return
 		}
 		next(ctx)
