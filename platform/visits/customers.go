@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/repflow/repflow/platform/access"
 	"github.com/repflow/repflow/platform/fault"
@@ -279,7 +280,7 @@ func (s *Service) placement(ctx context.Context, db *gorm.DB, ownerID, regionID 
 // referencedRegion loads a region named in a request: one the caller cannot see is an invalid
 // reference, not a missing resource.
 func (s *Service) referencedRegion(ctx context.Context, db *gorm.DB, id uuid.UUID, location string) (regionRow, error) {
-	r, err := findRegion(forShare(s.store, db), id)
+	r, err := findRegion(locked(s.store, db, clause.LockingStrengthShare), id)
 	if store.IsNotFound(err) {
 		return regionRow{}, invalidReference(location, "there is no such region", id)
 	}
@@ -295,7 +296,7 @@ func (s *Service) referencedRegion(ctx context.Context, db *gorm.DB, id uuid.UUI
 
 // referencedRep checks that id is an active rep the caller can see: only reps own customers.
 func (s *Service) referencedRep(ctx context.Context, db *gorm.DB, id uuid.UUID, location string) error {
-	u, err := findUser(forShare(s.store, db), id)
+	u, err := findUser(locked(s.store, db, clause.LockingStrengthShare), id)
 	if store.IsNotFound(err) {
 		return invalidReference(location, "there is no such user", id)
 	}

@@ -123,14 +123,15 @@ func hasRole(db *gorm.DB, id uuid.UUID, role string) (bool, error) {
 	return n > 0, err
 }
 
-// forShare keeps the rows a query reads from changing until the transaction ends: a region whose
-// path a customer is checked against cannot move, nor its owner be disabled, meanwhile. SQLite
-// needs no lock: its transactions take the database's write lock at BEGIN.
-func forShare(s *store.Store, db *gorm.DB) *gorm.DB {
+// locked keeps the rows a query reads from changing until the transaction ends, sharing them
+// (clause.LockingStrengthShare: a region whose path a customer is checked against cannot move,
+// nor its owner be disabled, meanwhile) or alone (LockingStrengthUpdate: a rep's fence state while
+// a batch moves it). SQLite needs no lock: its transactions take the write lock at BEGIN.
+func locked(s *store.Store, db *gorm.DB, strength string) *gorm.DB {
 	if s.Dialect() != store.Postgres {
 		return db
 	}
-	return db.Clauses(clause.Locking{Strength: clause.LockingStrengthShare})
+	return db.Clauses(clause.Locking{Strength: strength})
 }
 
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)

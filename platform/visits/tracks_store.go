@@ -74,7 +74,7 @@ func lockFenceState(s *store.Store, db *gorm.DB, rep uuid.UUID) (repFenceState, 
 		return repFenceState{}, fmt.Errorf("create fence state: %w", err)
 	}
 	var row fenceStateRow
-	if err := forUpdate(s, db).Where("rep_id = ?", rep).Take(&row).Error; err != nil {
+	if err := locked(s, db, clause.LockingStrengthUpdate).Where("rep_id = ?", rep).Take(&row).Error; err != nil {
 		return repFenceState{}, fmt.Errorf("lock fence state: %w", err)
 	}
 	var st repFenceState
@@ -237,13 +237,4 @@ func insertFenceEventsGorm(db *gorm.DB, events []FenceEvent) error {
 		return fmt.Errorf("store fence events: %w", err)
 	}
 	return nil
-}
-
-// forUpdate locks the rows a query reads until the transaction ends (PostgreSQL; SQLite's
-// transactions hold the database's write lock from BEGIN).
-func forUpdate(s *store.Store, db *gorm.DB) *gorm.DB {
-	if s.Dialect() != store.Postgres {
-		return db
-	}
-	return db.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate})
 }
