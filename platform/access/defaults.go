@@ -25,6 +25,7 @@ var (
 	readList    = []Action{Read, List}
 	directory   = []Kind{KindRegion, KindTeam}
 	peopleKinds = []Kind{KindUser, KindRegion, KindTeam}
+	salesWork   = []Kind{KindOpportunity, KindTask, KindActivity, KindOrder, KindShelfCheck, KindContact, KindProject, KindServiceRecord}
 )
 
 // defaults are the role policies every tenant starts with.
@@ -64,6 +65,16 @@ func defaults() []builtin {
 			Actions: []Action{Read, List, Export}, Kinds: []Kind{KindVisit, KindVisitReview, KindTrack}, Scope: ScopeTenant, Effect: Allow}},
 		{"everyone.cadences", Policy{Description: "Everyone reads the visit cadences.", Subjects: []string{"role:" + identity.RoleRep, "role:" + identity.RoleManager, "role:" + identity.RoleHQ, "role:" + identity.RoleDataSpecialist},
 			Actions: readList, Kinds: []Kind{KindVisitCadence}, Scope: ScopeTenant, Effect: Allow}},
+		{"everyone.catalogue", Policy{Description: "Everyone reads the pipelines and the product catalogue.", Subjects: []string{"role:" + identity.RoleRep, "role:" + identity.RoleManager, "role:" + identity.RoleHQ, "role:" + identity.RoleDataSpecialist},
+			Actions: readList, Kinds: []Kind{KindPipeline, KindProduct}, Scope: ScopeTenant, Effect: Allow}},
+		{"rep.sales", Policy{Description: "Reps work their own opportunities, tasks, activities, orders, shelf checks, contacts, projects and service records.", Subjects: role(identity.RoleRep),
+			Actions: []Action{Read, List, Create, Update}, Kinds: salesWork, Scope: ScopeOwn, Effect: Allow}},
+		{"manager.sales", Policy{Description: "Managers work the opportunities, tasks, activities, orders, shelf checks, contacts, projects and service records of their region subtree.", Subjects: role(identity.RoleManager),
+			Actions: []Action{Read, List, Create, Update}, Kinds: salesWork, Scope: ScopeRegion, Effect: Allow}},
+		{"manager.order_approvals", Policy{Description: "Managers approve the orders of their region subtree.", Subjects: role(identity.RoleManager),
+			Actions: []Action{Read, List, Create}, Kinds: []Kind{KindOrderApproval}, Scope: ScopeRegion, Effect: Allow}},
+		{"hq.sales", Policy{Description: "HQ reads and exports all sales work: opportunities, tasks, activities, orders and their approvals, shelf checks, contacts, projects and service records.", Subjects: role(identity.RoleHQ),
+			Actions: []Action{Read, List, Export}, Kinds: append(append([]Kind{}, salesWork...), KindOrderApproval), Scope: ScopeTenant, Effect: Allow}},
 		{"tenant_admin.all", Policy{Description: "Tenant admins configure everything.", Subjects: role(identity.RoleTenantAdmin),
 			Actions: Actions, Kinds: Kinds(), Scope: ScopeTenant, Effect: Allow}},
 	}

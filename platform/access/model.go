@@ -52,12 +52,32 @@ const (
 	KindVisitReview  Kind = "visit_review"
 	KindTrack        Kind = "track"
 	KindVisitCadence Kind = "visit_cadence"
+	// The pipeline and orders domains' kinds: pipelines with their stages, checklists and
+	// workflow rules (configuration); opportunities and the tasks the workflow hands out;
+	// activities (calls, meetings, messages); the product catalogue; orders, and the manager's
+	// approval of one (a kind of its own, as visit reviews are, so that the rep who may change a
+	// draft may not approve it); shelf checks of a store's products; a key account's contacts
+	// (with their relationships), projects (with milestones) and service records (technical
+	// exchanges and after-sales service on the account's timeline).
+	KindPipeline      Kind = "pipeline"
+	KindOpportunity   Kind = "opportunity"
+	KindTask          Kind = "task"
+	KindActivity      Kind = "activity"
+	KindProduct       Kind = "product"
+	KindOrder         Kind = "order"
+	KindOrderApproval Kind = "order_approval"
+	KindShelfCheck    Kind = "shelf_check"
+	KindContact       Kind = "contact"
+	KindProject       Kind = "project"
+	KindServiceRecord Kind = "service_record"
 )
 
 var (
 	kindsMu sync.RWMutex
 	kinds   = map[Kind]bool{KindUser: true, KindRegion: true, KindTeam: true, KindPolicy: true, KindAudit: true, KindTenant: true, KindCustomer: true,
-		KindVisit: true, KindVisitReview: true, KindTrack: true, KindVisitCadence: true}
+		KindVisit: true, KindVisitReview: true, KindTrack: true, KindVisitCadence: true,
+		KindPipeline: true, KindOpportunity: true, KindTask: true, KindActivity: true, KindProduct: true, KindOrder: true,
+		KindOrderApproval: true, KindShelfCheck: true, KindContact: true, KindProject: true, KindServiceRecord: true}
 )
 
 // RegisterKind makes a domain's resource kind known to policy validation and the access matrix.
