@@ -222,7 +222,9 @@ CREATE POLICY owner_all ON %[1]s TO CURRENT_USER USING (true) WITH CHECK (true);
 GRANT %[4]s ON %[1]s TO %[2]s`, table, store.AppRole, tenant, privileges)
 }
 
-var sqliteTypes = strings.NewReplacer("TIMESTAMPTZ", "TIMESTAMP", "JSONB", "TEXT", "BYTEA", "BLOB", " UUID", " TEXT")
+// Money is NUMERIC(20,4) on PostgreSQL and TEXT on SQLite, whose NUMERIC affinity would turn
+// "12.30" into a float: the text keeps every digit, and sums are made in Go with decimals.
+var sqliteTypes = strings.NewReplacer("TIMESTAMPTZ", "TIMESTAMP", "JSONB", "TEXT", "BYTEA", "BLOB", " UUID", " TEXT", "NUMERIC(20,4)", "TEXT")
 
 var sqliteBigserial = regexp.MustCompile(`BIGSERIAL PRIMARY KEY`)
 
