@@ -7,6 +7,7 @@ package migrations
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"regexp"
@@ -32,10 +33,14 @@ type Migration struct {
 	AppendOnly []string
 	// GlobalTables are not tenant-owned; the app role gets no access: only the owner handle reads them.
 	GlobalTables []string
+	// Library runs before the migrations' transaction, for schema that a library ships as code
+	// and applies in transactions of its own (River's job tables: PostgreSQL refuses a new enum
+	// value in the transaction that added it). It must be idempotent: it runs at every Up.
+	Library func(ctx context.Context, db *sql.DB, d store.Dialect) error
 }
 
 // All is the schema, oldest first. Versions only ever grow; a released migration never changes.
-var All = []Migration{core, auth, accessPolicies, audit, customers, accessDefaults, visits}
+var All = []Migration{core, auth, accessPolicies, audit, customers, accessDefaults, visits, orders, activities, jobs}
 
 // ErrSchemaNewer means the database was migrated by a newer repflow than this binary.
 var ErrSchemaNewer = errors.New("database schema is newer than this binary")
@@ -62,8 +67,16 @@ const bookkeeping = `CREATE TABLE IF NOT EXISTS schema_migrations (
 // migrationLock is the advisory lock that keeps two replicas from migrating at once.
 const migrationLock = 7710420211
 
-// Up applies every pending migration in one transaction and returns the versions it applied.
+// libraryLock keeps two replicas from applying library schema at once; it is held on its own
+// connection around the libraries' transactions, so it differs from migrationLock.
+const libraryLock = migrationLock + 1
+
+// Up applies the libraries' schema, then every pending migration in one transaction, and returns
+// the versions it applied.
 func Up(ctx context.Context, s *store.Store) ([]int, error) {
+	if err := upLibraries(ctx, s); err != nil {
+		return nil, err
+	}
 	var done []int
 	err := s.Owner(ctx).Transaction(func(tx *gorm.DB) error {
 		if s.Dialect() == store.Postgres {
@@ -171,9 +184,39 @@ func checkNotNewer(applied map[int]bool) error {
 	return nil
 }
 
-func apply(tx *gorm.DB, d store.Dialect, m Migration) error {
-	if err := tx.Exec(ddl(d, m.SQL)).Error; err != nil {
+// upLibraries runs every migration's Library step under an advisory lock.
+func upLibraries(ctx context.Context, s *store.Store) error {
+	db, err := s.Owner(ctx).DB()
+	if err != nil {
 		return err
+	}
+	if s.Dialect() == store.Postgres {
+		conn, err := db.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", libraryLock); err != nil {
+			return err
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", libraryLock) //nolint:errcheck // closing the session frees it too
+	}
+	for _, m := range All {
+		if m.Library == nil {
+			continue
+		}
+		if err := m.Library(ctx, db, s.Dialect()); err != nil {
+			return fmt.Errorf("migration %d %s: %w", m.Version, m.Name, err)
+		}
+	}
+	return nil
+}
+
+func apply(tx *gorm.DB, d store.Dialect, m Migration) error {
+	if m.SQL != "" {
+		if err := tx.Exec(ddl(d, m.SQL)).Error; err != nil {
+			return err
+		}
 	}
 	if d == store.Postgres {
 		if m.PostgresSQL != "" {

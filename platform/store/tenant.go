@@ -109,6 +109,25 @@ func (s *Store) Native(ctx context.Context, fn func(conn *pgx.Conn) error) error
 	})
 }
 
+// SQLTx returns the database/sql transaction of the tenant transaction in ctx, for libraries that
+// must write in the same commit (the job queue queues a job only if the change asking for it
+// commits). Statements made through it are not rewritten: they must name the tenant themselves,
+// and on PostgreSQL row-level security still confines them.
+func SQLTx(ctx context.Context) (*sql.Tx, error) {
+	st, ok := ctx.Value(txKey{}).(*txState)
+	if !ok {
+		return nil, errors.New("store: no tenant transaction in context")
+	}
+	if st.tenant != identity.TenantID(ctx) {
+		return nil, fmt.Errorf("store: statement for tenant %s inside tenant %s", identity.TenantID(ctx), st.tenant)
+	}
+	tx, ok := st.db.Statement.ConnPool.(*sql.Tx)
+	if !ok {
+		return nil, fmt.Errorf("store: tenant transaction is a %T, not *sql.Tx", st.db.Statement.ConnPool)
+	}
+	return tx, nil
+}
+
 // registerTenantCallbacks makes every statement on db carry its context's tenant.
 func registerTenantCallbacks(db *gorm.DB) error {
 	cb := db.Callback()
