@@ -22,6 +22,20 @@ type defaultsRow struct {
 
 func (defaultsRow) TableName() string { return "access_defaults" }
 
+// catchUpPipeline gives a tenant made before pipelines existed its industry's pipeline. It runs
+// with the refresh of the built-in policies, which the release that added pipelines changed.
+func (p *Provisioner) catchUpPipeline(ctx context.Context) error {
+	has, err := p.pipeline.HasPipeline(ctx)
+	if err != nil || has {
+		return err
+	}
+	var t tenantRow
+	if err := p.store.Owner(ctx).Where("id = ?", identity.TenantID(ctx)).Take(&t).Error; err != nil {
+		return fmt.Errorf("load tenant %s: %w", identity.TenantID(ctx), err)
+	}
+	return p.seedPipeline(ctx, t.Industry)
+}
+
 // RefreshDefaults gives every tenant the current built-in role policies when they differ from
 // the set the tenants last received, and reports how many tenants it seeded. Servers call it on
 // start: it costs one read when nothing changed. Two servers refreshing at once write the same
@@ -44,6 +58,9 @@ func (p *Provisioner) RefreshDefaults(ctx context.Context) (int, error) {
 	for i, id := range ids {
 		if err := p.warden.SeedDefaults(identity.System(ctx, id)); err != nil {
 			return i, fmt.Errorf("seed built-in policies of tenant %s: %w", id, err)
+		}
+		if err := p.catchUpPipeline(identity.System(ctx, id)); err != nil {
+			return i, err
 		}
 	}
 	row := defaultsRow{ID: 1, Digest: digest, AppliedAt: time.Now().UTC()}

@@ -14,8 +14,10 @@ import (
 	"github.com/repflow/repflow/platform/fault"
 	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/org"
+	"github.com/repflow/repflow/platform/pipeline"
 	"github.com/repflow/repflow/platform/store"
 	"github.com/repflow/repflow/platform/visits"
+	"github.com/repflow/repflow/tenants/templates"
 )
 
 // Industries a tenant can start from.
@@ -52,17 +54,18 @@ type Provisioned struct {
 
 // Provisioner opens new tenants.
 type Provisioner struct {
-	store  *store.Store
-	org    *org.Service
-	warden *access.Warden
-	visits *visits.Service
+	store    *store.Store
+	org      *org.Service
+	warden   *access.Warden
+	visits   *visits.Service
+	pipeline *pipeline.Service
 }
 
 // NewProvisioner returns a provisioner that builds tenants through the organisation service,
-// seeds their access policies with the warden and gives the demo its customers through the
-// visits service.
-func NewProvisioner(s *store.Store, o *org.Service, w *access.Warden, v *visits.Service) *Provisioner {
-	return &Provisioner{store: s, org: o, warden: w, visits: v}
+// seeds their access policies with the warden and their industry's pipeline through the pipeline
+// service, and gives the demo its customers through the visits service.
+func NewProvisioner(s *store.Store, o *org.Service, w *access.Warden, v *visits.Service, pl *pipeline.Service) *Provisioner {
+	return &Provisioner{store: s, org: o, warden: w, visits: v, pipeline: pl}
 }
 
 // tenantRow is the global tenants table (migrations/0001_core.go), written through the owner
@@ -111,6 +114,9 @@ func (p *Provisioner) provision(ctx context.Context, in Signup, setup func(ctx c
 		if err := p.warden.SeedDefaults(ctx); err != nil {
 			return fmt.Errorf("seed policies: %w", err)
 		}
+		if err := p.seedPipeline(ctx, in.Industry); err != nil {
+			return err
+		}
 		if setup == nil {
 			return nil
 		}
@@ -128,6 +134,18 @@ func (p *Provisioner) provision(ctx context.Context, in Signup, setup func(ctx c
 		return Provisioned{}, fmt.Errorf("provision tenant %s: %w", row.Slug, signupFault(err))
 	}
 	return out, nil
+}
+
+// seedPipeline gives the tenant its industry template's pipeline.
+func (p *Provisioner) seedPipeline(ctx context.Context, industry string) error {
+	def, err := templates.Pipeline(industry)
+	if err != nil {
+		return err
+	}
+	if _, err := p.pipeline.Provision(ctx, def); err != nil {
+		return fmt.Errorf("seed pipeline: %w", err)
+	}
+	return nil
 }
 
 // insertTenant writes the tenants row. A derived slug that is taken gets a short suffix; a slug

@@ -13,7 +13,9 @@ import (
 	"github.com/repflow/repflow/platform/access"
 	"github.com/repflow/repflow/platform/fault"
 	"github.com/repflow/repflow/platform/identity"
+	"github.com/repflow/repflow/platform/jobs"
 	"github.com/repflow/repflow/platform/org"
+	"github.com/repflow/repflow/platform/pipeline"
 	"github.com/repflow/repflow/platform/store"
 	"github.com/repflow/repflow/platform/storetest"
 	"github.com/repflow/repflow/platform/visits"
@@ -51,12 +53,18 @@ func newHarness(t *testing.T) *harness {
 	pw := &testPasswords{set: map[uuid.UUID]string{}}
 	o := org.NewService(s, w, pw)
 	v := visits.NewService(s, w, visits.Options{})
-	return &harness{s: s, org: o, prov: NewProvisioner(s, o, w, v), pw: pw, visits: v}
+	q, err := jobs.New(s, jobs.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl := pipeline.NewService(s, w, q, pipeline.Deps{ManagerOf: o.ManagerOf, Currencies: o.Currencies})
+	return &harness{s: s, org: o, prov: NewProvisioner(s, o, w, v, pl), pw: pw, visits: v}
 }
 
 // tenantTables are every table provisioning may write, with the column naming the tenant.
 var tenantTables = map[string]string{"tenants": "id", "regions": "tenant_id", "users": "tenant_id", "user_roles": "tenant_id",
-	"login_emails": "tenant_id", "teams": "tenant_id", "team_members": "tenant_id", "access_policies": "tenant_id", "customers": "tenant_id"}
+	"login_emails": "tenant_id", "teams": "tenant_id", "team_members": "tenant_id", "access_policies": "tenant_id", "customers": "tenant_id",
+	"pipelines": "tenant_id", "pipeline_stages": "tenant_id"}
 
 // rows counts, through the owner handle, the rows of each table (of tenant t, or of all tenants
 // when t is uuid.Nil).

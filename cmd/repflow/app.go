@@ -14,7 +14,9 @@ import (
 	"github.com/repflow/repflow/platform/audit"
 	"github.com/repflow/repflow/platform/auth"
 	"github.com/repflow/repflow/platform/blob"
+	"github.com/repflow/repflow/platform/jobs"
 	"github.com/repflow/repflow/platform/org"
+	"github.com/repflow/repflow/platform/pipeline"
 	"github.com/repflow/repflow/platform/store"
 	"github.com/repflow/repflow/platform/visits"
 	"github.com/repflow/repflow/platform/web"
@@ -31,6 +33,8 @@ type app struct {
 	org         *org.Service
 	provisioner *tenants.Provisioner
 	visits      *visits.Service
+	jobs        *jobs.Queue
+	pipeline    *pipeline.Service
 	proxies     []string
 }
 
@@ -66,8 +70,19 @@ func newApp(s *store.Store, cfg *config) (*app, error) {
 	})
 	pw.auth = a.auth
 	a.visits = visits.NewService(s, a.warden, visits.Options{Photos: photos, TimeZone: a.org.TimeZone})
-	a.provisioner = tenants.NewProvisioner(s, a.org, a.warden, a.visits)
+	if a.jobs, err = jobs.New(s, jobs.Options{Log: a.log, PollInterval: cfg.JobPoll}); err != nil {
+		return nil, err
+	}
+	a.pipeline = pipeline.NewService(s, a.warden, a.jobs, pipeline.Deps{
+		PlaceCustomer: a.placeCustomer, ManagerOf: a.org.ManagerOf, Currencies: a.org.Currencies})
+	a.provisioner = tenants.NewProvisioner(s, a.org, a.warden, a.visits, a.pipeline)
 	return a, nil
+}
+
+// placeCustomer hands the pipeline a customer's owner and region, as visits keeps them.
+func (a *app) placeCustomer(ctx context.Context, id uuid.UUID) (pipeline.CustomerPlace, error) {
+	p, err := a.visits.PlaceCustomer(ctx, id)
+	return pipeline.CustomerPlace{OwnerID: p.OwnerID, RegionPath: p.RegionPath}, err
 }
 
 // server builds the HTTP server with every module mounted.
@@ -80,7 +95,7 @@ func (a *app) server() *web.Server {
 		Around:         a.audit.Around,
 		TrustedProxies: a.proxies,
 	})
-	srv.Mount(a.auth, org.NewHTTP(a.org), a.warden, a.audit, visits.NewHTTP(a.visits))
+	srv.Mount(a.auth, org.NewHTTP(a.org), a.warden, a.audit, visits.NewHTTP(a.visits), pipeline.NewHTTP(a.pipeline))
 	return srv
 }
 
@@ -111,6 +126,16 @@ func serve(ctx context.Context, cfg *config) error {
 			return err
 		}
 	}
+	if err := a.jobs.Start(ctx); err != nil {
+		return fmt.Errorf("start job queue: %w", err)
+	}
+	defer func() {
+		stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownGrace)
+		defer cancel()
+		if err := a.jobs.Stop(stop); err != nil {
+			log.Error("stop job queue", "err", err)
+		}
+	}()
 	log.Info("repflow serving", "listen", cfg.Listen, "database", string(s.Dialect()), "version", version)
 	return a.server().Listen(ctx, cfg.Listen, cfg.ShutdownGrace)
 }

@@ -27,7 +27,9 @@ type config struct {
 	LogLevel      string
 	LogFormat     string
 	ShutdownGrace time.Duration
-	Migrate       string // auto: serve migrates on start; check: serve refuses an unmigrated database
+	// JobPoll is how often the job queue looks for due jobs.
+	JobPoll time.Duration
+	Migrate string // auto: serve migrates on start; check: serve refuses an unmigrated database
 	// TrustedProxies is a comma-separated list of proxy IPs or CIDRs whose X-Forwarded-For to believe.
 	TrustedProxies string
 	Demo           bool
@@ -67,6 +69,8 @@ func parseConfig(name string, args []string, withServe bool) (*config, error) {
 	}
 	grace := envOr("REPFLOW_SHUTDOWN_GRACE", "15s")
 	fs.StringVar(&grace, "shutdown-grace", grace, "how long to let requests finish on shutdown (REPFLOW_SHUTDOWN_GRACE)")
+	poll := envOr("REPFLOW_JOB_POLL", "1s")
+	fs.StringVar(&poll, "job-poll", poll, "how often to look for due background jobs: reminders, escalations (REPFLOW_JOB_POLL)")
 	demo := envOr("REPFLOW_DEMO", "false")
 	if withServe {
 		fs.StringVar(&demo, "demo", demo, "create the demo tenant on first start (REPFLOW_DEMO)")
@@ -86,6 +90,9 @@ func parseConfig(name string, args []string, withServe bool) (*config, error) {
 	var err error
 	if c.ShutdownGrace, err = time.ParseDuration(grace); err != nil || c.ShutdownGrace < 0 {
 		return nil, fmt.Errorf("REPFLOW_SHUTDOWN_GRACE (--shutdown-grace): %q is not a duration like 15s", grace)
+	}
+	if c.JobPoll, err = time.ParseDuration(poll); err != nil || c.JobPoll < 10*time.Millisecond || c.JobPoll > time.Minute {
+		return nil, fmt.Errorf("REPFLOW_JOB_POLL (--job-poll): %q is not a duration from 10ms to 1m", poll)
 	}
 	if c.Demo, err = strconv.ParseBool(demo); err != nil {
 		return nil, fmt.Errorf("REPFLOW_DEMO (--demo): %q is not true or false", demo)

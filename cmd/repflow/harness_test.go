@@ -14,10 +14,12 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
 
 	"github.com/repflow/repflow/platform/auth"
 	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/org"
+	"github.com/repflow/repflow/platform/pipeline"
 	"github.com/repflow/repflow/platform/storetest"
 	"github.com/repflow/repflow/platform/visits"
 	"github.com/repflow/repflow/platform/visits/geo"
@@ -43,10 +45,19 @@ func newHarness(t *testing.T) *harness {
 	cfg.DataDir = t.TempDir()
 	// Cheap hashing: the tests log in dozens of times; production keeps OWASP's cost.
 	cfg.passwordCost = auth.Params{Memory: 64, Time: 1, Threads: 1}
+	cfg.JobPoll = 100 * time.Millisecond
 	a, err := newApp(s, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := a.jobs.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = a.jobs.Stop(ctx)
+	})
 	return &harness{t: t, app: a, srv: a.server()}
 }
 
@@ -126,7 +137,11 @@ type company struct {
 	customer visits.Customer // owned by rep, in Jinan
 	visit    visits.Visit    // rep's check-in at customer, with one photo
 	photo    string          // that photo's SHA-256
-	tokens   map[string]string
+	// opportunity is rep's, at customer, moved to the template's trial_order stage: its entry
+	// reminded the manager (reminder).
+	opportunity pipeline.Opportunity
+	reminder    uuid.UUID
+	tokens      map[string]string
 }
 
 func (h *harness) company(name string) *company {
@@ -208,6 +223,7 @@ func (h *harness) company(name string) *company {
 		h.t.Fatalf("photo: %v", err)
 	}
 	c.photo = photo.SHA256
+	c.salesWork(h, rctx)
 	for key, u := range c.users {
 		c.tokens[key] = h.login(u.Email)
 	}
@@ -226,4 +242,49 @@ func (h *harness) listen() string {
 	return "http://" + ln.Addr().String()
 }
 
+// salesWork opens the rep's opportunity and works it through the FMCG template's first two
+// stages, as the rep, so that every pipeline route has rows to act on.
+func (c *company) salesWork(h *harness, rctx context.Context) {
+	h.t.Helper()
+	pl := h.app.pipeline
+	o, err := pl.CreateOpportunity(rctx, pipeline.NewOpportunity{CustomerID: c.customer.ID, Name: "Listing at " + c.customer.Name,
+		Amount: decimal.RequireFromString("12000"), Currency: "CNY", ExpectedClose: "2027-01-31"})
+	if err != nil {
+		h.t.Fatalf("opportunity: %v", err)
+	}
+	for _, next := range []string{"listing_proposal", "trial_order"} {
+		tasks, err := pl.ListTasks(rctx, pipeline.TaskFilter{OpportunityID: &o.ID, Status: pipeline.TaskOpen})
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		for _, t := range tasks.Tasks {
+			if t.Required {
+				if _, err := pl.CompleteTask(rctx, t.ID); err != nil {
+					h.t.Fatalf("complete %q: %v", t.Title, err)
+				}
+			}
+		}
+		if o, err = pl.MoveOpportunity(rctx, o.ID, pipeline.Move{Stage: next}); err != nil {
+			h.t.Fatalf("move to %s: %v", next, err)
+		}
+	}
+	c.opportunity = o
+	mctx := identity.With(context.Background(), h.principal(c.tenant, c.users["manager"].ID))
+	rs, _, err := pl.ListReminders(mctx, false, nil, 1)
+	if err != nil || len(rs) == 0 {
+		h.t.Fatalf("the manager got no reminder of the trial order (%v)", err)
+	}
+	c.reminder = rs[0].ID
+}
+
 func (c *company) String() string { return fmt.Sprintf("tenant %s", c.tenant) }
+
+// principal is user's principal in tenant, as a request of theirs would carry it.
+func (h *harness) principal(tenant, user uuid.UUID) identity.Principal {
+	h.t.Helper()
+	p, err := h.app.org.Principal(identity.System(context.Background(), tenant), user)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return p
+}

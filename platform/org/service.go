@@ -112,6 +112,21 @@ func (s *Service) TimeZone(ctx context.Context) (*time.Location, error) {
 	return loc, nil
 }
 
+// Currencies returns the ISO 4217 codes the caller's tenant trades in: the one it chose at
+// sign-up. Money in any other currency is refused, so that every sum a report makes is of one
+// currency.
+func (s *Service) Currencies(ctx context.Context) ([]string, error) {
+	tenant := identity.TenantID(ctx)
+	if tenant == uuid.Nil {
+		return nil, store.ErrNoTenant
+	}
+	var t tenantRow
+	if err := s.store.Owner(ctx).Where("id = ?", tenant).Take(&t).Error; err != nil {
+		return nil, fmt.Errorf("load tenant's currency: %w", err)
+	}
+	return []string{t.Currency}, nil
+}
+
 // Bootstrap creates a new tenant's root region and first administrator, who holds the roles
 // tenant_admin and hq. It exists for provisioning only: it runs as the platform
 // (identity.System, no user) and refuses a tenant that already has a region. The password, if

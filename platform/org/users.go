@@ -246,3 +246,24 @@ func (s *Service) insertUser(ctx context.Context, db *gorm.DB, id uuid.UUID, in 
 	return User{ID: id, Email: in.Email, Name: in.Name, Phone: in.Phone, Roles: in.Roles, RegionID: in.RegionID,
 		RegionPath: regionPath, ManagerID: in.ManagerID, Status: StatusActive, CreatedAt: t, UpdatedAt: t}, nil
 }
+
+// ManagerOf returns the manager of user id, if the user has one. It reads without an access
+// check: it is for the platform's own work on a tenant's behalf (the workflow engine escalating
+// an overdue task), never for a caller's request.
+func (s *Service) ManagerOf(ctx context.Context, id uuid.UUID) (uuid.UUID, bool, error) {
+	var u User
+	err := s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) (err error) {
+		u, err = findUser(db, id)
+		return err
+	})
+	if store.IsNotFound(err) {
+		return uuid.Nil, false, nil
+	}
+	if err != nil {
+		return uuid.Nil, false, fmt.Errorf("manager of %s: %w", id, err)
+	}
+	if u.ManagerID == nil {
+		return uuid.Nil, false, nil
+	}
+	return *u.ManagerID, true, nil
+}

@@ -1,0 +1,21 @@
+package templates
+
+import "testing"
+
+// Each template's pipeline is valid, and a change that breaks one fails here rather than at a
+// customer's sign-up.
+func TestPipelinesAreValid(t *testing.T) {
+	for _, ind := range Industries {
+		d, err := Pipeline(ind)
+		if err != nil {
+			t.Errorf("%s: %v", ind, err)
+			continue
+		}
+		if len(d.Stages) < 5 || len(d.Rules) == 0 {
+			t.Errorf("%s: %d stages and %d rules: a template is a whole sales process", ind, len(d.Stages), len(d.Rules))
+		}
+	}
+	if _, err := Pipeline("retail"); err == nil {
+		t.Error("an unknown industry has a template")
+	}
+}
