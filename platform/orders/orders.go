@@ -1,0 +1,273 @@
+package orders
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
+	"gorm.io/gorm"
+
+	"github.com/repflow/repflow/platform/access"
+	"github.com/repflow/repflow/platform/fault"
+	"github.com/repflow/repflow/platform/identity"
+	"github.com/repflow/repflow/platform/store"
+)
+
+// orderColumns place an order for scopes: owned by its rep, in its customer's region.
+var orderColumns = access.Columns{Owner: "orders.owner_id", RegionID: "orders.region_id"}
+
+func orderResource(kind access.Kind, o Order, regionPath string) access.Resource {
+	return access.Resource{Kind: kind, ID: o.ID, OwnerID: o.OwnerID, RegionPath: regionPath}
+}
+
+// CreateOrder starts a draft order for a customer the caller can see. The order belongs to the
+// customer's rep and region, so the rep and their managers see it whoever typed it in.
+func (s *Service) CreateOrder(ctx context.Context, in NewOrder) (Order, error) {
+	p, err := caller(ctx, "create an order")
+	if err != nil {
+		return Order{}, err
+	}
+	o := Order{ID: identity.NewID(), CustomerID: in.CustomerID, Currency: in.Currency, Status: Draft, VisitID: in.VisitID,
+		OpportunityID: in.OpportunityID, PaymentTermsDays: DefaultPaymentTerms, CreatedBy: p.UserID}
+	if in.PaymentTermsDays != nil {
+		if o.PaymentTermsDays, err = checkTerms(*in.PaymentTermsDays); err != nil {
+			return Order{}, err
+		}
+	}
+	if o.Notes, err = text(in.Notes, "body.notes", MaxNotesLen, false); err != nil {
+		return Order{}, err
+	}
+	if err := checkLineInputs(in.Lines); err != nil {
+		return Order{}, err
+	}
+	err = s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
+		if err := s.checkCurrency(ctx, o.Currency, "body.currency"); err != nil {
+			return err
+		}
+		c, err := s.customer(ctx, in.CustomerID, "body.customer_id")
+		if err != nil {
+			return err
+		}
+		o.OwnerID, o.RegionID = c.OwnerID, c.RegionID
+		path, err := regionPath(db, o.RegionID)
+		if err != nil {
+			return err
+		}
+		if err := s.warden.Check(ctx, access.Create, orderResource(access.KindOrder, o, path)); err != nil {
+			return err
+		}
+		lines, err := priceLines(db, in.Lines, o.Currency)
+		if err != nil {
+			return err
+		}
+		o.setLines(lines)
+		o.CreatedAt, o.UpdatedAt = s.now(), s.now()
+		row := toOrderRow(o)
+		if err := db.Create(&row).Error; err != nil {
+			if isForeignKeyViolation(err) && o.VisitID != nil {
+				return invalidReference("body.visit_id", "there is no such visit", *o.VisitID)
+			}
+			return fmt.Errorf("store order: %w", err)
+		}
+		if err := insertLines(db, o); err != nil {
+			return err
+		}
+		return addTransition(db, o.ID, "", Draft, p.UserID, "", o.CreatedAt)
+	})
+	if err != nil {
+		return Order{}, fmt.Errorf("create order: %w", err)
+	}
+	return o, nil
+}
+
+// GetOrder returns one order with its lines; one outside the caller's scope is not found.
+func (s *Service) GetOrder(ctx context.Context, id uuid.UUID) (Order, error) {
+	var o Order
+	err := s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
+		var err error
+		if o, _, err = s.loadOrder(ctx, db, id, access.Read, false); err != nil {
+			return err
+		}
+		return loadLines(db, &o)
+	})
+	if err != nil {
+		return Order{}, fmt.Errorf("get order %s: %w", id, err)
+	}
+	return o, nil
+}
+
+// UpdateDraft changes a draft: its lines (all replaced), terms or notes. Once submitted an order's
+// lines are what was agreed: it must be sent back to draft to change them.
+func (s *Service) UpdateDraft(ctx context.Context, id uuid.UUID, ch DraftChanges) (Order, error) {
+	var terms int
+	var err error
+	if ch.PaymentTermsDays != nil {
+		if terms, err = checkTerms(*ch.PaymentTermsDays); err != nil {
+			return Order{}, err
+		}
+	}
+	var notes string
+	if ch.Notes != nil {
+		if notes, err = text(*ch.Notes, "body.notes", MaxNotesLen, false); err != nil {
+			return Order{}, err
+		}
+	}
+	if ch.Lines != nil {
+		if err := checkLineInputs(ch.Lines); err != nil {
+			return Order{}, err
+		}
+	}
+	var o Order
+	err = s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
+		if o, _, err = s.loadOrder(ctx, db, id, access.Update, true); err != nil {
+			return err
+		}
+		if o.Status != Draft {
+			return fault.Newf(fault.Conflict, "not_draft",
+				"the order is %s: only a draft can be changed; a submitted order can be sent back to draft first", o.Status)
+		}
+		if ch.PaymentTermsDays != nil {
+			o.PaymentTermsDays = terms
+		}
+		if ch.Notes != nil {
+			o.Notes = notes
+		}
+		if ch.Lines != nil {
+			lines, err := priceLines(db, ch.Lines, o.Currency)
+			if err != nil {
+				return err
+			}
+			o.setLines(lines)
+			if err := db.Where("order_id = ?", o.ID).Delete(&lineRow{}).Error; err != nil {
+				return fmt.Errorf("replace lines: %w", err)
+			}
+			if err := insertLines(db, o); err != nil {
+				return err
+			}
+		}
+		o.UpdatedAt = s.now()
+		err := db.Model(&orderRow{}).Where("id = ?", o.ID).Updates(map[string]any{"payment_terms_days": o.PaymentTermsDays,
+			"notes": o.Notes, "gross": o.Gross, "discount": o.Discount, "total": o.Total, "updated_at": o.UpdatedAt}).Error
+		if err != nil {
+			return err
+		}
+		return loadLines(db, &o)
+	})
+	if err != nil {
+		return Order{}, fmt.Errorf("update order %s: %w", id, err)
+	}
+	return o, nil
+}
+
+// ListOrders returns the orders the caller may list, newest first, one page at a time.
+func (s *Service) ListOrders(ctx context.Context, f OrderFilter) (OrderPage, error) {
+	if f.Status != "" && !f.Status.Valid() {
+		return OrderPage{}, invalid("query.status", "is not an order status", string(f.Status))
+	}
+	limit := pageLimit(f.Limit)
+	var page OrderPage
+	err := s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
+		scope, err := s.warden.Scope(ctx, access.List, access.KindOrder, orderColumns)
+		if err != nil {
+			return err
+		}
+		q := db.Model(&orderRow{}).Scopes(scope)
+		if f.Status != "" {
+			q = q.Where("orders.status = ?", string(f.Status))
+		}
+		if f.CustomerID != nil {
+			q = q.Where("orders.customer_id = ?", *f.CustomerID)
+		}
+		if f.OwnerID != nil {
+			q = q.Where("orders.owner_id = ?", *f.OwnerID)
+		}
+		if !f.From.IsZero() {
+			q = q.Where("orders.created_at >= ?", f.From.UTC())
+		}
+		if !f.To.IsZero() {
+			q = q.Where("orders.created_at < ?", f.To.UTC())
+		}
+		if f.After != nil {
+			q = q.Where("orders.id < ?", *f.After)
+		}
+		var rows []orderRow
+		if err := q.Order("orders.id DESC").Limit(limit + 1).Find(&rows).Error; err != nil {
+			return err
+		}
+		if len(rows) > limit {
+			rows = rows[:limit]
+			last := rows[len(rows)-1].ID
+			page.Next = &last
+		}
+		page.Orders = make([]Order, len(rows))
+		for i, r := range rows {
+			page.Orders[i] = toOrder(r)
+		}
+		return nil
+	})
+	if err != nil {
+		return OrderPage{}, fmt.Errorf("list orders: %w", err)
+	}
+	return page, nil
+}
+
+// loadOrder loads an order (locked for update when lock is set) and asks the warden whether the
+// caller may `a` it; one outside the caller's scope is not found, like a missing one. It returns
+// the path of the order's region too, for decisions on other kinds.
+func (s *Service) loadOrder(ctx context.Context, db *gorm.DB, id uuid.UUID, a access.Action, lock bool) (Order, string, error) {
+	q := db
+	if lock {
+		q = s.locked(db)
+	}
+	var r orderRow
+	err := q.Where("id = ?", id).Take(&r).Error
+	if store.IsNotFound(err) {
+		return Order{}, "", fault.NotFoundf("order")
+	}
+	if err != nil {
+		return Order{}, "", fmt.Errorf("load order: %w", err)
+	}
+	o := toOrder(r)
+	path, err := regionPath(db, o.RegionID)
+	if err != nil {
+		return Order{}, "", err
+	}
+	if err := s.warden.CheckRow(ctx, a, orderResource(access.KindOrder, o, path), "order"); err != nil {
+		return Order{}, "", err
+	}
+	return o, path, nil
+}
+
+// setLines makes lines o's, with the order's sums.
+func (o *Order) setLines(lines []Line) {
+	o.Lines = lines
+	o.Gross, o.Discount, o.Total = decimal.Zero, decimal.Zero, decimal.Zero
+	for _, l := range lines {
+		o.Gross = o.Gross.Add(l.Gross)
+		o.Discount = o.Discount.Add(l.Discount)
+		o.Total = o.Total.Add(l.Net)
+	}
+}
+
+func insertLines(db *gorm.DB, o Order) error {
+	if len(o.Lines) == 0 {
+		return nil
+	}
+	rows := make([]lineRow, len(o.Lines))
+	for i, l := range o.Lines {
+		rows[i] = lineRow{OrderID: o.ID, LineNo: l.No, ProductID: l.ProductID, Quantity: l.Quantity, UnitPrice: l.UnitPrice,
+			DiscountPct: l.DiscountPct, Gross: l.Gross, Discount: l.Discount, Net: l.Net}
+	}
+	if err := db.Create(&rows).Error; err != nil {
+		return fmt.Errorf("store order lines: %w", err)
+	}
+	return nil
+}
+
+func checkTerms(days int) (int, error) {
+	if days < 0 || days > 365 {
+		return 0, invalid("body.payment_terms_days", "must be between 0 and 365 days", days)
+	}
+	return days, nil
+}
