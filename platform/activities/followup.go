@@ -1,0 +1,108 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/repflow/repflow/platform/access"
+)
+
+// FollowUpQuery names what is followed up, a customer or an opportunity (exactly one), and the
+// period [From, To).
+type FollowUpQuery struct {
+	CustomerID, OpportunityID *uuid.UUID
+	From, To                  time.Time
+}
+
+// FollowUp is how closely a customer or an opportunity was followed up over a period, for the
+// pipeline domain (which declares its own interface for it):
+//   - Touches: activities of any kind and direction that occurred in the period;
+//   - TouchesPerWeek: Touches over the period's length in weeks (days / 7), the contact frequency;
+//   - Kinds: distinct kinds of activity among them (call, meeting, message: 0 to 3);
+//   - ContactsReached: distinct contacts actually reached, that is, the contact of an answered
+//     call, the contact and attendees of a meeting, the contact of an inbound message or of an
+//     outbound one that was replied to. A missed call or an unanswered message reaches nobody.
+//
+// Only activities the caller may list count.
+type FollowUp struct {
+	Touches         int
+	Weeks           float64
+	TouchesPerWeek  float64
+	Kinds           int
+	ContactsReached int
+}
+
+// FollowUp measures the follow-up of a customer (which the caller must be able to see) or of an
+// opportunity.
+func (s *Service) FollowUp(ctx context.Context, q FollowUpQuery) (FollowUp, error) {
+	if (q.CustomerID == nil) == (q.OpportunityID == nil) {
+		return FollowUp{}, invalid("query.customer_id", "name a customer or an opportunity, one of the two", nil)
+	}
+	if !q.To.After(q.From) || q.To.Sub(q.From) > maxPeriod {
+		return FollowUp{}, invalid("query.to", "must be after from, and the period at most 400 days", q.To)
+	}
+	var acts []Activity
+	err := s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
+		scope, err := s.warden.Scope(ctx, access.List, access.KindActivity, activityColumns)
+		if err != nil {
+			return err
+		}
+		qq := db.Model(&activityRow{}).Scopes(scope).
+			Where("activities.occurred_at >= ? AND activities.occurred_at < ?", q.From.UTC(), q.To.UTC())
+		if q.CustomerID != nil {
+			if _, err := s.account(ctx, db, *q.CustomerID, ""); err != nil {
+				return err
+			}
+			qq = qq.Where("activities.customer_id = ?", *q.CustomerID)
+		} else {
+			qq = qq.Where("activities.opportunity_id = ?", *q.OpportunityID)
+		}
+		var rows []activityRow
+		if err := qq.Find(&rows).Error; err != nil {
+			return err
+		}
+		acts = make([]Activity, len(rows))
+		for i, r := range rows {
+			acts[i] = toActivity(r)
+		}
+		return loadActivityDetails(db, acts)
+	})
+	if err != nil {
+		return FollowUp{}, fmt.Errorf("follow-up: %w", err)
+	}
+	return followUp(acts, q.To.Sub(q.From)), nil
+}
+
+// followUp applies FollowUp's rules to the activities of a period of length d.
+func followUp(acts []Activity, d time.Duration) FollowUp {
+	f := FollowUp{Touches: len(acts), Weeks: d.Hours() / (7 * 24)}
+	if f.Weeks > 0 {
+		f.TouchesPerWeek = float64(f.Touches) / f.Weeks
+	}
+	kinds := map[Kind]bool{}
+	reached := map[uuid.UUID]bool{}
+	for _, a := range acts {
+		kinds[a.Kind] = true
+		var ids []uuid.UUID
+		if a.ContactID != nil {
+			ids = append(ids, *a.ContactID)
+		}
+		switch {
+		case a.Kind == KindCall && a.Outcome == OutcomeAnswered,
+			a.Kind == KindMessage && (a.Direction == Inbound || a.Replied()):
+		case a.Kind == KindMeeting:
+			ids = append(ids, a.Attendees...)
+		default:
+			continue
+		}
+		for _, id := range ids {
+			reached[id] = true
+		}
+	}
+	f.Kinds, f.ContactsReached = len(kinds), len(reached)
+	return f
+}
