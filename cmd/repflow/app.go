@@ -11,10 +11,12 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/repflow/repflow/platform/access"
+	"github.com/repflow/repflow/platform/activities"
 	"github.com/repflow/repflow/platform/audit"
 	"github.com/repflow/repflow/platform/auth"
 	"github.com/repflow/repflow/platform/blob"
 	"github.com/repflow/repflow/platform/jobs"
+	"github.com/repflow/repflow/platform/orders"
 	"github.com/repflow/repflow/platform/org"
 	"github.com/repflow/repflow/platform/pipeline"
 	"github.com/repflow/repflow/platform/store"
@@ -35,6 +37,8 @@ type app struct {
 	visits      *visits.Service
 	jobs        *jobs.Queue
 	pipeline    *pipeline.Service
+	orders      *orders.Service
+	activities  *activities.Service
 	proxies     []string
 }
 
@@ -74,16 +78,13 @@ func newApp(s *store.Store, cfg *config) (*app, error) {
 		return nil, err
 	}
 	a.pipeline = pipeline.NewService(s, a.warden, a.jobs, pipeline.Deps{
-		PlaceCustomer: a.placeCustomer, ManagerOf: a.org.ManagerOf, Currencies: a.org.Currencies})
+		PlaceCustomer: placeCustomer(a.visits), ManagerOf: a.org.ManagerOf, Currencies: a.org.Currencies})
+	a.orders = orders.NewService(s, a.warden, orderCustomers{a.visits}, a.org, orders.Options{TimeZone: a.org.TimeZone})
+	a.activities = activities.NewService(s, a.warden, activityCustomers{a.visits}, activities.Options{TimeZone: a.org.TimeZone})
 	a.provisioner = tenants.NewProvisioner(s, a.org, a.warden, a.visits, a.pipeline)
 	return a, nil
 }
 
-// placeCustomer hands the pipeline a customer's owner and region, as visits keeps them.
-func (a *app) placeCustomer(ctx context.Context, id uuid.UUID) (pipeline.CustomerPlace, error) {
-	p, err := a.visits.PlaceCustomer(ctx, id)
-	return pipeline.CustomerPlace{OwnerID: p.OwnerID, RegionPath: p.RegionPath}, err
-}
 
 // server builds the HTTP server with every module mounted.
 func (a *app) server() *web.Server {
@@ -95,7 +96,8 @@ func (a *app) server() *web.Server {
 		Around:         a.audit.Around,
 		TrustedProxies: a.proxies,
 	})
-	srv.Mount(a.auth, org.NewHTTP(a.org), a.warden, a.audit, visits.NewHTTP(a.visits), pipeline.NewHTTP(a.pipeline))
+	srv.Mount(a.auth, org.NewHTTP(a.org), a.warden, a.audit, visits.NewHTTP(a.visits), pipeline.NewHTTP(a.pipeline),
+		orders.NewHTTP(a.orders), activities.NewHTTP(a.activities))
 	return srv
 }
 

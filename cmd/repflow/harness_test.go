@@ -16,8 +16,10 @@ import (
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 
+	"github.com/repflow/repflow/platform/activities"
 	"github.com/repflow/repflow/platform/auth"
 	"github.com/repflow/repflow/platform/identity"
+	"github.com/repflow/repflow/platform/orders"
 	"github.com/repflow/repflow/platform/org"
 	"github.com/repflow/repflow/platform/pipeline"
 	"github.com/repflow/repflow/platform/storetest"
@@ -141,7 +143,13 @@ type company struct {
 	// reminded the manager (reminder).
 	opportunity pipeline.Opportunity
 	reminder    uuid.UUID
-	tokens      map[string]string
+	// order is rep's draft of one product at customer; the rep also checked the shelf.
+	order orders.Order
+	// Rep's account work at customer: a call, two contacts (one reporting to the other: the
+	// relationship), a project with a milestone, a service record.
+	relationship uuid.UUID
+	milestone    uuid.UUID
+	tokens       map[string]string
 }
 
 func (h *harness) company(name string) *company {
@@ -224,6 +232,8 @@ func (h *harness) company(name string) *company {
 	}
 	c.photo = photo.SHA256
 	c.salesWork(h, rctx)
+	c.orderWork(h, actx, rctx)
+	c.accountWork(h, rctx)
 	for key, u := range c.users {
 		c.tokens[key] = h.login(u.Email)
 	}
@@ -275,6 +285,67 @@ func (c *company) salesWork(h *harness, rctx context.Context) {
 		h.t.Fatalf("the manager got no reminder of the trial order (%v)", err)
 	}
 	c.reminder = rs[0].ID
+}
+
+// orderWork adds a product (as admin), the rep's draft order of it and a shelf check.
+func (c *company) orderWork(h *harness, actx, rctx context.Context) {
+	h.t.Helper()
+	o := h.app.orders
+	p, err := o.CreateProduct(actx, orders.NewProduct{SKU: "COLA-330", Name: "Cola 330 ml", Unit: "case",
+		ListPrice: decimal.RequireFromString("48.00"), Currency: "CNY", Active: true})
+	if err != nil {
+		h.t.Fatalf("product: %v", err)
+	}
+	c.order, err = o.CreateOrder(rctx, orders.NewOrder{CustomerID: c.customer.ID, Currency: "CNY", VisitID: &c.visit.ID,
+		Lines: []orders.LineInput{{ProductID: p.ID, Quantity: decimal.NewFromInt(10)}}})
+	if err != nil {
+		h.t.Fatalf("order: %v", err)
+	}
+	_, err = o.RecordShelfCheck(rctx, orders.NewShelfCheck{CustomerID: c.customer.ID, VisitID: &c.visit.ID, CheckedAt: time.Now(),
+		Items: []orders.ShelfItem{{SKU: p.SKU, Present: true}}})
+	if err != nil {
+		h.t.Fatalf("shelf check: %v", err)
+	}
+}
+
+// accountWork logs the rep's call and builds the customer's account: contacts and their
+// relationship, a project with a milestone, a service record.
+func (c *company) accountWork(h *harness, rctx context.Context) {
+	h.t.Helper()
+	a := h.app.activities
+	buyer, err := a.CreateContact(rctx, activities.NewContact{CustomerID: c.customer.ID, Name: "Wang Fang", Title: "Buyer", Role: "decision_maker"})
+	if err != nil {
+		h.t.Fatalf("contact: %v", err)
+	}
+	clerk, err := a.CreateContact(rctx, activities.NewContact{CustomerID: c.customer.ID, Name: "Li Lei", Title: "Clerk", Role: "user"})
+	if err != nil {
+		h.t.Fatalf("contact: %v", err)
+	}
+	rel, err := a.AddRelationship(rctx, clerk.ID, activities.NewRelationship{To: buyer.ID, Kind: activities.ReportsTo})
+	if err != nil {
+		h.t.Fatalf("relationship: %v", err)
+	}
+	c.relationship = rel.ID
+	_, _, err = a.CreateActivity(rctx, activities.NewActivity{ID: identity.NewID(), Kind: activities.KindCall, CustomerID: c.customer.ID,
+		ContactID: &buyer.ID, OpportunityID: &c.opportunity.ID, OccurredAt: time.Now().Add(-time.Hour), Direction: activities.Outbound,
+		DurationS: 240, Outcome: activities.OutcomeAnswered, Notes: "agreed the trial order"})
+	if err != nil {
+		h.t.Fatalf("call: %v", err)
+	}
+	project, err := a.CreateProject(rctx, activities.NewProject{CustomerID: c.customer.ID, Name: "Cooler installation"})
+	if err != nil {
+		h.t.Fatalf("project: %v", err)
+	}
+	m, err := a.AddMilestone(rctx, project.ID, activities.NewMilestone{Name: "Cooler delivered", PlannedOn: "2027-01-15"})
+	if err != nil {
+		h.t.Fatalf("milestone: %v", err)
+	}
+	c.milestone = m.ID
+	_, err = a.CreateServiceRecord(rctx, activities.NewServiceRecord{CustomerID: c.customer.ID, Kind: "installation",
+		Summary: "Checked the cooler's power supply", OccurredAt: time.Now().Add(-2 * time.Hour), ContactIDs: []uuid.UUID{buyer.ID}})
+	if err != nil {
+		h.t.Fatalf("service record: %v", err)
+	}
 }
 
 func (c *company) String() string { return fmt.Sprintf("tenant %s", c.tenant) }

@@ -59,8 +59,15 @@ func (c *company) pathValue(h *harness, token string, r route, p string) string 
 	if p == "sha256" {
 		return c.photo
 	}
-	if r.collectionOf(p) == "/api/v1/reminders" { // reminders are their recipient's alone
+	switch r.collectionOf(p) {
+	case "/api/v1/reminders": // reminders are their recipient's alone
 		return c.reminder.String()
+	case "/api/v1/accounts": // an account is a customer seen as a key account
+		return c.customer.ID.String()
+	case "/api/v1/milestones":
+		return c.milestone.String()
+	case "/api/v1/relationships":
+		return c.relationship.String()
 	}
 	return h.someID(token, r.collectionOf(p)).String()
 }

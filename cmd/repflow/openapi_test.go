@@ -59,6 +59,19 @@ func (r route) collectionOf(param string) string {
 	return "/api/v1/" + strings.TrimSuffix(param, "_id") + "s"
 }
 
+// matching returns a value for a string property with a pattern: the patterns the API uses,
+// each with a value it accepts. A new pattern fails here until it has one.
+func matching(pattern string) string {
+	known := map[string]string{
+		`^-?[0-9]+(\.[0-9]+)?$`: "1",
+		`^\d{4}-\d{2}-\d{2}$`: "2026-11-26",
+	}
+	if v, ok := known[pattern]; ok && regexp.MustCompile(pattern).MatchString(v) {
+		return v
+	}
+	panic("the body generator has no value for pattern " + pattern)
+}
+
 // fill writes ids into the path pattern.
 func (r route) fill(ids map[string]string) string {
 	return pathParam.ReplaceAllStringFunc(r.path, func(m string) string {
@@ -136,6 +149,10 @@ func (g *bodyGen) value(s *huma.Schema, field string) any {
 		return fmt.Sprintf("generated%d.%s@example.test", g.seq, g.tags)
 	case s.Format == "date-time":
 		return "2026-11-26T10:00:00Z"
+	case s.Format == "date":
+		return "2026-11-26"
+	case s.Pattern != "":
+		return matching(s.Pattern)
 	case strings.Contains(field, "password"):
 		return testPassword
 	}

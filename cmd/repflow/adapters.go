@@ -1,0 +1,37 @@
+package main
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+
+	"github.com/repflow/repflow/platform/activities"
+	"github.com/repflow/repflow/platform/orders"
+	"github.com/repflow/repflow/platform/pipeline"
+	"github.com/repflow/repflow/platform/visits"
+)
+
+// Each domain declares what it needs of a customer; these hand it over from visits, which keeps
+// the customers. A customer the caller cannot read is not found, for all of them alike.
+
+type orderCustomers struct{ v *visits.Service }
+
+func (c orderCustomers) Customer(ctx context.Context, id uuid.UUID) (orders.CustomerRef, error) {
+	cu, err := c.v.GetCustomer(ctx, id)
+	return orders.CustomerRef{ID: cu.ID, OwnerID: cu.OwnerID, RegionID: cu.RegionID}, err
+}
+
+type activityCustomers struct{ v *visits.Service }
+
+func (c activityCustomers) Customer(ctx context.Context, id uuid.UUID) (activities.CustomerRef, error) {
+	cu, err := c.v.GetCustomer(ctx, id)
+	return activities.CustomerRef{ID: cu.ID, Name: cu.Name, OwnerID: cu.OwnerID, RegionID: cu.RegionID}, err
+}
+
+// placeCustomer hands the pipeline a customer's owner and region path.
+func placeCustomer(v *visits.Service) func(ctx context.Context, id uuid.UUID) (pipeline.CustomerPlace, error) {
+	return func(ctx context.Context, id uuid.UUID) (pipeline.CustomerPlace, error) {
+		p, err := v.PlaceCustomer(ctx, id)
+		return pipeline.CustomerPlace{OwnerID: p.OwnerID, RegionPath: p.RegionPath}, err
+	}
+}
