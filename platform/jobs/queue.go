@@ -71,8 +71,12 @@ func New(s *store.Store, o Options) (*Queue, error) {
 		log = slog.Default()
 	}
 	q := &Queue{store: s, workers: river.NewWorkers()}
+	poll := cmpOr(o.PollInterval, time.Second)
 	cfg := &river.Config{
-		FetchPollInterval: cmpOr(o.PollInterval, time.Second),
+		// River waits at least FetchCooldown (default 100 ms) between fetches, and refuses a
+		// poll interval shorter than that.
+		FetchCooldown:     min(poll, 100*time.Millisecond),
+		FetchPollInterval: poll,
 		JobTimeout:        time.Minute,
 		// River logs each job's progress at info; only its trouble belongs in ours.
 		Logger:   slog.New(levelFloor{log.Handler(), slog.LevelWarn}),
