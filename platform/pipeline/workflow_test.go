@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/repflow/repflow/platform/fault"
 )
 
 func byTitle(ts []TaskDTO, title string) (TaskDTO, bool) {
@@ -242,7 +244,9 @@ func TestBadInputChangesNothing(t *testing.T) {
 	}
 	before := call[OpportunityPageDTO](t, w, f, "admin", http.MethodGet, "/api/v1/opportunities", nil, http.StatusOK)
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) { refused(t, w, f, tc.key, tc.method, tc.path, tc.body, tc.status, tc.code, tc.location) })
+		t.Run(tc.name, func(t *testing.T) {
+			refused(t, w, f, tc.key, tc.method, tc.path, tc.body, tc.status, tc.code, tc.location)
+		})
 	}
 	after := call[OpportunityPageDTO](t, w, f, "admin", http.MethodGet, "/api/v1/opportunities", nil, http.StatusOK)
 	if len(after.Opportunities) != len(before.Opportunities) || after.Opportunities[0].Stage.Key != "qualify" {
@@ -278,4 +282,17 @@ func withRevision(r int64) map[string]any {
 	p := testPipeline()
 	p["revision"] = r
 	return p
+}
+
+// A customer with an opportunity cannot be deleted: the sales history stays whole.
+func TestCustomerWithOpportunitiesIsKept(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 0)
+	f := w.tenant(t, "acme")
+	_, o := w.opened(t, f)
+	err := w.visits.DeleteCustomer(w.as(t, f, "admin"), f.shop)
+	if fe, ok := fault.As(err); !ok || fe.Kind != fault.Conflict || fe.Code != "customer_has_records" {
+		t.Fatalf("deleting a customer with an opportunity: %v", err)
+	}
+	call[OpportunityDTO](t, w, f, "rep", http.MethodGet, "/api/v1/opportunities/"+o.ID.String(), nil, http.StatusOK)
 }

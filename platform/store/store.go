@@ -182,6 +182,15 @@ func IsUniqueViolation(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
 }
 
+// IsForeignKeyViolation reports whether err is a row still referenced by others (or naming one
+// that does not exist), on either dialect.
+func IsForeignKeyViolation(err error) bool {
+	if errors.Is(err, gorm.ErrForeignKeyViolated) {
+		return true
+	}
+	return err != nil && strings.Contains(err.Error(), "FOREIGN KEY constraint failed")
+}
+
 // IsNotFound reports whether err means that no row matched.
 func IsNotFound(err error) bool { return errors.Is(err, gorm.ErrRecordNotFound) }
 

@@ -131,7 +131,13 @@ func (s *Service) DeleteCustomer(ctx context.Context, id uuid.UUID) error {
 			return fault.Newf(fault.Conflict, "customer_has_visits",
 				"the customer has %d visits, which are the record of work done: they are kept, so the customer cannot be deleted", visited)
 		}
+		// Other domains' records of the customer (orders, opportunities, contacts...) keep it too;
+		// the database knows them all, so its refusal is the answer.
 		if err := db.Where("id = ?", id).Delete(&customerRow{}).Error; err != nil {
+			if store.IsForeignKeyViolation(err) {
+				return fault.New(fault.Conflict, "customer_has_records",
+					"the customer has orders, opportunities, contacts or other records, which are kept: it cannot be deleted")
+			}
 			return err
 		}
 		return fencesChanged(db, id)
