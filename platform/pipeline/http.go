@@ -33,6 +33,7 @@ func (h *HTTP) Register(api huma.API) {
 			"refused (409) if the pipeline changed since that revision."}, h.updatePipeline)
 	h.registerOpportunities(api)
 	h.registerTasks(api)
+	h.registerMetrics(api)
 }
 
 // StageDTO is a stored stage.

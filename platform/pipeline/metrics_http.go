@@ -1,0 +1,77 @@
+package pipeline
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/google/uuid"
+)
+
+func (h *HTTP) registerMetrics(api huma.API) {
+	huma.Register(api, huma.Operation{OperationID: "pipeline-metrics", Method: http.MethodGet, Path: "/api/v1/pipeline-metrics",
+		Summary: "Per rep: new opportunities, win rate, won and open value, sales cycle and conversion by stage for a period",
+		Tags:    opportunityTags}, h.metrics)
+}
+
+// StageConversionDTO is one stage's conversion.
+type StageConversionDTO struct {
+	Stage    string  `json:"stage"`
+	Entered  int     `json:"entered" doc:"opportunities that entered the stage in the period"`
+	Advanced int     `json:"advanced" doc:"of those, moved on to a later stage or won by the period's end"`
+	Rate     float64 `json:"rate" doc:"advanced / entered; 1 when none entered"`
+}
+
+// RepPipelineMetricsDTO is one rep's figures.
+type RepPipelineMetricsDTO struct {
+	RepID             uuid.UUID            `json:"rep_id"`
+	NewOpportunities  int                  `json:"new_opportunities"`
+	Won               int                  `json:"won"`
+	Lost              int                  `json:"lost"`
+	WinRate           float64              `json:"win_rate" doc:"won / (won + lost); 1 when none closed"`
+	WonValue          string               `json:"won_value"`
+	OpenValue         string               `json:"open_value" doc:"amount of the opportunities open at the period's end"`
+	WeightedValue     string               `json:"weighted_value" doc:"open value weighed by each stage's win probability"`
+	AvgSalesCycleDays float64              `json:"avg_sales_cycle_days"`
+	Conversion        []StageConversionDTO `json:"conversion"`
+}
+
+// PipelineMetricsDTO answers the metrics query.
+type PipelineMetricsDTO struct {
+	From time.Time               `json:"from"`
+	To   time.Time               `json:"to"`
+	Reps []RepPipelineMetricsDTO `json:"reps"`
+}
+
+type metricsInput struct {
+	From  time.Time `query:"from" required:"true" doc:"the period's start, inclusive"`
+	To    time.Time `query:"to" required:"true" doc:"the period's end, exclusive"`
+	RepID string    `query:"rep_id" format:"uuid" doc:"one rep only"`
+}
+
+func (h *HTTP) metrics(ctx context.Context, in *metricsInput) (*struct{ Body PipelineMetricsDTO }, error) {
+	q := MetricsQuery{From: in.From, To: in.To}
+	rep, err := parseOptionalID(in.RepID, "query.rep_id")
+	if err != nil {
+		return nil, err
+	}
+	if rep != nil {
+		q.RepIDs = []uuid.UUID{*rep}
+	}
+	ms, err := h.svc.Metrics(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	out := &struct{ Body PipelineMetricsDTO }{Body: PipelineMetricsDTO{From: in.From, To: in.To, Reps: []RepPipelineMetricsDTO{}}}
+	for _, m := range ms {
+		d := RepPipelineMetricsDTO{RepID: m.RepID, NewOpportunities: m.NewOpportunities, Won: m.Won, Lost: m.Lost, WinRate: m.WinRate,
+			WonValue: money(m.WonValue), OpenValue: money(m.OpenValue), WeightedValue: money(m.WeightedValue),
+			AvgSalesCycleDays: m.AvgSalesCycleDays, Conversion: []StageConversionDTO{}}
+		for _, c := range m.Conversion {
+			d.Conversion = append(d.Conversion, StageConversionDTO(c))
+		}
+		out.Body.Reps = append(out.Body.Reps, d)
+	}
+	return out, nil
+}
