@@ -11,6 +11,7 @@ import (
 
 	"github.com/repflow/repflow/platform/access"
 	"github.com/repflow/repflow/platform/identity"
+	"github.com/repflow/repflow/platform/jobs"
 	"github.com/repflow/repflow/platform/org"
 	"github.com/repflow/repflow/platform/store"
 	"github.com/repflow/repflow/platform/storetest"
@@ -23,13 +24,14 @@ import (
 // world is one database with the real services around the orders domain: customers come from
 // the visits domain through the adapter cmd is to wire (customerRefs).
 type world struct {
-	s      *store.Store
-	w      *access.Warden
-	org    *org.Service
-	visits *visits.Service
-	svc    *Service
-	srv    *web.Server
-	zone   *time.Location
+	s         *store.Store
+	w         *access.Warden
+	org       *org.Service
+	visits    *visits.Service
+	svc       *Service
+	srv       *web.Server
+	zone      *time.Location
+	reminders *reminderLog
 }
 
 // tenantCurrencies are what every test tenant trades in.
@@ -37,7 +39,7 @@ var tenantCurrencies = CurrencyList{"CNY", "USD", "JPY"}
 
 func newWorld(t *testing.T) *world {
 	s := storetest.Open(t)
-	w := &world{s: s, w: access.NewWarden(s), zone: time.UTC}
+	w := &world{s: s, w: access.NewWarden(s), zone: time.UTC, reminders: &reminderLog{}}
 	w.org = org.NewService(s, w.w, nil)
 	w.visits = visits.NewService(s, w.w, visits.Options{})
 	w.svc = w.at(time.Time{})
@@ -63,13 +65,18 @@ func (w *world) customerRefs() Customers {
 }
 
 // at returns a service whose clock stands at t (the real clock for the zero time), counting days
-// in the world's zone.
+// in the world's zone. Its job queue is its own (a queue serves one service) and is not started:
+// timers are queued in the database, where a started queue (see startQueue) works them.
 func (w *world) at(t time.Time) *Service {
 	o := Options{TimeZone: func(context.Context) (*time.Location, error) { return w.zone, nil }}
 	if !t.IsZero() {
 		o.Now = func() time.Time { return t }
 	}
-	return NewService(w.s, w.w, w.customerRefs(), tenantCurrencies, o)
+	q, err := jobs.New(w.s, jobs.Options{PollInterval: 50 * time.Millisecond})
+	if err != nil {
+		panic(err) // only a broken store fails here, and every test would fail the same way
+	}
+	return NewService(w.s, w.w, w.customerRefs(), tenantCurrencies, q, w.inbox(), o)
 }
 
 // tenantFixture is a small organisation with customers and a catalogue:

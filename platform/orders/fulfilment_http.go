@@ -20,7 +20,9 @@ func (h *HTTP) registerFulfilment(api huma.API) {
 	huma.Register(api, huma.Operation{OperationID: "record-payment", Method: http.MethodPost, Path: "/api/v1/orders/{id}/payments",
 		Summary: "Record money received for an order, in its currency", Tags: orderTags, DefaultStatus: http.StatusCreated,
 		Description: "From approval until paid. More than the balance is refused (409). A delivered order whose balance " +
-			"reaches zero becomes paid."}, h.recordPayment)
+			"reaches zero becomes paid. The id is the phone's own UUID for the payment: a retry with the same id and body " +
+			"answers 200 with the stored payment and the order as it now stands, and records nothing; the same id with " +
+			"another body is a 409 (id_reused)."}, h.recordPayment)
 	huma.Register(api, huma.Operation{OperationID: "list-payments", Method: http.MethodGet, Path: "/api/v1/orders/{id}/payments",
 		Summary: "An order's payments, oldest first", Tags: orderTags}, h.payments)
 	huma.Register(api, huma.Operation{OperationID: "overdue-receivables", Method: http.MethodGet, Path: "/api/v1/receivables/overdue",
@@ -125,6 +127,7 @@ func (h *HTTP) deliveries(ctx context.Context, in *orderPath) (*deliveriesOutput
 
 // NewOrderPaymentDTO is the body that records a payment.
 type NewOrderPaymentDTO struct {
+	ID         string     `json:"id" format:"uuid" doc:"the phone's own UUID for the payment; a retry sends the same"`
 	Amount     string     `json:"amount" pattern:"^-?[0-9]+(\\.[0-9]+)?$" doc:"decimal string in the order's currency, > 0"`
 	ReceivedAt *time.Time `json:"received_at,omitempty" doc:"default now"`
 	Method     string     `json:"method" enum:"cash,bank_transfer,card,cheque,mobile,other"`
@@ -153,7 +156,10 @@ type OrderPaymentResultDTO struct {
 	Order   OrderDTO        `json:"order"`
 }
 
-type paymentOutput struct{ Body OrderPaymentResultDTO }
+type paymentOutput struct {
+	Status int // 201 when recorded, 200 for a retry
+	Body   OrderPaymentResultDTO
+}
 
 // OrderPaymentsDTO lists an order's payments.
 type OrderPaymentsDTO struct {
@@ -172,19 +178,27 @@ func (h *HTTP) recordPayment(ctx context.Context, in *recordPaymentInput) (*paym
 	if err != nil {
 		return nil, err
 	}
+	payID, err := parseID(in.Body.ID, "body.id")
+	if err != nil {
+		return nil, err
+	}
 	amount, err := parseDecimal(in.Body.Amount, "body.amount")
 	if err != nil {
 		return nil, err
 	}
-	np := NewPayment{Amount: amount, Method: PaymentMethod(in.Body.Method), Reference: in.Body.Reference}
+	np := NewPayment{ID: payID, Amount: amount, Method: PaymentMethod(in.Body.Method), Reference: in.Body.Reference}
 	if in.Body.ReceivedAt != nil {
 		np.ReceivedAt = *in.Body.ReceivedAt
 	}
-	o, p, err := h.svc.RecordPayment(ctx, id, np)
+	o, p, created, err := h.svc.RecordPayment(ctx, id, np)
 	if err != nil {
 		return nil, err
 	}
-	return &paymentOutput{Body: OrderPaymentResultDTO{Payment: paymentDTO(p, o.Currency), Order: orderDTO(o)}}, nil
+	status := http.StatusCreated
+	if !created {
+		status = http.StatusOK
+	}
+	return &paymentOutput{Status: status, Body: OrderPaymentResultDTO{Payment: paymentDTO(p, o.Currency), Order: orderDTO(o)}}, nil
 }
 
 func (h *HTTP) payments(ctx context.Context, in *orderPath) (*paymentsOutput, error) {

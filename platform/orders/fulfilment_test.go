@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/web/webtest"
 )
 
@@ -63,7 +64,7 @@ func TestPartialDeliveryAndPayment(t *testing.T) {
 	}
 
 	pay := func(amount string) map[string]any {
-		return map[string]any{"amount": amount, "method": "cash", "reference": "R-1"}
+		return map[string]any{"id": identity.NewID(), "amount": amount, "method": "cash", "reference": "R-1"}
 	}
 	for _, c := range []struct {
 		body           map[string]any
@@ -74,7 +75,8 @@ func TestPartialDeliveryAndPayment(t *testing.T) {
 		{pay("-5"), http.StatusBadRequest, "invalid_input", "body.amount"},
 		{pay("1.005"), http.StatusBadRequest, "invalid_input", "body.amount"}, // CNY has two places
 		{pay("62.37"), http.StatusConflict, "overpayment", "body.amount"},     // one fen more than owed
-		{map[string]any{"amount": "1", "method": "barter"}, http.StatusUnprocessableEntity, "", "body.method"},
+		{map[string]any{"id": identity.NewID(), "amount": "1", "method": "barter"}, http.StatusUnprocessableEntity, "", "body.method"},
+		{map[string]any{"amount": "1", "method": "cash"}, http.StatusUnprocessableEntity, "", "body"}, // no id
 	} {
 		status, raw = f.call(t, "rep.jinan.1", http.MethodPost, path+"/payments", c.body)
 		webtest.WantError(t, status, raw, c.status, c.code, c.location)
@@ -116,7 +118,7 @@ func TestPrepaidOrderIsPaidOnDelivery(t *testing.T) {
 	f := w.tenant(t, "acme")
 	o := f.approved(t, w.svc, f.draft(t, w.svc, "Jinan One", f.line("COLA-330", "10")))
 	ctx := f.as(t, "rep.jinan.1")
-	o, _, err := w.svc.RecordPayment(ctx, o.ID, NewPayment{Amount: dec("35.00"), Method: MethodBankTransfer, Reference: "TT-9"})
+	o, _, _, err := w.svc.RecordPayment(ctx, o.ID, NewPayment{ID: identity.NewID(), Amount: dec("35.00"), Method: MethodBankTransfer, Reference: "TT-9"})
 	if err != nil || o.Status != Approved || !o.Balance().IsZero() {
 		t.Fatalf("prepaid: %v %+v", err, o)
 	}

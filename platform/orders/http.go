@@ -11,7 +11,8 @@ import (
 )
 
 // HTTP is the orders domain's API under /api/v1: products, orders with their transitions,
-// deliveries and payments, overdue receivables, shelf checks and distribution.
+// deliveries and payments, overdue receivables, shelf checks and distribution, and customers due
+// to reorder.
 //
 // Decimals (quantities, prices, amounts, percentages) travel as JSON strings ("12.50"), never as
 // JSON numbers, which many clients read into floats. Amounts in answers carry exactly their
@@ -36,6 +37,7 @@ func (h *HTTP) Register(api huma.API) {
 	h.registerOrders(api)
 	h.registerFulfilment(api)
 	h.registerShelf(api)
+	h.registerReplenishments(api)
 }
 
 // ProductDTO is a catalogue entry.

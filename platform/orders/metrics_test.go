@@ -6,6 +6,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
+
+	"github.com/repflow/repflow/platform/identity"
 )
 
 // The metrics of May 2026, worked by hand:
@@ -41,7 +43,7 @@ func TestMetrics(t *testing.T) {
 	}
 	pay := func(o Order, amount string, at time.Time) {
 		t.Helper()
-		_, _, err := w.at(day(time.June, 5)).RecordPayment(f.as(t, "admin"), o.ID, NewPayment{Amount: dec(amount), ReceivedAt: at, Method: MethodCash})
+		_, _, _, err := w.at(day(time.June, 5)).RecordPayment(f.as(t, "admin"), o.ID, NewPayment{ID: identity.NewID(), Amount: dec(amount), ReceivedAt: at, Method: MethodCash})
 		if err != nil {
 			t.Fatal(err)
 		}

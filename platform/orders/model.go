@@ -1,6 +1,7 @@
 // Package orders is the order-execution domain: the product catalogue, orders from draft to paid
-// with their status history, partial deliveries, payment collection and receivables, and the shelf
-// checks of FMCG distribution with the distribution rate computed from them.
+// with their status history, partial deliveries, payment collection and receivables, the shelf
+// checks of FMCG distribution with the distribution rate computed from them, and the prediction of
+// each customer's next order with a reminder to its rep before it is due (replenishment.go).
 //
 // Money is shopspring/decimal throughout, never a float; how totals are rounded is said once, on
 // PriceLine. Every order and shelf check is placed, for access, by the owner rep and region of its
@@ -252,8 +253,10 @@ type Payment struct {
 	CreatedAt  time.Time
 }
 
-// NewPayment is the input of RecordPayment; a zero ReceivedAt is now.
+// NewPayment is the input of RecordPayment; a zero ReceivedAt is now. ID is the phone's own id
+// for the payment (required): a retry with the same ID and content records nothing.
 type NewPayment struct {
+	ID         uuid.UUID
 	Amount     decimal.Decimal
 	ReceivedAt time.Time
 	Method     PaymentMethod

@@ -10,7 +10,6 @@ import (
 
 	"github.com/repflow/repflow/platform/access"
 	"github.com/repflow/repflow/platform/fault"
-	"github.com/repflow/repflow/platform/identity"
 )
 
 // payable are the statuses in which an order takes payments: once approved (the customer owes it
@@ -20,33 +19,51 @@ var payable = []string{string(Approved), string(Shipped), string(Delivered)}
 // RecordPayment records money received for an order, in the order's currency. A payment larger
 // than the balance is refused (no overpayment, no credit notes here). A delivered order whose
 // balance reaches zero becomes paid.
-func (s *Service) RecordPayment(ctx context.Context, id uuid.UUID, in NewPayment) (Order, Payment, error) {
+//
+// The payment's id is the phone's: a retry with the same id and the same content answers the
+// stored payment and the order as it now stands (created is then false), whatever happened to the
+// order since, and records nothing; the same id with other content is a conflict.
+func (s *Service) RecordPayment(ctx context.Context, id uuid.UUID, in NewPayment) (o Order, pay Payment, created bool, err error) {
 	p, err := caller(ctx, "record a payment")
 	if err != nil {
-		return Order{}, Payment{}, err
+		return Order{}, Payment{}, false, err
+	}
+	if in.ID == uuid.Nil {
+		return Order{}, Payment{}, false, invalid("body.id", "is required: the phone's own UUID for the payment", nil)
 	}
 	if !in.Amount.IsPositive() {
-		return Order{}, Payment{}, invalid("body.amount", "must be greater than 0", in.Amount.String())
+		return Order{}, Payment{}, false, invalid("body.amount", "must be greater than 0", in.Amount.String())
 	}
 	if !in.Method.Valid() {
-		return Order{}, Payment{}, invalid("body.method", "must be cash, bank_transfer, card, cheque, mobile or other", string(in.Method))
+		return Order{}, Payment{}, false, invalid("body.method", "must be cash, bank_transfer, card, cheque, mobile or other", string(in.Method))
 	}
 	if in.Reference, err = text(in.Reference, "body.reference", MaxRefLen, false); err != nil {
-		return Order{}, Payment{}, err
+		return Order{}, Payment{}, false, err
 	}
+	// The fingerprint is taken before defaults are filled in: a retry leaving out received_at
+	// must match the first attempt, which also left it out.
+	fingerprint := paymentFingerprint(id, p.UserID, in)
 	now := s.now()
 	if in.ReceivedAt.IsZero() {
 		in.ReceivedAt = now
 	}
 	if in.ReceivedAt.After(now.Add(clockSkew)) {
-		return Order{}, Payment{}, invalid("body.received_at", "is in the future", in.ReceivedAt)
+		return Order{}, Payment{}, false, invalid("body.received_at", "is in the future", in.ReceivedAt)
 	}
-	var o Order
-	pay := Payment{ID: identity.NewID(), OrderID: id, Amount: in.Amount, ReceivedAt: in.ReceivedAt.UTC(), Method: in.Method,
+	pay = Payment{ID: in.ID, OrderID: id, Amount: in.Amount, ReceivedAt: in.ReceivedAt.UTC(), Method: in.Method,
 		Reference: in.Reference, RecordedBy: p.UserID, CreatedAt: now}
 	err = s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
 		if o, _, err = s.loadOrder(ctx, db, id, access.Update, true); err != nil {
 			return err
+		}
+		// Under the order's lock, so a concurrent retry of this payment waits and finds it here.
+		prior, retried, err := earlierPayment(db, in.ID, fingerprint)
+		if err != nil {
+			return err
+		}
+		if retried {
+			pay = prior
+			return loadLines(db, &o)
 		}
 		if o.Status != Approved && o.Status != Shipped && o.Status != Delivered {
 			return fault.Newf(fault.Conflict, "not_payable",
@@ -61,10 +78,11 @@ func (s *Service) RecordPayment(ctx context.Context, id uuid.UUID, in NewPayment
 				FormatMoney(in.Amount, o.Currency), o.Currency, FormatMoney(balance, o.Currency), o.Currency)
 			return fault.New(fault.Conflict, "overpayment", msg, fault.Detail{Location: "body.amount", Message: msg, Value: in.Amount.String()})
 		}
-		err := db.Create(&paymentRow{ID: pay.ID, OrderID: o.ID, Amount: pay.Amount, ReceivedAt: pay.ReceivedAt,
-			Method: string(pay.Method), Reference: pay.Reference, RecordedBy: p.UserID, CreatedAt: now}).Error
-		if err != nil {
-			return fmt.Errorf("store payment: %w", err)
+		if pay, created, err = insertPayment(db, pay, fingerprint); err != nil {
+			return err
+		}
+		if !created {
+			return loadLines(db, &o)
 		}
 		o.Paid, o.UpdatedAt = o.Paid.Add(in.Amount), now
 		err = db.Model(&orderRow{}).Where("id = ?", o.ID).Updates(map[string]any{"amount_paid": o.Paid, "updated_at": now}).Error
@@ -77,9 +95,9 @@ func (s *Service) RecordPayment(ctx context.Context, id uuid.UUID, in NewPayment
 		return loadLines(db, &o)
 	})
 	if err != nil {
-		return Order{}, Payment{}, fmt.Errorf("record payment for order %s: %w", id, err)
+		return Order{}, Payment{}, false, fmt.Errorf("record payment for order %s: %w", id, err)
 	}
-	return o, pay, nil
+	return o, pay, created, nil
 }
 
 // settleIfPaid makes a delivered order with nothing left to pay paid.
@@ -103,8 +121,7 @@ func (s *Service) Payments(ctx context.Context, id uuid.UUID) ([]Payment, error)
 		}
 		out = make([]Payment, len(rows))
 		for i, r := range rows {
-			out[i] = Payment{ID: r.ID, OrderID: r.OrderID, Amount: r.Amount, ReceivedAt: r.ReceivedAt.UTC(),
-				Method: PaymentMethod(r.Method), Reference: r.Reference, RecordedBy: r.RecordedBy, CreatedAt: r.CreatedAt.UTC()}
+			out[i] = toPayment(r)
 		}
 		return nil
 	})

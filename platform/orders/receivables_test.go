@@ -7,6 +7,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/uuid"
+
+	"github.com/repflow/repflow/platform/identity"
 )
 
 // Receivables in a tenant on Shanghai time. Everything is approved at 2026-03-01 20:00 UTC, which
@@ -35,7 +37,7 @@ func TestOverdueReceivables(t *testing.T) {
 	}
 	pay := func(o Order, amount string) {
 		t.Helper()
-		if _, _, err := svc.RecordPayment(f.as(t, "admin"), o.ID, NewPayment{Amount: dec(amount), Method: MethodCash}); err != nil {
+		if _, _, _, err := svc.RecordPayment(f.as(t, "admin"), o.ID, NewPayment{ID: identity.NewID(), Amount: dec(amount), Method: MethodCash}); err != nil {
 			t.Fatal(err)
 		}
 	}

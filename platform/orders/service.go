@@ -15,6 +15,7 @@ import (
 	"github.com/repflow/repflow/platform/access"
 	"github.com/repflow/repflow/platform/fault"
 	"github.com/repflow/repflow/platform/identity"
+	"github.com/repflow/repflow/platform/jobs"
 	"github.com/repflow/repflow/platform/store"
 )
 
@@ -24,6 +25,8 @@ type Service struct {
 	warden     *access.Warden
 	customers  Customers
 	currencies Currencies
+	queue      *jobs.Queue
+	reminders  Reminders
 	opts       Options
 }
 
@@ -37,12 +40,19 @@ type Options struct {
 }
 
 // NewService returns the orders service over s, deciding access with w, finding customers with
-// customers and the tenant's currencies with currencies.
-func NewService(s *store.Store, w *access.Warden, customers Customers, currencies Currencies, o Options) *Service {
+// customers and the tenant's currencies with currencies. Approvals set replenishment timers on q,
+// whose reminders go out through reminders; it registers the timers' handler on q, so a queue
+// serves one Service. A nil q sets no timers; with nil reminders the timers do nothing.
+func NewService(s *store.Store, w *access.Warden, customers Customers, currencies Currencies, q *jobs.Queue,
+	reminders Reminders, o Options) *Service {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Service{store: s, warden: w, customers: customers, currencies: currencies, opts: o}
+	svc := &Service{store: s, warden: w, customers: customers, currencies: currencies, queue: q, reminders: reminders, opts: o}
+	if q != nil {
+		jobs.Handle(q, svc.onReplenishmentDue)
+	}
+	return svc
 }
 
 // caller is the signed-in principal doing what; without one, what is refused.

@@ -143,7 +143,15 @@ func (s *Service) Transition(ctx context.Context, id uuid.UUID, to Status, comme
 				"a delivered order becomes paid by itself when payments cover its balance (%s %s): record a payment",
 				FormatMoney(o.Balance(), o.Currency), o.Currency), fault.Detail{Location: "body.to", Message: "is reached by payments", Value: string(to)})
 		}
-		return s.move(db, &o, to, p.UserID, comment, now)
+		if err := s.move(db, &o, to, p.UserID, comment, now); err != nil {
+			return err
+		}
+		// Approving adds to the customer's order history and cancelling an approved order takes
+		// from it: either changes the prediction, so a new timer replaces the customer's last.
+		if to == Approved || (to == Cancelled && o.ApprovedAt != nil) {
+			return s.scheduleReplenishment(ctx, db, o.CustomerID)
+		}
+		return nil
 	})
 	if err != nil {
 		return Order{}, fmt.Errorf("move order %s to %s: %w", id, to, err)

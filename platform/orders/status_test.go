@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/web/webtest"
 )
 
@@ -31,7 +32,7 @@ func (f *tenantFixture) reach(t *testing.T, s Status) Order {
 	}
 	if s == Paid {
 		var err error
-		if o, _, err = svc.RecordPayment(f.as(t, "rep.jinan.1"), o.ID, NewPayment{Amount: dec("35"), Method: MethodCash}); err != nil {
+		if o, _, _, err = svc.RecordPayment(f.as(t, "rep.jinan.1"), o.ID, NewPayment{ID: identity.NewID(), Amount: dec("35"), Method: MethodCash}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -157,7 +158,7 @@ func TestTransitionRules(t *testing.T) {
 	webtest.WantError(t, status, raw, http.StatusBadRequest, "invalid_input", "body.comment")
 	// An approved order with money received cannot be cancelled.
 	o := f.reach(t, Approved)
-	if _, _, err := w.svc.RecordPayment(f.as(t, "rep.jinan.1"), o.ID, NewPayment{Amount: dec("5"), Method: MethodCash}); err != nil {
+	if _, _, _, err := w.svc.RecordPayment(f.as(t, "rep.jinan.1"), o.ID, NewPayment{ID: identity.NewID(), Amount: dec("5"), Method: MethodCash}); err != nil {
 		t.Fatal(err)
 	}
 	status, raw = f.call(t, "rep.jinan.1", http.MethodPost, "/api/v1/orders/"+o.ID.String()+"/transitions", map[string]any{"to": "cancelled", "comment": "changed mind"})

@@ -9,7 +9,7 @@ import (
 	"gorm.io/gorm"
 )
 
-// The gorm rows mirror migrations/0008_orders.go, plus a read-only view of the regions table that
+// The gorm rows mirror migrations/0008_orders.go (and 0012's payment fingerprint), plus a read-only view of the regions table that
 // places rows for access decisions. Decimals travel as text, which both dialects store exactly.
 
 type productRow struct {
@@ -104,15 +104,16 @@ type deliveryLineRow struct {
 func (deliveryLineRow) TableName() string { return "delivery_lines" }
 
 type paymentRow struct {
-	TenantID   uuid.UUID
-	ID         uuid.UUID
-	OrderID    uuid.UUID
-	Amount     decimal.Decimal
-	ReceivedAt time.Time
-	Method     string
-	Reference  string
-	RecordedBy uuid.UUID
-	CreatedAt  time.Time
+	TenantID    uuid.UUID
+	ID          uuid.UUID
+	OrderID     uuid.UUID
+	Amount      decimal.Decimal
+	ReceivedAt  time.Time
+	Method      string
+	Reference   string
+	RecordedBy  uuid.UUID
+	CreatedAt   time.Time
+	Fingerprint *string // nil for payments recorded before ids were the client's
 }
 
 func (paymentRow) TableName() string { return "payments" }
