@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -33,5 +34,13 @@ func placeCustomer(v *visits.Service) func(ctx context.Context, id uuid.UUID) (p
 	return func(ctx context.Context, id uuid.UUID) (pipeline.CustomerPlace, error) {
 		p, err := v.PlaceCustomer(ctx, id)
 		return pipeline.CustomerPlace{OwnerID: p.OwnerID, RegionPath: p.RegionPath}, err
+	}
+}
+
+// followUp hands the pipeline an opportunity's follow-up as activities measure it.
+func followUp(a *activities.Service) func(ctx context.Context, id uuid.UUID, from, to time.Time) (pipeline.Engagement, error) {
+	return func(ctx context.Context, id uuid.UUID, from, to time.Time) (pipeline.Engagement, error) {
+		f, err := a.FollowUp(ctx, activities.FollowUpQuery{OpportunityID: &id, From: from, To: to})
+		return pipeline.Engagement{Touches: f.Touches, TouchesPerWeek: f.TouchesPerWeek, ActivityKinds: f.Kinds, ContactsReached: f.ContactsReached}, err
 	}
 }

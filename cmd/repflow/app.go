@@ -77,10 +77,14 @@ func newApp(s *store.Store, cfg *config) (*app, error) {
 	if a.jobs, err = jobs.New(s, jobs.Options{Log: a.log, PollInterval: cfg.JobPoll}); err != nil {
 		return nil, err
 	}
+	// Activities logged against an opportunity restart its idle timers; the pipeline shows the
+	// opportunity's follow-up from those activities: each asks the other, so one is wired late.
+	a.activities = activities.NewService(s, a.warden, activityCustomers{a.visits}, activities.Options{TimeZone: a.org.TimeZone,
+		Worked: func(ctx context.Context, id uuid.UUID) error { return a.pipeline.Touch(ctx, id) }})
 	a.pipeline = pipeline.NewService(s, a.warden, a.jobs, pipeline.Deps{
-		PlaceCustomer: placeCustomer(a.visits), ManagerOf: a.org.ManagerOf, Currencies: a.org.Currencies})
-	a.orders = orders.NewService(s, a.warden, orderCustomers{a.visits}, a.org, orders.Options{TimeZone: a.org.TimeZone})
-	a.activities = activities.NewService(s, a.warden, activityCustomers{a.visits}, activities.Options{TimeZone: a.org.TimeZone})
+		PlaceCustomer: placeCustomer(a.visits), ManagerOf: a.org.ManagerOf, Currencies: a.org.Currencies,
+		FollowUp: followUp(a.activities)})
+	a.orders = orders.NewService(s, a.warden, orderCustomers{a.visits}, a.org, a.jobs, a.pipeline, orders.Options{TimeZone: a.org.TimeZone})
 	a.provisioner = tenants.NewProvisioner(s, a.org, a.warden, a.visits, a.pipeline)
 	return a, nil
 }

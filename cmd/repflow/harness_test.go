@@ -22,6 +22,7 @@ import (
 	"github.com/repflow/repflow/platform/orders"
 	"github.com/repflow/repflow/platform/org"
 	"github.com/repflow/repflow/platform/pipeline"
+	"github.com/repflow/repflow/platform/store"
 	"github.com/repflow/repflow/platform/storetest"
 	"github.com/repflow/repflow/platform/visits"
 	"github.com/repflow/repflow/platform/visits/geo"
@@ -38,7 +39,13 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	s := storetest.Open(t)
+	return harnessOn(t, storetest.Open(t), true)
+}
+
+// harnessOn builds the app over s; workJobs starts its job queue, which a test of other
+// processes working the jobs leaves off.
+func harnessOn(t *testing.T, s *store.Store, workJobs bool) *harness {
+	t.Helper()
 	cfg, err := parseConfig("test", nil, false)
 	if err != nil {
 		t.Fatal(err)
@@ -52,14 +59,16 @@ func newHarness(t *testing.T) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.jobs.Start(context.Background()); err != nil {
-		t.Fatal(err)
+	if workJobs {
+		if err := a.jobs.Start(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_ = a.jobs.Stop(ctx)
+		})
 	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = a.jobs.Stop(ctx)
-	})
 	return &harness{t: t, app: a, srv: a.server()}
 }
 
@@ -327,7 +336,7 @@ func (c *company) accountWork(h *harness, rctx context.Context) {
 	}
 	c.relationship = rel.ID
 	_, _, err = a.CreateActivity(rctx, activities.NewActivity{ID: identity.NewID(), Kind: activities.KindCall, CustomerID: c.customer.ID,
-		ContactID: &buyer.ID, OpportunityID: &c.opportunity.ID, OccurredAt: time.Now().Add(-time.Hour), Direction: activities.Outbound,
+		ContactID: &buyer.ID, OpportunityID: &c.opportunity.ID, OccurredAt: time.Now(), Direction: activities.Outbound,
 		DurationS: 240, Outcome: activities.OutcomeAnswered, Notes: "agreed the trial order"})
 	if err != nil {
 		h.t.Fatalf("call: %v", err)

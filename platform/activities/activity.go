@@ -70,6 +70,14 @@ func (s *Service) CreateActivity(ctx context.Context, in NewActivity) (a Activit
 				return fmt.Errorf("store attendee: %w", err)
 			}
 		}
+		if a.OpportunityID != nil && s.opts.Worked != nil {
+			if err := s.opts.Worked(ctx, *a.OpportunityID); fault.Is(err, fault.NotFound) {
+				return fault.New(fault.Invalid, "invalid_reference", "there is no such opportunity",
+					fault.Detail{Location: "body.opportunity_id", Message: "there is no such opportunity", Value: a.OpportunityID.String()})
+			} else if err != nil {
+				return err
+			}
+		}
 		created = true
 		return nil
 	})

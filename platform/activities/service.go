@@ -47,6 +47,10 @@ type Options struct {
 	TimeZone func(ctx context.Context) (*time.Location, error)
 	// Now is the server's clock (nil: time.Now).
 	Now func() time.Time
+	// Worked tells the pipeline that an activity was logged against an opportunity, inside the
+	// same transaction (its idle timers restart); a not-found answer refuses the activity, as the
+	// caller may not work that opportunity. nil: opportunity ids are stored unchecked.
+	Worked func(ctx context.Context, opportunityID uuid.UUID) error
 }
 
 // NewService returns the activities service over s, deciding access with w and finding

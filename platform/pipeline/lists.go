@@ -10,6 +10,7 @@ import (
 
 	"github.com/repflow/repflow/platform/access"
 	"github.com/repflow/repflow/platform/fault"
+	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/store"
 )
 
@@ -196,6 +197,16 @@ func (s *Service) ListReminders(ctx context.Context, unreadOnly bool, before *uu
 		out[i] = Reminder{ID: r.ID, Kind: r.Kind, OpportunityID: r.OpportunityID, TaskID: r.TaskID, Message: r.Message, CreatedAt: r.CreatedAt, ReadAt: r.ReadAt}
 	}
 	return out, next, nil
+}
+
+// Remind puts a reminder from another domain's timer in a user's inbox (the replenishment due
+// at a customer), unless one with its key exists. It is the platform's own work, run inside the
+// timer's transaction: there is no caller to check.
+func (s *Service) Remind(ctx context.Context, userID uuid.UUID, kind, message, key string) error {
+	return s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
+		return insertReminder(db, reminderRow{ID: identity.NewID(), UserID: userID, Kind: kind, Message: message,
+			DedupeKey: kind + ":" + key, CreatedAt: s.now()})
+	})
 }
 
 // MarkReminderRead marks one of the caller's reminders read; another user's is not found.

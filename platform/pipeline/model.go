@@ -93,8 +93,20 @@ type Opportunity struct {
 	CreatedBy      uuid.UUID
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
-	// History is the path through the pipeline, oldest first (filled by Get only).
-	History []StageMove
+	// History is the path through the pipeline, oldest first, and Engagement how closely it
+	// has been followed up since it was opened (both filled by Get only).
+	History    []StageMove
+	Engagement *Engagement
+}
+
+// Engagement is the follow-up of an opportunity, from the activities logged against it: the
+// contact frequency (touches per week) and the follow-up depth (kinds of activity, contacts
+// reached) the brief asks the appraisal to weigh conversion by.
+type Engagement struct {
+	Touches         int
+	TouchesPerWeek  float64
+	ActivityKinds   int
+	ContactsReached int
 }
 
 // StageMove is one step of an opportunity's history.
@@ -136,7 +148,7 @@ type Task struct {
 // Reminder is a message the workflow sent a user.
 type Reminder struct {
 	ID            uuid.UUID
-	Kind          string // task_overdue, escalation, opportunity_idle, stage_entered, tasks_completed
+	Kind          string // task_overdue, escalation, opportunity_idle, stage_entered, tasks_completed, replenishment_due
 	OpportunityID *uuid.UUID
 	TaskID        *uuid.UUID
 	Message       string

@@ -101,12 +101,38 @@ func (s *Service) GetOpportunity(ctx context.Context, id uuid.UUID) (Opportunity
 			return err
 		}
 		out.History = history(moves, &p, o, now)
-		return nil
+		out.Engagement, err = s.engagement(ctx, o, now)
+		return err
 	})
 	if err != nil {
 		return Opportunity{}, fmt.Errorf("get opportunity %s: %w", id, err)
 	}
 	return out, nil
+}
+
+// maxFollowUp is the longest period the follow-up is measured over (the activities domain's
+// limit): an opportunity open longer is measured over its latest 400 days.
+const maxFollowUp = 400 * 24 * time.Hour
+
+// engagement measures the opportunity's follow-up from its opening until now, or its close.
+func (s *Service) engagement(ctx context.Context, o opportunityRow, now time.Time) (*Engagement, error) {
+	if s.deps.FollowUp == nil {
+		return nil, nil
+	}
+	to := now
+	if o.ClosedAt != nil {
+		to = *o.ClosedAt
+	}
+	to = to.Add(time.Second) // the period is half-open; the last touch counts
+	from := o.CreatedAt
+	if to.Sub(from) > maxFollowUp {
+		from = to.Add(-maxFollowUp)
+	}
+	e, err := s.deps.FollowUp(ctx, o.ID, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("follow-up: %w", err)
+	}
+	return &e, nil
 }
 
 // history turns stored moves into the path through the pipeline, with the time spent in each

@@ -70,6 +70,15 @@ type OpportunityDTO struct {
 	CreatedAt          time.Time           `json:"created_at"`
 	UpdatedAt          time.Time           `json:"updated_at"`
 	History            []StageMoveDTO      `json:"history,omitempty" doc:"single reads only"`
+	Engagement         *EngagementDTO      `json:"engagement,omitempty" doc:"single reads only: the follow-up since it was opened"`
+}
+
+// EngagementDTO is an opportunity's follow-up.
+type EngagementDTO struct {
+	Touches         int     `json:"touches" doc:"activities logged against it"`
+	TouchesPerWeek  float64 `json:"touches_per_week" doc:"contact frequency"`
+	ActivityKinds   int     `json:"activity_kinds" doc:"follow-up depth: distinct kinds (call, meeting, message)"`
+	ContactsReached int     `json:"contacts_reached" doc:"follow-up depth: distinct contacts"`
 }
 
 func opportunityDTO(o Opportunity) OpportunityDTO {
@@ -80,6 +89,9 @@ func opportunityDTO(o Opportunity) OpportunityDTO {
 		OutcomeReason: o.OutcomeReason, StageEnteredAt: o.StageEnteredAt, TimeInStageSeconds: int64(o.TimeInStage / time.Second),
 		OverSLA: o.OverSLA, LastTouchedAt: o.LastTouchedAt, ClosedAt: o.ClosedAt, CreatedBy: o.CreatedBy,
 		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
+	if e := o.Engagement; e != nil {
+		out.Engagement = &EngagementDTO{Touches: e.Touches, TouchesPerWeek: e.TouchesPerWeek, ActivityKinds: e.ActivityKinds, ContactsReached: e.ContactsReached}
+	}
 	for _, m := range o.History {
 		out.History = append(out.History, StageMoveDTO{FromStage: m.FromStage, ToStage: m.ToStage, MovedAt: m.MovedAt,
 			MovedBy: m.MovedBy, Reason: m.Reason, TimeInStageSeconds: int64(m.TimeInStage / time.Second)})

@@ -38,6 +38,9 @@ type Deps struct {
 	ManagerOf func(ctx context.Context, userID uuid.UUID) (uuid.UUID, bool, error)
 	// Currencies lists the currencies of the caller's tenant.
 	Currencies func(ctx context.Context) ([]string, error)
+	// FollowUp measures the activities logged against an opportunity in [from, to) (nil: the
+	// opportunity shows no engagement).
+	FollowUp func(ctx context.Context, opportunityID uuid.UUID, from, to time.Time) (Engagement, error)
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
 }

@@ -147,7 +147,7 @@ func (h *HTTP) completeTask(ctx context.Context, in *idPath) (*taskOutput, error
 // ReminderDTO is a reminder.
 type ReminderDTO struct {
 	ID            uuid.UUID  `json:"id"`
-	Kind          string     `json:"kind" enum:"task_overdue,escalation,opportunity_idle,stage_entered,tasks_completed"`
+	Kind          string     `json:"kind" enum:"task_overdue,escalation,opportunity_idle,stage_entered,tasks_completed,replenishment_due"`
 	OpportunityID *uuid.UUID `json:"opportunity_id"`
 	TaskID        *uuid.UUID `json:"task_id"`
 	Message       string     `json:"message"`
