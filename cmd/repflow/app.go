@@ -89,7 +89,6 @@ func newApp(s *store.Store, cfg *config) (*app, error) {
 	return a, nil
 }
 
-
 // server builds the HTTP server with every module mounted.
 func (a *app) server() *web.Server {
 	srv := web.New(web.Options{

@@ -64,7 +64,7 @@ func (r route) collectionOf(param string) string {
 func matching(pattern string) string {
 	known := map[string]string{
 		`^-?[0-9]+(\.[0-9]+)?$`: "1",
-		`^\d{4}-\d{2}-\d{2}$`: "2026-11-26",
+		`^\d{4}-\d{2}-\d{2}$`:   "2026-11-26",
 	}
 	if v, ok := known[pattern]; ok && regexp.MustCompile(pattern).MatchString(v) {
 		return v
