@@ -76,7 +76,7 @@ func (s *Service) LinkAccount(ctx context.Context, child, parent uuid.UUID) (Acc
 		return Account{}, err
 	}
 	if child == parent {
-		return Account{}, invalid("body.parent_id", "is the account itself: an account cannot be its own parent", parent)
+		return Account{}, fault.Field("body.parent_id", "is the account itself: an account cannot be its own parent", parent)
 	}
 	var a Account
 	err = s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {

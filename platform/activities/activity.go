@@ -173,20 +173,20 @@ func (a *Activity) apply(ch ActivityChanges) error {
 	}
 	if ch.Outcome != nil {
 		if a.Kind != KindCall {
-			return invalid("body.outcome", "is only for calls", string(*ch.Outcome))
+			return fault.Field("body.outcome", "is only for calls", string(*ch.Outcome))
 		}
 		if !validOutcome(*ch.Outcome) {
-			return invalid("body.outcome", fmt.Sprintf("must be one of %v", Outcomes), string(*ch.Outcome))
+			return fault.Field("body.outcome", fmt.Sprintf("must be one of %v", Outcomes), string(*ch.Outcome))
 		}
 		a.Outcome = *ch.Outcome
 	}
 	if ch.RepliedAt != nil {
 		if a.Kind != KindMessage || a.Direction != Outbound {
-			return invalid("body.replied_at", "is only for messages the rep sent", *ch.RepliedAt)
+			return fault.Field("body.replied_at", "is only for messages the rep sent", *ch.RepliedAt)
 		}
 		t := ch.RepliedAt.UTC().Truncate(time.Microsecond)
 		if t.Before(a.OccurredAt) {
-			return invalid("body.replied_at", "is before the message was sent", *ch.RepliedAt)
+			return fault.Field("body.replied_at", "is before the message was sent", *ch.RepliedAt)
 		}
 		a.RepliedAt = &t
 	}

@@ -7,6 +7,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/repflow/repflow/platform/access"
+	"github.com/repflow/repflow/platform/fault"
 )
 
 // activityColumns place an activity for scopes: owned by the rep who logged it, in its
@@ -24,11 +25,11 @@ func (s *Service) ListActivities(ctx context.Context, f ActivityFilter) (Activit
 		return ActivityPage{}, err
 	}
 	if f.Kind != "" && f.Kind != KindCall && f.Kind != KindMeeting && f.Kind != KindMessage {
-		return ActivityPage{}, invalid("query.kind", `must be "call", "meeting" or "message"`, string(f.Kind))
+		return ActivityPage{}, fault.Field("query.kind", `must be "call", "meeting" or "message"`, string(f.Kind))
 	}
 	if f.Direction != "" {
 		if err := validDirection(f.Direction); err != nil {
-			return ActivityPage{}, invalid("query.direction", `must be "in" or "out"`, string(f.Direction))
+			return ActivityPage{}, fault.Field("query.direction", `must be "in" or "out"`, string(f.Direction))
 		}
 	}
 	var page ActivityPage

@@ -7,6 +7,8 @@ import (
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
+
+	"github.com/repflow/repflow/platform/fault"
 )
 
 // validActivity checks in's fields against its kind and returns the activity it describes, with
@@ -15,20 +17,20 @@ func (s *Service) validActivity(in NewActivity) (Activity, error) {
 	a := Activity{ID: in.ID, Kind: in.Kind, CustomerID: in.CustomerID, ContactID: in.ContactID, OpportunityID: in.OpportunityID,
 		Direction: in.Direction, DurationS: in.DurationS, Outcome: in.Outcome, Channel: in.Channel, ReplyTo: in.ReplyTo}
 	if in.Kind != KindCall && in.Kind != KindMeeting && in.Kind != KindMessage {
-		return a, invalid("body.kind", `must be "call", "meeting" or "message"`, string(in.Kind))
+		return a, fault.Field("body.kind", `must be "call", "meeting" or "message"`, string(in.Kind))
 	}
 	if in.ID == uuid.Nil {
-		return a, invalid("body.id", "is required: the client's own UUID for the activity, reused when the request is retried", nil)
+		return a, fault.Field("body.id", "is required: the client's own UUID for the activity, reused when the request is retried", nil)
 	}
 	if in.CustomerID == uuid.Nil {
-		return a, invalid("body.customer_id", "is required", nil)
+		return a, fault.Field("body.customer_id", "is required", nil)
 	}
 	if in.OccurredAt.IsZero() {
-		return a, invalid("body.occurred_at", "is required", nil)
+		return a, fault.Field("body.occurred_at", "is required", nil)
 	}
 	a.OccurredAt = in.OccurredAt.UTC().Truncate(time.Microsecond)
 	if a.OccurredAt.After(s.now().Add(maxFutureActions)) {
-		return a, invalid("body.occurred_at", "is in the future: log an activity once it has happened", in.OccurredAt)
+		return a, fault.Field("body.occurred_at", "is in the future: log an activity once it has happened", in.OccurredAt)
 	}
 	var err error
 	if a.Notes, err = text(in.Notes, "body.notes", MaxNotesLen, false); err != nil {
@@ -38,7 +40,7 @@ func (s *Service) validActivity(in NewActivity) (Activity, error) {
 	// Fields of the other kinds are refused rather than dropped: the client meant something.
 	only := func(field string, set bool, kinds ...Kind) error {
 		if set && !slices.Contains(kinds, a.Kind) {
-			return invalid("body."+field, fmt.Sprintf("is not for a %s", a.Kind), nil)
+			return fault.Field("body."+field, fmt.Sprintf("is not for a %s", a.Kind), nil)
 		}
 		return nil
 	}
@@ -67,7 +69,7 @@ func (s *Service) validActivity(in NewActivity) (Activity, error) {
 
 func validDirection(d Direction) error {
 	if d != Inbound && d != Outbound {
-		return invalid("body.direction", `must be "in" (the customer started it) or "out" (the rep did)`, string(d))
+		return fault.Field("body.direction", `must be "in" (the customer started it) or "out" (the rep did)`, string(d))
 	}
 	return nil
 }
@@ -77,23 +79,23 @@ func validCall(a Activity) error {
 		return err
 	}
 	if a.DurationS < 0 || a.DurationS > MaxCallDuration {
-		return invalid("body.duration_s", fmt.Sprintf("must be between 0 and %d seconds", MaxCallDuration), a.DurationS)
+		return fault.Field("body.duration_s", fmt.Sprintf("must be between 0 and %d seconds", MaxCallDuration), a.DurationS)
 	}
 	if !validOutcome(a.Outcome) {
-		return invalid("body.outcome", fmt.Sprintf("must be one of %v", Outcomes), string(a.Outcome))
+		return fault.Field("body.outcome", fmt.Sprintf("must be one of %v", Outcomes), string(a.Outcome))
 	}
 	return nil
 }
 
 func validMeeting(a Activity, attendees []uuid.UUID) (Activity, error) {
 	if a.EndedAt == nil {
-		return a, invalid("body.ended_at", "is required for a meeting", nil)
+		return a, fault.Field("body.ended_at", "is required for a meeting", nil)
 	}
 	if !a.EndedAt.After(a.OccurredAt) || a.EndedAt.Sub(a.OccurredAt) > 24*time.Hour {
-		return a, invalid("body.ended_at", "must be after the start, and a meeting at most 24 hours long", *a.EndedAt)
+		return a, fault.Field("body.ended_at", "must be after the start, and a meeting at most 24 hours long", *a.EndedAt)
 	}
 	if len(attendees) > MaxAttendees {
-		return a, invalid("body.attendees", fmt.Sprintf("has more than %d contacts", MaxAttendees), len(attendees))
+		return a, fault.Field("body.attendees", fmt.Sprintf("has more than %d contacts", MaxAttendees), len(attendees))
 	}
 	a.Attendees = sortedIDs(attendees)
 	return a, nil
@@ -104,14 +106,14 @@ func validMessage(a Activity) error {
 		return err
 	}
 	if !validChannel(a.Channel) {
-		return invalid("body.channel", fmt.Sprintf("must be one of %v", Channels), string(a.Channel))
+		return fault.Field("body.channel", fmt.Sprintf("must be one of %v", Channels), string(a.Channel))
 	}
 	if a.RepliedAt != nil {
 		if a.Direction != Outbound {
-			return invalid("body.replied_at", "is only for messages the rep sent", *a.RepliedAt)
+			return fault.Field("body.replied_at", "is only for messages the rep sent", *a.RepliedAt)
 		}
 		if a.RepliedAt.Before(a.OccurredAt) {
-			return invalid("body.replied_at", "is before the message was sent", *a.RepliedAt)
+			return fault.Field("body.replied_at", "is before the message was sent", *a.RepliedAt)
 		}
 	}
 	return nil
@@ -140,13 +142,13 @@ func (s *Service) checkActivityRefs(db *gorm.DB, a Activity) error {
 	}
 	switch {
 	case !found || r.CustomerID != a.CustomerID:
-		return invalidReference("body.reply_to", "there is no such message with this customer", *a.ReplyTo)
+		return fault.Reference("body.reply_to", "there is no such message with this customer", *a.ReplyTo)
 	case r.Kind != string(KindMessage):
-		return invalidReference("body.reply_to", "is a "+r.Kind+", not a message", *a.ReplyTo)
+		return fault.Reference("body.reply_to", "is a "+r.Kind+", not a message", *a.ReplyTo)
 	case deref[Direction](r.Direction) == a.Direction:
-		return invalidReference("body.reply_to", "a reply goes the other way than the message it answers", *a.ReplyTo)
+		return fault.Reference("body.reply_to", "a reply goes the other way than the message it answers", *a.ReplyTo)
 	case r.OccurredAt.After(a.OccurredAt):
-		return invalidReference("body.reply_to", "the message was sent after this reply", *a.ReplyTo)
+		return fault.Reference("body.reply_to", "the message was sent after this reply", *a.ReplyTo)
 	}
 	return nil
 }

@@ -151,12 +151,12 @@ func (c *Contact) apply(ch ContactChanges) error {
 	}
 	if ch.Email != nil && c.Email != "" {
 		if a, err := mail.ParseAddress(c.Email); err != nil || a.Address != c.Email {
-			return invalid("body.email", "is not an e-mail address", c.Email)
+			return fault.Field("body.email", "is not an e-mail address", c.Email)
 		}
 	}
 	if ch.Role != nil {
 		if !slices.Contains(Roles, *ch.Role) {
-			return invalid("body.role", fmt.Sprintf("must be one of %v", Roles), string(*ch.Role))
+			return fault.Field("body.role", fmt.Sprintf("must be one of %v", Roles), string(*ch.Role))
 		}
 		c.Role = *ch.Role
 	}
@@ -170,7 +170,7 @@ func (s *Service) ListContacts(ctx context.Context, f ContactFilter) (ContactPag
 	}
 	f.Limit = min(f.Limit, MaxPageSize)
 	if f.Role != "" && !slices.Contains(Roles, f.Role) {
-		return ContactPage{}, invalid("query.role", fmt.Sprintf("must be one of %v", Roles), string(f.Role))
+		return ContactPage{}, fault.Field("query.role", fmt.Sprintf("must be one of %v", Roles), string(f.Role))
 	}
 	var page ContactPage
 	err := s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
@@ -240,7 +240,7 @@ func contactOfAccount(db *gorm.DB, id, customer uuid.UUID, location string) erro
 		return fmt.Errorf("load contact: %w", err)
 	}
 	if n == 0 {
-		return invalidReference(location, "is not a contact of this customer", id)
+		return fault.Reference(location, "is not a contact of this customer", id)
 	}
 	return nil
 }

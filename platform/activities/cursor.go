@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/repflow/repflow/platform/fault"
 )
 
 // position is a place in a newest-first list: rows sort by (At, Rank, ID), all descending. Rank
@@ -29,7 +31,7 @@ func parseCursor(s string) (*position, error) {
 	if s == "" {
 		return nil, nil
 	}
-	bad := invalid("query.cursor", "is not a cursor this API gave out: pass next_cursor of the previous page", s)
+	bad := fault.Field("query.cursor", "is not a cursor this API gave out: pass next_cursor of the previous page", s)
 	raw, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
 		return nil, bad

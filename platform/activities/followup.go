@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/repflow/repflow/platform/access"
+	"github.com/repflow/repflow/platform/fault"
 )
 
 // FollowUpQuery names what is followed up, a customer or an opportunity (exactly one), and the
@@ -40,10 +41,10 @@ type FollowUp struct {
 // opportunity.
 func (s *Service) FollowUp(ctx context.Context, q FollowUpQuery) (FollowUp, error) {
 	if (q.CustomerID == nil) == (q.OpportunityID == nil) {
-		return FollowUp{}, invalid("query.customer_id", "name a customer or an opportunity, one of the two", nil)
+		return FollowUp{}, fault.Field("query.customer_id", "name a customer or an opportunity, one of the two", nil)
 	}
 	if !q.To.After(q.From) || q.To.Sub(q.From) > maxPeriod {
-		return FollowUp{}, invalid("query.to", "must be after from, and the period at most 400 days", q.To)
+		return FollowUp{}, fault.Field("query.to", "must be after from, and the period at most 400 days", q.To)
 	}
 	var acts []Activity
 	err := s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {

@@ -72,13 +72,13 @@ func (s *Service) AddRelationship(ctx context.Context, from uuid.UUID, in NewRel
 		return Relationship{}, err
 	}
 	if in.Kind != ReportsTo && in.Kind != Influences {
-		return Relationship{}, invalid("body.kind", `must be "reports_to" or "influences"`, string(in.Kind))
+		return Relationship{}, fault.Field("body.kind", `must be "reports_to" or "influences"`, string(in.Kind))
 	}
 	if in.Strength != nil && (*in.Strength < 1 || *in.Strength > 5) {
-		return Relationship{}, invalid("body.strength", "must be between 1 (weak) and 5 (strong)", *in.Strength)
+		return Relationship{}, fault.Field("body.strength", "must be between 1 (weak) and 5 (strong)", *in.Strength)
 	}
 	if in.To == from {
-		return Relationship{}, invalid("body.to_contact_id", "is the contact itself: a relationship needs two people", in.To)
+		return Relationship{}, fault.Field("body.to_contact_id", "is the contact itself: a relationship needs two people", in.To)
 	}
 	var rel Relationship
 	err = s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {

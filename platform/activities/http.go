@@ -7,6 +7,8 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
+
+	"github.com/repflow/repflow/platform/fault"
 )
 
 // HTTP is the activities domain's API under /api/v1: activities, key accounts (hierarchy, key
@@ -233,7 +235,7 @@ func (h *HTTP) update(ctx context.Context, in *updateActivityInput) (*activityOu
 func parseID(s, location string) (uuid.UUID, error) {
 	id, err := uuid.Parse(s)
 	if err != nil {
-		return uuid.Nil, invalid(location, "is not a UUID", s)
+		return uuid.Nil, fault.Field(location, "is not a UUID", s)
 	}
 	return id, nil
 }

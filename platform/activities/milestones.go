@@ -123,7 +123,7 @@ func (m *Milestone) apply(ch MilestoneChanges, today string, creating bool) erro
 				return err
 			}
 			if *ch.DoneOn > today {
-				return invalid("body.done_on", "is in the future: mark a milestone done once it is", *ch.DoneOn)
+				return fault.Field("body.done_on", "is in the future: mark a milestone done once it is", *ch.DoneOn)
 			}
 		}
 		m.DoneOn = *ch.DoneOn
@@ -133,7 +133,7 @@ func (m *Milestone) apply(ch MilestoneChanges, today string, creating bool) erro
 
 func validDay(d, location string) error {
 	if _, err := time.Parse(time.DateOnly, d); err != nil {
-		return invalid(location, "is not a date (YYYY-MM-DD)", d)
+		return fault.Field(location, "is not a date (YYYY-MM-DD)", d)
 	}
 	return nil
 }

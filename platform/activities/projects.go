@@ -86,7 +86,7 @@ func toProject(r projectRow) Project {
 
 func validStatus(st ProjectStatus, location string) error {
 	if st != ProjectActive && st != ProjectCompleted && st != ProjectCancelled {
-		return invalid(location, `must be "active", "completed" or "cancelled"`, string(st))
+		return fault.Field(location, `must be "active", "completed" or "cancelled"`, string(st))
 	}
 	return nil
 }

@@ -95,7 +95,7 @@ func (s *Service) account(ctx context.Context, db *gorm.DB, id uuid.UUID, locati
 		if location == "" {
 			return account{}, fault.NotFoundf("account")
 		}
-		return account{}, invalidReference(location, "there is no such customer", id)
+		return account{}, fault.Reference(location, "there is no such customer", id)
 	}
 	if err != nil {
 		return account{}, fmt.Errorf("load customer: %w", err)
@@ -143,23 +143,14 @@ const (
 	graphReporting int32 = 7710902
 )
 
-func invalid(location, msg string, value any) error {
-	field := location[strings.LastIndex(location, ".")+1:]
-	return fault.New(fault.Invalid, "invalid_input", field+" "+msg, fault.Detail{Location: location, Message: msg, Value: value})
-}
-
-func invalidReference(location, msg string, id uuid.UUID) error {
-	return fault.New(fault.Invalid, "invalid_reference", msg, fault.Detail{Location: location, Message: msg, Value: id.String()})
-}
-
 // text trims v and checks its length (and presence when required).
 func text(v, location string, maxLen int, required bool) (string, error) {
 	t := strings.TrimSpace(v)
 	if required && t == "" {
-		return "", invalid(location, "is required", v)
+		return "", fault.Field(location, "is required", v)
 	}
 	if utf8.RuneCountInString(t) > maxLen {
-		return "", invalid(location, fmt.Sprintf("is longer than %d characters", maxLen), v)
+		return "", fault.Field(location, fmt.Sprintf("is longer than %d characters", maxLen), v)
 	}
 	return t, nil
 }
@@ -168,14 +159,14 @@ func text(v, location string, maxLen int, required bool) (string, error) {
 func period(from, to string, loc *time.Location) (time.Time, time.Time, error) {
 	f, err := time.ParseInLocation(time.DateOnly, from, loc)
 	if err != nil {
-		return f, f, invalid("query.from", "is not a date (YYYY-MM-DD)", from)
+		return f, f, fault.Field("query.from", "is not a date (YYYY-MM-DD)", from)
 	}
 	t, err := time.ParseInLocation(time.DateOnly, to, loc)
 	if err != nil {
-		return f, t, invalid("query.to", "is not a date (YYYY-MM-DD)", to)
+		return f, t, fault.Field("query.to", "is not a date (YYYY-MM-DD)", to)
 	}
 	if !t.After(f) || t.Sub(f) > maxPeriod {
-		return f, t, invalid("query.to", "must be after from, and the period at most 400 days", to)
+		return f, t, fault.Field("query.to", "must be after from, and the period at most 400 days", to)
 	}
 	return f, t, nil
 }

@@ -83,16 +83,16 @@ func (s *Service) CreateServiceRecord(ctx context.Context, in NewServiceRecord) 
 	}
 	r := ServiceRecord{ID: identity.NewID(), CustomerID: in.CustomerID, AuthorID: p.UserID, Kind: in.Kind}
 	if !slices.Contains(ServiceKinds, in.Kind) {
-		return r, invalid("body.kind", fmt.Sprintf("must be one of %v", ServiceKinds), string(in.Kind))
+		return r, fault.Field("body.kind", fmt.Sprintf("must be one of %v", ServiceKinds), string(in.Kind))
 	}
 	if r.Summary, err = text(in.Summary, "body.summary", MaxSummaryLen, true); err != nil {
 		return r, err
 	}
 	if in.OccurredAt.IsZero() || in.OccurredAt.After(s.now().Add(maxFutureActions)) {
-		return r, invalid("body.occurred_at", "is required, and cannot be in the future", in.OccurredAt)
+		return r, fault.Field("body.occurred_at", "is required, and cannot be in the future", in.OccurredAt)
 	}
 	if len(in.ContactIDs) > MaxAttendees {
-		return r, invalid("body.contact_ids", fmt.Sprintf("has more than %d contacts", MaxAttendees), len(in.ContactIDs))
+		return r, fault.Field("body.contact_ids", fmt.Sprintf("has more than %d contacts", MaxAttendees), len(in.ContactIDs))
 	}
 	r.OccurredAt = in.OccurredAt.UTC().Truncate(time.Microsecond)
 	r.ContactIDs = sortedIDs(in.ContactIDs)
@@ -165,7 +165,7 @@ func (s *Service) ListServiceRecords(ctx context.Context, f ServiceRecordFilter)
 		return ServiceRecordPage{}, err
 	}
 	if f.Kind != "" && !slices.Contains(ServiceKinds, f.Kind) {
-		return ServiceRecordPage{}, invalid("query.kind", fmt.Sprintf("must be one of %v", ServiceKinds), string(f.Kind))
+		return ServiceRecordPage{}, fault.Field("query.kind", fmt.Sprintf("must be one of %v", ServiceKinds), string(f.Kind))
 	}
 	var page ServiceRecordPage
 	err = s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {

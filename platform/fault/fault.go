@@ -6,6 +6,7 @@ package fault
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Kind classifies what the caller did wrong.
@@ -67,4 +68,17 @@ func As(err error) (*Error, bool) {
 func Is(err error, k Kind) bool {
 	f, ok := As(err)
 	return ok && f.Kind == k
+}
+
+// Field is the fault of one bad field of a request, at its location ("body.amount"): the
+// message names the field, the detail says where and why.
+func Field(location, msg string, value any) *Error {
+	field := location[strings.LastIndex(location, ".")+1:]
+	return New(Invalid, "invalid_input", field+" "+msg, Detail{Location: location, Message: msg, Value: value})
+}
+
+// Reference is the fault of a request naming, at location, a row that does not exist for the
+// caller (another tenant's, or out of their sight): the request is wrong, nothing is missing.
+func Reference(location, msg string, id fmt.Stringer) *Error {
+	return New(Invalid, "invalid_reference", msg, Detail{Location: location, Message: msg, Value: id.String()})
 }

@@ -29,7 +29,7 @@ func (s *Service) RecordDelivery(ctx context.Context, id uuid.UUID, in NewDelive
 		return Order{}, Delivery{}, err
 	}
 	if len(in.Lines) == 0 {
-		return Order{}, Delivery{}, invalid("body.lines", "must name at least one line delivered", nil)
+		return Order{}, Delivery{}, fault.Field("body.lines", "must name at least one line delivered", nil)
 	}
 	seen := map[int]bool{}
 	for i, l := range in.Lines {
@@ -46,7 +46,7 @@ func (s *Service) RecordDelivery(ctx context.Context, id uuid.UUID, in NewDelive
 		in.DeliveredAt = now
 	}
 	if in.DeliveredAt.After(now.Add(clockSkew)) {
-		return Order{}, Delivery{}, invalid("body.delivered_at", "is in the future", in.DeliveredAt)
+		return Order{}, Delivery{}, fault.Field("body.delivered_at", "is in the future", in.DeliveredAt)
 	}
 	var o Order
 	var d Delivery

@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/repflow/repflow/platform/access"
+	"github.com/repflow/repflow/platform/fault"
 )
 
 // Distribution (numeric distribution, in FMCG terms) of an SKU over a period:
@@ -109,10 +110,10 @@ func distribution(stores []storeCheck, products []product, by Grouping) []Distri
 // Distribution computes the distribution rate per SKU over the shelf checks the caller may list.
 func (s *Service) Distribution(ctx context.Context, q DistributionQuery) ([]DistributionRow, error) {
 	if !q.To.After(q.From) {
-		return nil, invalid("query.to", "must be after from", q.To)
+		return nil, fault.Field("query.to", "must be after from", q.To)
 	}
 	if q.GroupBy != GroupNone && q.GroupBy != GroupRep && q.GroupBy != GroupRegion {
-		return nil, invalid("query.group_by", `must be "rep" or "region"`, string(q.GroupBy))
+		return nil, fault.Field("query.group_by", `must be "rep" or "region"`, string(q.GroupBy))
 	}
 	var out []DistributionRow
 	err := s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
@@ -140,7 +141,7 @@ func (s *Service) latestChecks(ctx context.Context, db *gorm.DB, q DistributionQ
 	if q.SKU != "" {
 		var p productRow
 		if err := db.Where("sku = ?", q.SKU).Take(&p).Error; err != nil {
-			return nil, nil, invalid("query.sku", "is not in the catalogue", q.SKU)
+			return nil, nil, fault.Field("query.sku", "is not in the catalogue", q.SKU)
 		}
 		only = &p
 	}

@@ -8,6 +8,8 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
+
+	"github.com/repflow/repflow/platform/fault"
 )
 
 // HTTP is the orders domain's API under /api/v1: products, orders with their transitions,
@@ -178,7 +180,7 @@ func parseOptionalDecimal(s *string, location string) (*decimal.Decimal, error) 
 func parseID(s, location string) (uuid.UUID, error) {
 	id, err := uuid.Parse(s)
 	if err != nil {
-		return uuid.Nil, invalid(location, "is not a UUID", s)
+		return uuid.Nil, fault.Field(location, "is not a UUID", s)
 	}
 	return id, nil
 }
@@ -199,7 +201,7 @@ func parseOptionalID(s, location string) (*uuid.UUID, error) {
 func parseDay(s, location string, loc *time.Location) (time.Time, error) {
 	t, err := time.ParseInLocation(time.DateOnly, s, loc)
 	if err != nil {
-		return time.Time{}, invalid(location, "is not a date (YYYY-MM-DD)", s)
+		return time.Time{}, fault.Field(location, "is not a date (YYYY-MM-DD)", s)
 	}
 	return t, nil
 }

@@ -20,7 +20,7 @@ func lineError(i int, field, msg string, value any) error {
 // checkLineInputs checks what can be checked of lines without the catalogue.
 func checkLineInputs(in []LineInput) error {
 	if len(in) > MaxLines {
-		return invalid("body.lines", fmt.Sprintf("has more than %d lines; split the order", MaxLines), len(in))
+		return fault.Field("body.lines", fmt.Sprintf("has more than %d lines; split the order", MaxLines), len(in))
 	}
 	for i, l := range in {
 		if l.ProductID == uuid.Nil {
@@ -88,7 +88,7 @@ func priceLines(db *gorm.DB, in []LineInput, currency string) ([]Line, error) {
 			DiscountPct: l.DiscountPct, Gross: priced.Gross, Discount: priced.Discount, Net: priced.Net, Delivered: decimal.Zero}
 	}
 	if total.GreaterThanOrEqual(maxAmount) {
-		return nil, invalid("body.lines", "add up to an amount too large for one order; split it", total.String())
+		return nil, fault.Field("body.lines", "add up to an amount too large for one order; split it", total.String())
 	}
 	return out, nil
 }

@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/repflow/repflow/platform/access"
+	"github.com/repflow/repflow/platform/fault"
 	"github.com/repflow/repflow/platform/identity"
 )
 
@@ -51,7 +52,7 @@ type RepMetrics struct {
 // interface for it; it reads only what the caller may see.
 func (s *Service) Metrics(ctx context.Context, q MetricsQuery) ([]RepMetrics, error) {
 	if !q.To.After(q.From) {
-		return nil, invalid("query.to", "must be after from", q.To)
+		return nil, fault.Field("query.to", "must be after from", q.To)
 	}
 	loc, err := s.timeZone(ctx)
 	if err != nil {

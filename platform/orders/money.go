@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/repflow/repflow/platform/fault"
 )
 
 // Scale is the number of decimal places stored for quantities, prices and discount percentages
@@ -68,10 +70,10 @@ func fits(d decimal.Decimal, places int32) bool {
 // checkDecimal refuses a number with more than places decimal places, or beyond the stored range.
 func checkDecimal(d decimal.Decimal, location string, places int32) error {
 	if !d.Equal(d.Truncate(places)) {
-		return invalid(location, fmt.Sprintf("has more than %d decimal places", places), d.String())
+		return fault.Field(location, fmt.Sprintf("has more than %d decimal places", places), d.String())
 	}
 	if d.Abs().GreaterThanOrEqual(maxAmount) {
-		return invalid(location, "is too large", d.String())
+		return fault.Field(location, "is too large", d.String())
 	}
 	return nil
 }
@@ -81,11 +83,11 @@ func checkDecimal(d decimal.Decimal, location string, places int32) error {
 func parseDecimal(s, location string) (decimal.Decimal, error) {
 	t := strings.TrimSpace(s)
 	if t == "" || strings.ContainsAny(t, "eE_, ") {
-		return decimal.Decimal{}, invalid(location, `is not a decimal number like "12.50"`, s)
+		return decimal.Decimal{}, fault.Field(location, `is not a decimal number like "12.50"`, s)
 	}
 	d, err := decimal.NewFromString(t)
 	if err != nil {
-		return decimal.Decimal{}, invalid(location, `is not a decimal number like "12.50"`, s)
+		return decimal.Decimal{}, fault.Field(location, `is not a decimal number like "12.50"`, s)
 	}
 	return d, nil
 }
@@ -94,7 +96,7 @@ func parseDecimal(s, location string) (decimal.Decimal, error) {
 // Currencies.
 func checkCurrencyCode(c, location string) error {
 	if len(c) != 3 || strings.Trim(c, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
-		return invalid(location, "must be an ISO 4217 code of three capital letters, like CNY", c)
+		return fault.Field(location, "must be an ISO 4217 code of three capital letters, like CNY", c)
 	}
 	return nil
 }
@@ -102,7 +104,7 @@ func checkCurrencyCode(c, location string) error {
 // checkPrice refuses a negative price and one with more places than are stored.
 func checkPrice(d decimal.Decimal, location string) error {
 	if d.IsNegative() {
-		return invalid(location, "must not be negative", d.String())
+		return fault.Field(location, "must not be negative", d.String())
 	}
 	return checkDecimal(d, location, Scale)
 }

@@ -65,8 +65,8 @@ func (s *Service) CreateOrder(ctx context.Context, in NewOrder) (Order, error) {
 		o.CreatedAt, o.UpdatedAt = s.now(), s.now()
 		row := toOrderRow(o)
 		if err := db.Create(&row).Error; err != nil {
-			if isForeignKeyViolation(err) && o.VisitID != nil {
-				return invalidReference("body.visit_id", "there is no such visit", *o.VisitID)
+			if store.IsForeignKeyViolation(err) && o.VisitID != nil {
+				return fault.Reference("body.visit_id", "there is no such visit", *o.VisitID)
 			}
 			return fmt.Errorf("store order: %w", err)
 		}
@@ -163,7 +163,7 @@ func (s *Service) UpdateDraft(ctx context.Context, id uuid.UUID, ch DraftChanges
 // ListOrders returns the orders the caller may list, newest first, one page at a time.
 func (s *Service) ListOrders(ctx context.Context, f OrderFilter) (OrderPage, error) {
 	if f.Status != "" && !f.Status.Valid() {
-		return OrderPage{}, invalid("query.status", "is not an order status", string(f.Status))
+		return OrderPage{}, fault.Field("query.status", "is not an order status", string(f.Status))
 	}
 	limit := pageLimit(f.Limit)
 	var page OrderPage
@@ -267,7 +267,7 @@ func insertLines(db *gorm.DB, o Order) error {
 
 func checkTerms(days int) (int, error) {
 	if days < 0 || days > 365 {
-		return 0, invalid("body.payment_terms_days", "must be between 0 and 365 days", days)
+		return 0, fault.Field("body.payment_terms_days", "must be between 0 and 365 days", days)
 	}
 	return days, nil
 }

@@ -29,13 +29,13 @@ func (s *Service) RecordPayment(ctx context.Context, id uuid.UUID, in NewPayment
 		return Order{}, Payment{}, false, err
 	}
 	if in.ID == uuid.Nil {
-		return Order{}, Payment{}, false, invalid("body.id", "is required: the phone's own UUID for the payment", nil)
+		return Order{}, Payment{}, false, fault.Field("body.id", "is required: the phone's own UUID for the payment", nil)
 	}
 	if !in.Amount.IsPositive() {
-		return Order{}, Payment{}, false, invalid("body.amount", "must be greater than 0", in.Amount.String())
+		return Order{}, Payment{}, false, fault.Field("body.amount", "must be greater than 0", in.Amount.String())
 	}
 	if !in.Method.Valid() {
-		return Order{}, Payment{}, false, invalid("body.method", "must be cash, bank_transfer, card, cheque, mobile or other", string(in.Method))
+		return Order{}, Payment{}, false, fault.Field("body.method", "must be cash, bank_transfer, card, cheque, mobile or other", string(in.Method))
 	}
 	if in.Reference, err = text(in.Reference, "body.reference", MaxRefLen, false); err != nil {
 		return Order{}, Payment{}, false, err
@@ -48,7 +48,7 @@ func (s *Service) RecordPayment(ctx context.Context, id uuid.UUID, in NewPayment
 		in.ReceivedAt = now
 	}
 	if in.ReceivedAt.After(now.Add(clockSkew)) {
-		return Order{}, Payment{}, false, invalid("body.received_at", "is in the future", in.ReceivedAt)
+		return Order{}, Payment{}, false, fault.Field("body.received_at", "is in the future", in.ReceivedAt)
 	}
 	pay = Payment{ID: in.ID, OrderID: id, Amount: in.Amount, ReceivedAt: in.ReceivedAt.UTC(), Method: in.Method,
 		Reference: in.Reference, RecordedBy: p.UserID, CreatedAt: now}
@@ -71,7 +71,7 @@ func (s *Service) RecordPayment(ctx context.Context, id uuid.UUID, in NewPayment
 		}
 		units := minorUnits(o.Currency)
 		if !fits(in.Amount, units) {
-			return invalid("body.amount", fmt.Sprintf("has more than %d decimal places, the smallest unit of %s", units, o.Currency), in.Amount.String())
+			return fault.Field("body.amount", fmt.Sprintf("has more than %d decimal places, the smallest unit of %s", units, o.Currency), in.Amount.String())
 		}
 		if balance := o.Balance(); in.Amount.GreaterThan(balance) {
 			msg := fmt.Sprintf("%s %s is more than the balance of %s %s: overpayment is refused",
@@ -174,7 +174,7 @@ func (s *Service) OverdueReceivables(ctx context.Context, f ReceivableFilter) (R
 		if f.After != nil {
 			var last orderRow
 			if err := db.Where("id = ?", *f.After).Take(&last).Error; err != nil || last.DueOn == nil {
-				return invalid("query.cursor", "is not the next_cursor of a receivables page", f.After.String())
+				return fault.Field("query.cursor", "is not the next_cursor of a receivables page", f.After.String())
 			}
 			q = q.Where("(orders.due_on > ? OR (orders.due_on = ? AND orders.id > ?))", *last.DueOn, *last.DueOn, last.ID)
 		}

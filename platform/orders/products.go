@@ -25,7 +25,7 @@ func (s *Service) CreateProduct(ctx context.Context, in NewProduct) (Product, er
 		return Product{}, err
 	}
 	if strings.ContainsAny(p.SKU, " \t\n/") {
-		return Product{}, invalid("body.sku", "may not contain spaces or slashes", in.SKU)
+		return Product{}, fault.Field("body.sku", "may not contain spaces or slashes", in.SKU)
 	}
 	if p.Name, err = text(in.Name, "body.name", MaxNameLen, true); err != nil {
 		return Product{}, err

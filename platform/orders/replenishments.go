@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/repflow/repflow/platform/access"
+	"github.com/repflow/repflow/platform/fault"
 )
 
 // MaxReplenishmentDays is how far ahead the list of customers due to reorder looks at most.
@@ -37,7 +38,7 @@ func countedOrder(t string) string {
 // prediction reads the customer's whole history, whoever took the earlier orders.
 func (s *Service) DueReplenishments(ctx context.Context, withinDays int) ([]Replenishment, error) {
 	if withinDays < 0 || withinDays > MaxReplenishmentDays {
-		return nil, invalid("query.within_days", fmt.Sprintf("must be between 0 and %d days", MaxReplenishmentDays), withinDays)
+		return nil, fault.Field("query.within_days", fmt.Sprintf("must be between 0 and %d days", MaxReplenishmentDays), withinDays)
 	}
 	loc, err := s.timeZone(ctx)
 	if err != nil {

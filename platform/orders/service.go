@@ -88,7 +88,7 @@ func (s *Service) checkCurrency(ctx context.Context, c, location string) error {
 		return fmt.Errorf("tenant's currencies: %w", err)
 	}
 	if !slices.Contains(used, c) {
-		return invalid(location, fmt.Sprintf("is not a currency your company trades in (%s); ask your tenant admin to add it", strings.Join(used, ", ")), c)
+		return fault.Field(location, fmt.Sprintf("is not a currency your company trades in (%s); ask your tenant admin to add it", strings.Join(used, ", ")), c)
 	}
 	return nil
 }
@@ -98,7 +98,7 @@ func (s *Service) checkCurrency(ctx context.Context, c, location string) error {
 func (s *Service) customer(ctx context.Context, id uuid.UUID, location string) (CustomerRef, error) {
 	c, err := s.customers.Customer(ctx, id)
 	if fault.Is(err, fault.NotFound) {
-		return CustomerRef{}, invalidReference(location, "there is no such customer", id)
+		return CustomerRef{}, fault.Reference(location, "there is no such customer", id)
 	}
 	if err != nil {
 		return CustomerRef{}, fmt.Errorf("find customer: %w", err)
@@ -125,28 +125,13 @@ func (s *Service) locked(db *gorm.DB) *gorm.DB {
 	return db.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate})
 }
 
-// isForeignKeyViolation reports whether err is a foreign-key failure, on either dialect.
-func isForeignKeyViolation(err error) bool {
-	return err != nil && (strings.Contains(err.Error(), gorm.ErrForeignKeyViolated.Error()) ||
-		strings.Contains(err.Error(), "FOREIGN KEY constraint failed") || strings.Contains(err.Error(), "violates foreign key constraint"))
-}
-
-func invalid(location, msg string, value any) error {
-	field := location[strings.LastIndex(location, ".")+1:]
-	return fault.New(fault.Invalid, "invalid_input", field+" "+msg, fault.Detail{Location: location, Message: msg, Value: value})
-}
-
-func invalidReference(location, msg string, id uuid.UUID) error {
-	return fault.New(fault.Invalid, "invalid_reference", msg, fault.Detail{Location: location, Message: msg, Value: id.String()})
-}
-
 func text(v, location string, maxLen int, required bool) (string, error) {
 	t := strings.TrimSpace(v)
 	if required && t == "" {
-		return "", invalid(location, "is required", v)
+		return "", fault.Field(location, "is required", v)
 	}
 	if utf8.RuneCountInString(t) > maxLen {
-		return "", invalid(location, fmt.Sprintf("is longer than %d characters", maxLen), v)
+		return "", fault.Field(location, fmt.Sprintf("is longer than %d characters", maxLen), v)
 	}
 	return t, nil
 }

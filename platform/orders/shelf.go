@@ -13,6 +13,7 @@ import (
 	"github.com/repflow/repflow/platform/access"
 	"github.com/repflow/repflow/platform/fault"
 	"github.com/repflow/repflow/platform/identity"
+	"github.com/repflow/repflow/platform/store"
 )
 
 // ShelfCheck is what a rep found on a store's shelf at one time. It is a full audit of the
@@ -79,7 +80,7 @@ func (s *Service) RecordShelfCheck(ctx context.Context, in NewShelfCheck) (Shelf
 		c.CheckedAt = c.CreatedAt
 	}
 	if c.CheckedAt.After(c.CreatedAt.Add(clockSkew)) {
-		return ShelfCheck{}, invalid("body.checked_at", "is in the future", in.CheckedAt)
+		return ShelfCheck{}, fault.Field("body.checked_at", "is in the future", in.CheckedAt)
 	}
 	if c.Note, err = text(in.Note, "body.note", MaxCommentLen, false); err != nil {
 		return ShelfCheck{}, err
@@ -107,8 +108,8 @@ func (s *Service) RecordShelfCheck(ctx context.Context, in NewShelfCheck) (Shelf
 		err = db.Create(&shelfCheckRow{ID: c.ID, CustomerID: c.CustomerID, OwnerID: c.OwnerID, RegionID: c.RegionID,
 			VisitID: c.VisitID, CheckedAt: c.CheckedAt, CheckedBy: c.CheckedBy, Note: c.Note, CreatedAt: c.CreatedAt}).Error
 		if err != nil {
-			if isForeignKeyViolation(err) && c.VisitID != nil {
-				return invalidReference("body.visit_id", "there is no such visit", *c.VisitID)
+			if store.IsForeignKeyViolation(err) && c.VisitID != nil {
+				return fault.Reference("body.visit_id", "there is no such visit", *c.VisitID)
 			}
 			return fmt.Errorf("store shelf check: %w", err)
 		}
@@ -136,10 +137,10 @@ func itemError(i int, field, msg string, value any) error {
 // checkShelfItems checks what can be checked of the items without the catalogue.
 func checkShelfItems(items []ShelfItem) error {
 	if len(items) == 0 {
-		return invalid("body.items", "must list at least one SKU", nil)
+		return fault.Field("body.items", "must list at least one SKU", nil)
 	}
 	if len(items) > MaxLines {
-		return invalid("body.items", fmt.Sprintf("has more than %d SKUs", MaxLines), len(items))
+		return fault.Field("body.items", fmt.Sprintf("has more than %d SKUs", MaxLines), len(items))
 	}
 	seen := map[string]bool{}
 	for i, it := range items {

@@ -97,7 +97,7 @@ func (s *Service) Transition(ctx context.Context, id uuid.UUID, to Status, comme
 		return Order{}, err
 	}
 	if !to.Valid() {
-		return Order{}, invalid("body.to", "is not an order status", string(to))
+		return Order{}, fault.Field("body.to", "is not an order status", string(to))
 	}
 	if comment, err = text(comment, "body.comment", MaxCommentLen, to == Cancelled); err != nil {
 		return Order{}, err

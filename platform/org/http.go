@@ -8,6 +8,8 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
+
+	"github.com/repflow/repflow/platform/fault"
 )
 
 // HTTP is the organisation's API: /api/v1/me, /regions, /users and /teams.
@@ -189,7 +191,7 @@ func (NullableID) Schema(huma.Registry) *huma.Schema {
 func parseID(s, location string) (uuid.UUID, error) {
 	id, err := uuid.Parse(s)
 	if err != nil {
-		return uuid.Nil, invalid(location, "is not a UUID", s)
+		return uuid.Nil, fault.Field(location, "is not a UUID", s)
 	}
 	return id, nil
 }

@@ -69,10 +69,10 @@ func (s *Service) ListUsers(ctx context.Context, f UserFilter) (UserPage, error)
 	}
 	f.Limit = min(f.Limit, MaxPageSize)
 	if f.Role != "" && !identity.ValidRole(f.Role) {
-		return UserPage{}, invalid("query.role", "is not a role; use one of "+strings.Join(identity.Roles, ", "), f.Role)
+		return UserPage{}, fault.Field("query.role", "is not a role; use one of "+strings.Join(identity.Roles, ", "), f.Role)
 	}
 	if f.Status != "" && f.Status != StatusActive && f.Status != StatusDisabled {
-		return UserPage{}, invalid("query.status", "must be active or disabled", string(f.Status))
+		return UserPage{}, fault.Field("query.status", "must be active or disabled", string(f.Status))
 	}
 	var page UserPage
 	err := s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {

@@ -15,7 +15,7 @@ import (
 func validNewUser(in NewUser) (NewUser, error) {
 	var err error
 	if in.Email, err = NormalizeEmail(in.Email); err != nil {
-		return in, invalid("body.email", err.Error(), in.Email)
+		return in, fault.Field("body.email", err.Error(), in.Email)
 	}
 	if in.Name, err = validName(in.Name, "body.name"); err != nil {
 		return in, err
@@ -51,7 +51,7 @@ func validChanges(ch *UserChanges) error {
 		}
 	}
 	if ch.Status != nil && *ch.Status != StatusActive && *ch.Status != StatusDisabled {
-		return invalid("body.status", "must be active or disabled", string(*ch.Status))
+		return fault.Field("body.status", "must be active or disabled", string(*ch.Status))
 	}
 	return nil
 }
@@ -59,21 +59,21 @@ func validChanges(ch *UserChanges) error {
 func validPhone(phone string) (string, error) {
 	p := strings.TrimSpace(phone)
 	if utf8.RuneCountInString(p) > MaxPhoneLen {
-		return "", invalid("body.phone", fmt.Sprintf("is longer than %d characters", MaxPhoneLen), phone)
+		return "", fault.Field("body.phone", fmt.Sprintf("is longer than %d characters", MaxPhoneLen), phone)
 	}
 	if strings.Trim(p, "0123456789+-() .") != "" {
-		return "", invalid("body.phone", "may hold only digits, spaces and + - ( ) .", phone)
+		return "", fault.Field("body.phone", "may hold only digits, spaces and + - ( ) .", phone)
 	}
 	return p, nil
 }
 
 func validRoles(roles []string) ([]string, error) {
 	if len(roles) == 0 {
-		return nil, invalid("body.roles", "needs at least one role", roles)
+		return nil, fault.Field("body.roles", "needs at least one role", roles)
 	}
 	for _, r := range roles {
 		if !identity.ValidRole(r) {
-			return nil, invalid("body.roles", fmt.Sprintf("%q is not a role; use %s", r, strings.Join(identity.Roles, ", ")), roles)
+			return nil, fault.Field("body.roles", fmt.Sprintf("%q is not a role; use %s", r, strings.Join(identity.Roles, ", ")), roles)
 		}
 	}
 	return sortRoles(roles), nil
@@ -83,15 +83,10 @@ func validRoles(roles []string) ([]string, error) {
 func validName(name, location string) (string, error) {
 	n := strings.TrimSpace(name)
 	if n == "" {
-		return "", invalid(location, "is required", name)
+		return "", fault.Field(location, "is required", name)
 	}
 	if utf8.RuneCountInString(n) > MaxNameLen {
-		return "", invalid(location, fmt.Sprintf("is longer than %d characters", MaxNameLen), name)
+		return "", fault.Field(location, fmt.Sprintf("is longer than %d characters", MaxNameLen), name)
 	}
 	return n, nil
-}
-
-func invalid(location, msg string, value any) error {
-	field := location[strings.LastIndex(location, ".")+1:]
-	return fault.New(fault.Invalid, "invalid_input", field+" "+msg, fault.Detail{Location: location, Message: msg, Value: value})
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
+
+	"github.com/repflow/repflow/platform/fault"
 )
 
 // HTTP is the pipeline domain's API under /api/v1: pipelines, opportunities, tasks, reminders.
@@ -134,7 +136,7 @@ func (h *HTTP) updatePipeline(ctx context.Context, in *updatePipelineInput) (*pi
 func parseID(s, location string) (uuid.UUID, error) {
 	id, err := uuid.Parse(s)
 	if err != nil {
-		return uuid.Nil, invalid(location, "is not a UUID", s)
+		return uuid.Nil, fault.Field(location, "is not a UUID", s)
 	}
 	return id, nil
 }

@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/repflow/repflow/platform/access"
+	"github.com/repflow/repflow/platform/fault"
 )
 
 // MetricsQuery asks for the pipeline figures of a period [From, To), for the reps named (all
@@ -51,7 +52,7 @@ type StageConversion struct {
 // Metrics computes the pipeline figures per rep, over the opportunities the caller may list.
 func (s *Service) Metrics(ctx context.Context, q MetricsQuery) ([]RepMetrics, error) {
 	if !q.From.Before(q.To) {
-		return nil, invalid("query.to", "the period ends after it begins", q.To.String())
+		return nil, fault.Field("query.to", "must be after from", q.To.String())
 	}
 	var out []RepMetrics
 	err := s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {

@@ -47,10 +47,10 @@ func (s *Service) MoveOpportunity(ctx context.Context, id uuid.UUID, m Move) (Op
 		}
 		m.Reason = strings.TrimSpace(m.Reason)
 		if to.Outcome != Open && m.Reason == "" {
-			return invalid("body.reason", fmt.Sprintf("say why the opportunity was %s", to.Outcome), "")
+			return fault.Field("body.reason", fmt.Sprintf("must say why the opportunity was %s", to.Outcome), "")
 		}
 		if len(m.Reason) > 1000 {
-			return invalid("body.reason", "a reason has at most 1000 characters", "")
+			return fault.Field("body.reason", "has at most 1000 characters", "")
 		}
 		if err := refuseOpenRequired(db, &o, p); err != nil {
 			return err

@@ -58,7 +58,7 @@ func (s *Service) CreateOpportunity(ctx context.Context, in NewOpportunity) (Opp
 	err = s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
 		place, err := s.deps.PlaceCustomer(ctx, in.CustomerID)
 		if fault.Is(err, fault.NotFound) {
-			return invalid("body.customer_id", "there is no such customer", in.CustomerID.String())
+			return fault.Reference("body.customer_id", "there is no such customer", in.CustomerID)
 		}
 		if err != nil {
 			return err
@@ -113,7 +113,7 @@ func (s *Service) pipelineFor(db *gorm.DB, id *uuid.UUID) (Pipeline, error) {
 	if id != nil {
 		p, err := findPipeline(db, *id)
 		if fault.Is(err, fault.NotFound) {
-			return Pipeline{}, invalid("body.pipeline_id", "there is no such pipeline", id.String())
+			return Pipeline{}, fault.Reference("body.pipeline_id", "there is no such pipeline", id)
 		}
 		return p, err
 	}
@@ -133,16 +133,16 @@ func (s *Service) apply(ctx context.Context, o *opportunityRow, ch OpportunityCh
 	if ch.Name != nil {
 		name := strings.TrimSpace(*ch.Name)
 		if n := utf8.RuneCountInString(name); n == 0 || n > MaxTitleLen {
-			return invalid("body.name", fmt.Sprintf("an opportunity needs a name of 1 to %d characters", MaxTitleLen), *ch.Name)
+			return fault.Field("body.name", fmt.Sprintf("must have 1 to %d characters", MaxTitleLen), *ch.Name)
 		}
 		o.Name = name
 	}
 	if ch.Amount != nil {
 		if ch.Amount.IsNegative() {
-			return invalid("body.amount", "an amount cannot be negative", ch.Amount.String())
+			return fault.Field("body.amount", "cannot be negative", ch.Amount.String())
 		}
 		if ch.Amount.Exponent() < -4 {
-			return invalid("body.amount", "an amount has at most 4 decimal places", ch.Amount.String())
+			return fault.Field("body.amount", "has at most 4 decimal places", ch.Amount.String())
 		}
 		o.Amount = *ch.Amount
 	}
@@ -153,26 +153,26 @@ func (s *Service) apply(ctx context.Context, o *opportunityRow, ch OpportunityCh
 			return err
 		}
 		if !slices.Contains(used, cur) {
-			return invalid("body.currency", fmt.Sprintf("the tenant trades in %s, not %q", strings.Join(used, ", "), *ch.Currency), *ch.Currency)
+			return fault.Field("body.currency", fmt.Sprintf("%q is not the tenant's: it trades in %s", *ch.Currency, strings.Join(used, ", ")), *ch.Currency)
 		}
 		o.Currency = cur
 	}
 	if ch.ExpectedClose != nil {
 		if _, err := time.Parse(time.DateOnly, *ch.ExpectedClose); err != nil {
-			return invalid("body.expected_close", "a date is written YYYY-MM-DD", *ch.ExpectedClose)
+			return fault.Field("body.expected_close", "must be a date written YYYY-MM-DD", *ch.ExpectedClose)
 		}
 		o.ExpectedClose = *ch.ExpectedClose
 	}
 	if ch.NextStep != nil {
 		if utf8.RuneCountInString(*ch.NextStep) > 1000 {
-			return invalid("body.next_step", "the next step has at most 1000 characters", "")
+			return fault.Field("body.next_step", "has at most 1000 characters", "")
 		}
 		o.NextStep = strings.TrimSpace(*ch.NextStep)
 	}
 	if ch.ContactIDs != nil {
 		ids := nonNil(*ch.ContactIDs)
 		if len(ids) > MaxContacts {
-			return invalid("body.contact_ids", fmt.Sprintf("at most %d contacts", MaxContacts), "")
+			return fault.Field("body.contact_ids", fmt.Sprintf("names more than %d contacts", MaxContacts), "")
 		}
 		b, _ := json.Marshal(ids)
 		o.ContactIDs = string(b)
@@ -251,15 +251,10 @@ func toOpportunity(o opportunityRow, p *Pipeline, now time.Time) (Opportunity, e
 	return out, nil
 }
 
-// invalid is the fault for a bad field of a request, named by its location ("body.amount").
-func invalid(location, msg, value string) error {
-	return fault.New(fault.Invalid, "invalid_input", location+": "+msg, fault.Detail{Location: location, Message: msg, Value: value})
-}
-
 func unknownStage(location, key string, p Pipeline) error {
 	var keys []string
 	for _, st := range p.Stages {
 		keys = append(keys, st.Key)
 	}
-	return invalid(location, fmt.Sprintf("there is no stage %q in pipeline %q; its stages are %s", key, p.Name, strings.Join(keys, ", ")), key)
+	return fault.Field(location, fmt.Sprintf("%q is not a stage of pipeline %q; its stages are %s", key, p.Name, strings.Join(keys, ", ")), key)
 }

@@ -8,6 +8,8 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
+
+	"github.com/repflow/repflow/platform/fault"
 )
 
 var opportunityTags = []string{"Opportunities"}
@@ -253,7 +255,7 @@ func money(d decimal.Decimal) string {
 func parseAmount(s string) (decimal.Decimal, error) {
 	d, err := decimal.NewFromString(s)
 	if err != nil {
-		return d, invalid("body.amount", "is not a decimal number such as 12500.00", s)
+		return d, fault.Field("body.amount", "is not a decimal number such as 12500.00", s)
 	}
 	return d, nil
 }

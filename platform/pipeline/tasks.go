@@ -31,7 +31,7 @@ func (s *Service) CreateTask(ctx context.Context, in NewTask) (Task, error) {
 	err := s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
 		o, p, err := s.loadOpportunity(ctx, db, in.OpportunityID, access.Read)
 		if fault.Is(err, fault.NotFound) {
-			return invalid("body.opportunity_id", "there is no such opportunity", in.OpportunityID.String())
+			return fault.Reference("body.opportunity_id", "there is no such opportunity", in.OpportunityID)
 		}
 		if err != nil {
 			return err
@@ -41,11 +41,11 @@ func (s *Service) CreateTask(ctx context.Context, in NewTask) (Task, error) {
 		}
 		title := strings.TrimSpace(in.Title)
 		if n := utf8.RuneCountInString(title); n == 0 || n > MaxTitleLen {
-			return invalid("body.title", fmt.Sprintf("a task needs a title of 1 to %d characters", MaxTitleLen), in.Title)
+			return fault.Field("body.title", fmt.Sprintf("must have 1 to %d characters", MaxTitleLen), in.Title)
 		}
 		now := s.now()
 		if in.DueAt.IsZero() {
-			return invalid("body.due_at", "a task needs a due time", "")
+			return fault.Field("body.due_at", "is required", "")
 		}
 		owner := o.OwnerID
 		if in.OwnerID != nil {
@@ -126,7 +126,7 @@ func (s *Service) RescheduleTask(ctx context.Context, id uuid.UUID, due time.Tim
 			return fault.Newf(fault.Conflict, "task_not_open", "the task is %s: only an open task is rescheduled", t.Status)
 		}
 		if due.IsZero() {
-			return invalid("body.due_at", "a task needs a due time", "")
+			return fault.Field("body.due_at", "is required", "")
 		}
 		now := s.now()
 		t.DueAt, t.UpdatedAt = due.UTC().Truncate(time.Microsecond), now

@@ -246,7 +246,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"currency not used", "rep", "POST", "/api/v1/opportunities", opp(map[string]any{"currency": "USD"}), 400, "invalid_input", "body.currency"},
 		{"negative amount", "rep", "POST", "/api/v1/opportunities", opp(map[string]any{"amount": "-5"}), 400, "invalid_input", "body.amount"},
 		{"bad date", "rep", "POST", "/api/v1/opportunities", opp(map[string]any{"expected_close": "2027-02-30"}), 422, "invalid_input", "body.expected_close"},
-		{"foreign customer", "rep", "POST", "/api/v1/opportunities", opp(map[string]any{"customer_id": uuid.New()}), 400, "invalid_input", "body.customer_id"},
+		{"foreign customer", "rep", "POST", "/api/v1/opportunities", opp(map[string]any{"customer_id": uuid.New()}), 400, "invalid_reference", "body.customer_id"},
 		{"rule on unknown stage", "admin", "POST", "/api/v1/pipelines", withRule(map[string]any{"name": "bad",
 			"when": map[string]any{"event": "stage_entered", "stage": "nowhere"}, "then": []map[string]any{{"do": "create_tasks"}}}),
 			400, "invalid_pipeline", "body.rules[5].when.stage"},

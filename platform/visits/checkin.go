@@ -59,10 +59,10 @@ func (s *Service) CheckIn(ctx context.Context, in CheckInInput) (v Visit, create
 	}
 	reading.Mock, reading.Provider = in.Mock, in.Provider
 	if in.ClientID == uuid.Nil {
-		return Visit{}, false, invalid("body.id", "is required: the phone's own UUID for the check-in", nil)
+		return Visit{}, false, fault.Field("body.id", "is required: the phone's own UUID for the check-in", nil)
 	}
 	if len(in.Provider) > MaxProviderLen {
-		return Visit{}, false, invalid("body.provider", fmt.Sprintf("is longer than %d characters", MaxProviderLen), in.Provider)
+		return Visit{}, false, fault.Field("body.provider", fmt.Sprintf("is longer than %d characters", MaxProviderLen), in.Provider)
 	}
 	notes, err := text(in.Notes, "body.notes", MaxNotesLen, false)
 	if err != nil {
@@ -79,7 +79,7 @@ func (s *Service) CheckIn(ctx context.Context, in CheckInInput) (v Visit, create
 		}
 		c, err := s.loadCustomer(ctx, db, in.CustomerID, access.Read)
 		if fault.Is(err, fault.NotFound) {
-			return invalidReference("body.customer_id", "there is no such customer", in.CustomerID)
+			return fault.Reference("body.customer_id", "there is no such customer", in.CustomerID)
 		}
 		if err != nil {
 			return err
@@ -218,7 +218,7 @@ func (s *Service) CheckOut(ctx context.Context, id uuid.UUID, in CheckOutInput) 
 			ended = received
 		}
 		if ended.Before(v.StartedAt) {
-			return invalid("body.device_time", "is before the check-in ("+v.StartedAt.Format(time.RFC3339)+" by the server's clock)", reading.DeviceTime)
+			return fault.Field("body.device_time", "is before the check-in ("+v.StartedAt.Format(time.RFC3339)+" by the server's clock)", reading.DeviceTime)
 		}
 		v.Status, v.EndedAt, v.CheckOut, v.UpdatedAt = VisitClosed, &ended, &reading, received
 		if notes != nil && *notes != v.Notes {
@@ -248,13 +248,13 @@ func validReading(pos Position, accuracy float64, deviceTime time.Time, now time
 		return Reading{}, err
 	}
 	if !finite(accuracy) || accuracy < 0 {
-		return Reading{}, invalid(at+".accuracy", "must be a finite number of metres, 0 or more", fmt.Sprint(accuracy))
+		return Reading{}, fault.Field(at+".accuracy", "must be a finite number of metres, 0 or more", fmt.Sprint(accuracy))
 	}
 	switch {
 	case deviceTime.IsZero():
-		return Reading{}, invalid(at+".device_time", "is required", nil)
+		return Reading{}, fault.Field(at+".device_time", "is required", nil)
 	case deviceTime.Before(now.Add(-MaxFixAge)):
-		return Reading{}, invalid(at+".device_time", "is more than 31 days old", deviceTime)
+		return Reading{}, fault.Field(at+".device_time", "is more than 31 days old", deviceTime)
 	}
 	// A device clock far ahead is not refused here: the verdict records it as clock skew.
 	return Reading{Point: point, Accuracy: accuracy, DeviceTime: deviceTime.UTC().Truncate(time.Microsecond)}, nil

@@ -25,7 +25,7 @@ func (s *Service) CreateCustomer(ctx context.Context, in NewCustomer) (Customer,
 		return Customer{}, err
 	}
 	if !c.Grade.Valid() {
-		return Customer{}, invalid("body.grade", "must be A, B, C or D", string(in.Grade))
+		return Customer{}, fault.Field("body.grade", "must be A, B, C or D", string(in.Grade))
 	}
 	if c.Location, err = in.Location.wgs84("body.location"); err != nil {
 		return Customer{}, err
@@ -155,7 +155,7 @@ func (c *Customer) apply(ch CustomerChanges) error {
 	}
 	if ch.Grade != nil {
 		if !ch.Grade.Valid() {
-			return invalid("body.grade", "must be A, B, C or D", string(*ch.Grade))
+			return fault.Field("body.grade", "must be A, B, C or D", string(*ch.Grade))
 		}
 		c.Grade = *ch.Grade
 	}
@@ -198,7 +198,7 @@ func (s *Service) ListCustomers(ctx context.Context, f CustomerFilter) (Customer
 	}
 	f.Limit = min(f.Limit, MaxPageSize)
 	if f.Grade != "" && !f.Grade.Valid() {
-		return CustomerPage{}, invalid("query.grade", "must be A, B, C or D", string(f.Grade))
+		return CustomerPage{}, fault.Field("query.grade", "must be A, B, C or D", string(f.Grade))
 	}
 	var page CustomerPage
 	err := s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
@@ -288,14 +288,14 @@ func (s *Service) placement(ctx context.Context, db *gorm.DB, ownerID, regionID 
 func (s *Service) referencedRegion(ctx context.Context, db *gorm.DB, id uuid.UUID, location string) (regionRow, error) {
 	r, err := findRegion(locked(s.store, db, clause.LockingStrengthShare), id)
 	if store.IsNotFound(err) {
-		return regionRow{}, invalidReference(location, "there is no such region", id)
+		return regionRow{}, fault.Reference(location, "there is no such region", id)
 	}
 	if err != nil {
 		return regionRow{}, fmt.Errorf("load region: %w", err)
 	}
 	err = s.warden.CheckRow(ctx, access.Read, access.Resource{Kind: access.KindRegion, ID: r.ID, RegionPath: r.Path}, "region")
 	if fault.Is(err, fault.NotFound) {
-		return regionRow{}, invalidReference(location, "there is no such region", id)
+		return regionRow{}, fault.Reference(location, "there is no such region", id)
 	}
 	return r, err
 }
@@ -304,7 +304,7 @@ func (s *Service) referencedRegion(ctx context.Context, db *gorm.DB, id uuid.UUI
 func (s *Service) referencedRep(ctx context.Context, db *gorm.DB, id uuid.UUID, location string) error {
 	u, err := findUser(locked(s.store, db, clause.LockingStrengthShare), id)
 	if store.IsNotFound(err) {
-		return invalidReference(location, "there is no such user", id)
+		return fault.Reference(location, "there is no such user", id)
 	}
 	if err != nil {
 		return fmt.Errorf("load owner: %w", err)
@@ -315,20 +315,20 @@ func (s *Service) referencedRep(ctx context.Context, db *gorm.DB, id uuid.UUID, 
 	}
 	err = s.warden.CheckRow(ctx, access.Read, access.Resource{Kind: access.KindUser, ID: u.ID, OwnerID: u.ID, RegionPath: home.Path}, "user")
 	if fault.Is(err, fault.NotFound) {
-		return invalidReference(location, "there is no such user", id)
+		return fault.Reference(location, "there is no such user", id)
 	}
 	if err != nil {
 		return err
 	}
 	if u.Status != "active" {
-		return invalidReference(location, u.Name+" is disabled", id)
+		return fault.Reference(location, u.Name+" is disabled", id)
 	}
 	rep, err := hasRole(db, id, identity.RoleRep)
 	if err != nil {
 		return fmt.Errorf("load owner's roles: %w", err)
 	}
 	if !rep {
-		return invalidReference(location, u.Name+" is not a rep: only reps own customers", id)
+		return fault.Reference(location, u.Name+" is not a rep: only reps own customers", id)
 	}
 	return nil
 }

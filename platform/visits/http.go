@@ -9,6 +9,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
 
+	"github.com/repflow/repflow/platform/fault"
 	"github.com/repflow/repflow/platform/visits/geo"
 )
 
@@ -112,7 +113,7 @@ func (f FenceDTO) input() (FenceInput, error) {
 	if f.Polygon != nil {
 		raw, err := json.Marshal(f.Polygon)
 		if err != nil {
-			return in, invalid("body.fence.polygon", "cannot be encoded: "+err.Error(), nil)
+			return in, fault.Field("body.fence.polygon", "cannot be encoded: "+err.Error(), nil)
 		}
 		in.Polygon = raw
 	}
@@ -286,7 +287,7 @@ func (h *HTTP) delete(ctx context.Context, in *idPath) (*struct{}, error) {
 func parseID(s, location string) (uuid.UUID, error) {
 	id, err := uuid.Parse(s)
 	if err != nil {
-		return uuid.Nil, invalid(location, "is not a UUID", s)
+		return uuid.Nil, fault.Field(location, "is not a UUID", s)
 	}
 	return id, nil
 }

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/repflow/repflow/platform/access"
+	"github.com/repflow/repflow/platform/fault"
 	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/visits/cadence"
 )
@@ -53,14 +54,14 @@ func (s *Service) Metrics(ctx context.Context, q MetricsQuery) ([]RepMetrics, er
 	}
 	from, err := time.ParseInLocation(time.DateOnly, q.From, loc)
 	if err != nil {
-		return nil, invalid("query.from", "is not a date (YYYY-MM-DD)", q.From)
+		return nil, fault.Field("query.from", "is not a date (YYYY-MM-DD)", q.From)
 	}
 	to, err := time.ParseInLocation(time.DateOnly, q.To, loc)
 	if err != nil {
-		return nil, invalid("query.to", "is not a date (YYYY-MM-DD)", q.To)
+		return nil, fault.Field("query.to", "is not a date (YYYY-MM-DD)", q.To)
 	}
 	if !to.After(from) || to.Sub(from) > 400*24*time.Hour {
-		return nil, invalid("query.to", "must be after from, and the period at most 400 days", q.To)
+		return nil, fault.Field("query.to", "must be after from, and the period at most 400 days", q.To)
 	}
 	var out []RepMetrics
 	err = s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {

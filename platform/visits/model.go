@@ -142,10 +142,10 @@ type CustomerPage struct {
 func (p Position) wgs84(location string) (geo.Point, error) {
 	// Each coordinate alone, so that the fault names the offending one.
 	if err := (geo.Point{Lat: p.Point.Lat}).Validate(); err != nil {
-		return geo.Point{}, invalid(location+".lat", geoMessage(err), p.Point.Lat)
+		return geo.Point{}, fault.Field(location+".lat", geoMessage(err), p.Point.Lat)
 	}
 	if err := (geo.Point{Lon: p.Point.Lon}).Validate(); err != nil {
-		return geo.Point{}, invalid(location+".lon", geoMessage(err), p.Point.Lon)
+		return geo.Point{}, fault.Field(location+".lon", geoMessage(err), p.Point.Lon)
 	}
 	switch p.Datum {
 	case WGS84:
@@ -153,7 +153,7 @@ func (p Position) wgs84(location string) (geo.Point, error) {
 	case GCJ02:
 		return geo.FromGCJ02(p.Point), nil
 	}
-	return geo.Point{}, invalid(location+".datum", `must be "wgs84" or "gcj02"`, string(p.Datum))
+	return geo.Point{}, fault.Field(location+".datum", `must be "wgs84" or "gcj02"`, string(p.Datum))
 }
 
 // build validates f and returns the WGS84 fence; a circle is centred on center (already WGS84).
@@ -163,30 +163,30 @@ func (f FenceInput) build(center geo.Point, locationDatum Datum) (geo.Fence, err
 	switch f.Kind {
 	case FenceCircle:
 		if len(f.Polygon) > 0 {
-			return nil, invalid("body.fence.polygon", "is only for polygon fences", nil)
+			return nil, fault.Field("body.fence.polygon", "is only for polygon fences", nil)
 		}
 		c := geo.Circle{Center: center, Radius: f.RadiusM}
 		if err := c.Validate(); err != nil {
-			return nil, invalid("body.fence.radius_m", geoMessage(err), f.RadiusM)
+			return nil, fault.Field("body.fence.radius_m", geoMessage(err), f.RadiusM)
 		}
 		return c, nil
 	case FencePolygon:
 		if f.RadiusM != 0 {
-			return nil, invalid("body.fence.radius_m", "is only for circle fences", f.RadiusM)
+			return nil, fault.Field("body.fence.radius_m", "is only for circle fences", f.RadiusM)
 		}
 		if len(f.Polygon) == 0 {
-			return nil, invalid("body.fence.polygon", "is required for a polygon fence", nil)
+			return nil, fault.Field("body.fence.polygon", "is required for a polygon fence", nil)
 		}
 		datum := f.Datum
 		if datum == "" {
 			datum = locationDatum
 		}
 		if datum != WGS84 && datum != GCJ02 {
-			return nil, invalid("body.fence.datum", `must be "wgs84" or "gcj02"`, string(f.Datum))
+			return nil, fault.Field("body.fence.datum", `must be "wgs84" or "gcj02"`, string(f.Datum))
 		}
 		p, err := geo.ParsePolygon(f.Polygon)
 		if err != nil {
-			return nil, invalid("body.fence.polygon", geoMessage(err), nil)
+			return nil, fault.Field("body.fence.polygon", geoMessage(err), nil)
 		}
 		if datum == WGS84 {
 			return p, nil
@@ -199,25 +199,16 @@ func (f FenceInput) build(center geo.Point, locationDatum Datum) (geo.Fence, err
 		}
 		// Validated again: the conversion moves each vertex by its own offset.
 		if p, err = geo.NewPolygon(rings); err != nil {
-			return nil, invalid("body.fence.polygon", "after conversion from GCJ-02: "+geoMessage(err), nil)
+			return nil, fault.Field("body.fence.polygon", "after conversion from GCJ-02: "+geoMessage(err), nil)
 		}
 		return p, nil
 	}
-	return nil, invalid("body.fence.kind", `must be "circle" or "polygon"`, string(f.Kind))
+	return nil, fault.Field("body.fence.kind", `must be "circle" or "polygon"`, string(f.Kind))
 }
 
 // geoMessage is a geo validation error without the sentinel's text, which the fault's code says.
 func geoMessage(err error) string {
 	return strings.ReplaceAll(err.Error(), geo.ErrInvalid.Error()+": ", "")
-}
-
-func invalid(location, msg string, value any) error {
-	field := location[strings.LastIndex(location, ".")+1:]
-	return fault.New(fault.Invalid, "invalid_input", field+" "+msg, fault.Detail{Location: location, Message: msg, Value: value})
-}
-
-func invalidReference(location, msg string, id uuid.UUID) error {
-	return fault.New(fault.Invalid, "invalid_reference", msg, fault.Detail{Location: location, Message: msg, Value: id.String()})
 }
 
 // setText validates and sets the free-text fields that are not nil.
@@ -238,7 +229,7 @@ func (c *Customer) setText(name, contact, phone, address *string) error {
 			return err
 		}
 		if strings.Trim(c.Phone, "0123456789+-() .") != "" {
-			return invalid("body.phone", "may hold only digits, spaces and + - ( ) .", *phone)
+			return fault.Field("body.phone", "may hold only digits, spaces and + - ( ) .", *phone)
 		}
 	}
 	if address != nil {
@@ -252,10 +243,10 @@ func (c *Customer) setText(name, contact, phone, address *string) error {
 func text(v, location string, maxLen int, required bool) (string, error) {
 	t := strings.TrimSpace(v)
 	if required && t == "" {
-		return "", invalid(location, "is required", v)
+		return "", fault.Field(location, "is required", v)
 	}
 	if utf8.RuneCountInString(t) > maxLen {
-		return "", invalid(location, fmt.Sprintf("is longer than %d characters", maxLen), v)
+		return "", fault.Field(location, fmt.Sprintf("is longer than %d characters", maxLen), v)
 	}
 	return t, nil
 }

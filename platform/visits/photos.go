@@ -67,7 +67,7 @@ func (s *Service) AddPhoto(ctx context.Context, visitID uuid.UUID, contentType s
 		}
 		info, err := s.opts.Photos.Put(ctx, p.TenantID, bytes.NewReader(content), MaxPhotoBytes)
 		if errors.Is(err, blob.ErrTooLarge) {
-			return invalid("body", fmt.Sprintf("is larger than %d MiB", MaxPhotoBytes>>20), len(content))
+			return fault.Field("body", fmt.Sprintf("is larger than %d MiB", MaxPhotoBytes>>20), len(content))
 		}
 		if err != nil {
 			return fmt.Errorf("store photo: %w", err)
@@ -117,19 +117,19 @@ func (s *Service) OpenPhoto(ctx context.Context, visitID uuid.UUID, sha256 strin
 // checkImage refuses content that is not the image its type says.
 func checkImage(contentType string, content []byte) error {
 	if !photoTypes[contentType] {
-		return invalid("header.Content-Type", "must be image/jpeg, image/png, image/webp or image/heic", contentType)
+		return fault.Field("header.Content-Type", "must be image/jpeg, image/png, image/webp or image/heic", contentType)
 	}
 	if len(content) == 0 {
-		return invalid("body", "is empty: send the picture's bytes", nil)
+		return fault.Field("body", "is empty: send the picture's bytes", nil)
 	}
 	if contentType == "image/heic" {
 		if len(content) < 12 || string(content[4:8]) != "ftyp" {
-			return invalid("body", "is not a HEIC image", nil)
+			return fault.Field("body", "is not a HEIC image", nil)
 		}
 		return nil
 	}
 	if sniffed := http.DetectContentType(content); sniffed != contentType {
-		return invalid("body", "is not a "+contentType+" image (it looks like "+sniffed+")", nil)
+		return fault.Field("body", "is not a "+contentType+" image (it looks like "+sniffed+")", nil)
 	}
 	return nil
 }

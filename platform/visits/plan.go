@@ -63,13 +63,13 @@ func (s *Service) PlanDay(ctx context.Context, req PlanRequest) (DayPlan, error)
 	}
 	day, err := time.ParseInLocation(time.DateOnly, req.Date, loc)
 	if err != nil {
-		return DayPlan{}, invalid("body.date", "is not a date (YYYY-MM-DD)", req.Date)
+		return DayPlan{}, fault.Field("body.date", "is not a date (YYYY-MM-DD)", req.Date)
 	}
 	if req.Service == 0 {
 		req.Service = DefaultServiceTime
 	}
 	if req.Service < 0 || req.Service > 8*time.Hour {
-		return DayPlan{}, invalid("body.service_minutes", "must be between 1 and 480 minutes", req.Service.Minutes())
+		return DayPlan{}, fault.Field("body.service_minutes", "must be between 1 and 480 minutes", req.Service.Minutes())
 	}
 	if req.Departure.IsZero() {
 		req.Departure = day.Add(DefaultDayStart)
@@ -170,7 +170,7 @@ func (s *Service) route(ctx context.Context, plan *DayPlan, req PlanRequest, las
 	switch {
 	case req.Start != nil:
 		if err := req.Start.Validate(); err != nil {
-			return invalid("body.start", geoMessage(err), nil)
+			return fault.Field("body.start", geoMessage(err), nil)
 		}
 		plan.Start = *req.Start
 	case last != nil:
@@ -195,7 +195,7 @@ func (s *Service) route(ctx context.Context, plan *DayPlan, req PlanRequest, las
 	}
 	for id := range req.Windows {
 		if _, ok := plan.Customers[id]; !ok {
-			return invalid("body.windows", "names a customer that is not the rep's: "+id.String(), id.String())
+			return fault.Field("body.windows", "names a customer that is not the rep's: "+id.String(), id.String())
 		}
 	}
 	r, err := route.Plan(ctx, route.Point{Lat: plan.Start.Lat, Lon: plan.Start.Lon}, stops, route.Options{

@@ -28,7 +28,7 @@ func (s *Service) ReviewVisit(ctx context.Context, id uuid.UUID, decision Review
 		return Visit{}, err
 	}
 	if decision != ReviewAccepted && decision != ReviewRejected {
-		return Visit{}, invalid("body.decision", `must be "accepted" or "rejected"`, string(decision))
+		return Visit{}, fault.Field("body.decision", `must be "accepted" or "rejected"`, string(decision))
 	}
 	comment, err = text(comment, "body.comment", MaxCommentLen, decision == ReviewRejected)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/repflow/repflow/platform/access"
+	"github.com/repflow/repflow/platform/fault"
 	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/visits/geo"
 )
@@ -158,23 +159,23 @@ func (s *Service) advance(ctx context.Context, db *gorm.DB, st *repFenceState, f
 // the whole batch with its index in the fault's location.
 func (b TrackBatch) validate(now time.Time) ([]TrackFix, error) {
 	if b.Datum != WGS84 && b.Datum != GCJ02 {
-		return nil, invalid("body.datum", `must be "wgs84" or "gcj02"`, string(b.Datum))
+		return nil, fault.Field("body.datum", `must be "wgs84" or "gcj02"`, string(b.Datum))
 	}
 	switch {
 	case len(b.Fixes) == 0:
-		return nil, invalid("body.fixes", "must hold at least one fix", nil)
+		return nil, fault.Field("body.fixes", "must hold at least one fix", nil)
 	case len(b.Fixes) > MaxBatchFixes:
-		return nil, invalid("body.fixes", fmt.Sprintf("holds %d fixes; a batch may hold at most %d", len(b.Fixes), MaxBatchFixes), len(b.Fixes))
+		return nil, fault.Field("body.fixes", fmt.Sprintf("holds %d fixes; a batch may hold at most %d", len(b.Fixes), MaxBatchFixes), len(b.Fixes))
 	}
 	seen := make(map[uuid.UUID]int, len(b.Fixes))
 	out := make([]TrackFix, len(b.Fixes))
 	for i, f := range b.Fixes {
 		at := "body.fixes[" + strconv.Itoa(i) + "]"
 		if f.ClientID == uuid.Nil {
-			return nil, invalid(at+".id", "is required: the phone's own UUID for the fix", nil)
+			return nil, fault.Field(at+".id", "is required: the phone's own UUID for the fix", nil)
 		}
 		if j, dup := seen[f.ClientID]; dup {
-			return nil, invalid(at+".id", fmt.Sprintf("repeats the id of fix %d in the same batch", j), f.ClientID.String())
+			return nil, fault.Field(at+".id", fmt.Sprintf("repeats the id of fix %d in the same batch", j), f.ClientID.String())
 		}
 		seen[f.ClientID] = i
 		point, err := Position{Point: f.Point, Datum: b.Datum}.wgs84(at)
@@ -184,23 +185,23 @@ func (b TrackBatch) validate(now time.Time) ([]TrackFix, error) {
 		f.Point = point
 		switch {
 		case f.Time.IsZero():
-			return nil, invalid(at+".time", "is required", nil)
+			return nil, fault.Field(at+".time", "is required", nil)
 		case f.Time.After(now.Add(MaxFixAhead)):
-			return nil, invalid(at+".time", fmt.Sprintf("is %s ahead of the server's clock; check the phone's time", f.Time.Sub(now).Round(time.Second)), f.Time)
+			return nil, fault.Field(at+".time", fmt.Sprintf("is %s ahead of the server's clock; check the phone's time", f.Time.Sub(now).Round(time.Second)), f.Time)
 		case f.Time.Before(now.Add(-MaxFixAge)):
-			return nil, invalid(at+".time", "is more than 31 days old", f.Time)
+			return nil, fault.Field(at+".time", "is more than 31 days old", f.Time)
 		}
 		if !finite(f.Accuracy) || f.Accuracy < 0 {
-			return nil, invalid(at+".accuracy", "must be a finite number of metres, 0 or more", fmt.Sprint(f.Accuracy))
+			return nil, fault.Field(at+".accuracy", "must be a finite number of metres, 0 or more", fmt.Sprint(f.Accuracy))
 		}
 		if f.Speed != nil && (!finite(*f.Speed) || *f.Speed < 0) {
-			return nil, invalid(at+".speed", "must be a finite number of metres per second, 0 or more", fmt.Sprint(*f.Speed))
+			return nil, fault.Field(at+".speed", "must be a finite number of metres per second, 0 or more", fmt.Sprint(*f.Speed))
 		}
 		if f.Heading != nil && (!finite(*f.Heading) || *f.Heading < 0 || *f.Heading >= 360) {
-			return nil, invalid(at+".heading", "must be in degrees, [0, 360)", fmt.Sprint(*f.Heading))
+			return nil, fault.Field(at+".heading", "must be in degrees, [0, 360)", fmt.Sprint(*f.Heading))
 		}
 		if len(f.Provider) > MaxProviderLen {
-			return nil, invalid(at+".provider", fmt.Sprintf("is longer than %d characters", MaxProviderLen), f.Provider)
+			return nil, fault.Field(at+".provider", fmt.Sprintf("is longer than %d characters", MaxProviderLen), f.Provider)
 		}
 		f.Time = f.Time.UTC().Truncate(time.Microsecond)
 		out[i] = f

@@ -9,6 +9,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
 
+	"github.com/repflow/repflow/platform/fault"
 	"github.com/repflow/repflow/platform/visits/geo"
 )
 
@@ -78,7 +79,7 @@ func (h *HTTP) postTrack(ctx context.Context, in *postTrackInput) (*trackResultO
 	for i, f := range in.Body.Fixes {
 		id, err := uuid.Parse(f.ID)
 		if err != nil {
-			return nil, invalid("body.fixes["+strconv.Itoa(i)+"].id", "is not a UUID", f.ID)
+			return nil, fault.Field("body.fixes["+strconv.Itoa(i)+"].id", "is not a UUID", f.ID)
 		}
 		b.Fixes[i] = TrackFix{ClientID: id, Time: f.Time, Point: geo.Point{Lat: f.Lat, Lon: f.Lon}, Accuracy: f.Accuracy,
 			Speed: f.Speed, Heading: f.Heading, Provider: f.Provider, Mock: f.Mock}
