@@ -43,6 +43,8 @@ type DemoSummary struct {
 	Visits, Suspicious, Pending int
 	// Fixes counts the GPS fixes of the reps' tracks.
 	Fixes int64
+	// Sales counts the catalogue, orders, shelf checks, store listings and activities.
+	Sales DemoSales
 }
 
 // DemoUser is one demo account.
@@ -54,9 +56,10 @@ type DemoUser struct {
 }
 
 // Demo creates the demo tenant, a food company selling across East and South China to shops and
-// restaurants in five cities, with its reps' last 13 weeks of visits, or, when a tenant with slug
+// restaurants in five cities, with its reps' last 13 weeks of visits and the sales work done on
+// them (orders, shelf checks, store listings, calls and messages), or, when a tenant with slug
 // "demo" exists, only reports its accounts. Everything is made through the provisioner and the
-// organisation and visits services, in one transaction: a failure leaves no demo behind.
+// domain services, in one transaction: a failure leaves no demo behind.
 func Demo(ctx context.Context, p *Provisioner) (DemoSummary, error) {
 	t, err := p.demoTenant(ctx)
 	if err != nil {
@@ -70,7 +73,11 @@ func Demo(ctx context.Context, p *Provisioner) (DemoSummary, error) {
 			if err := buildDemo(ctx, p.org, p.visits); err != nil {
 				return err
 			}
-			return p.buildDemoVisits(ctx, time.Now())
+			hist, err := p.buildDemoVisits(ctx, time.Now())
+			if err != nil {
+				return err
+			}
+			return p.buildDemoSales(ctx, hist)
 		})
 		if err != nil {
 			return DemoSummary{}, fmt.Errorf("create demo: %w", err)
@@ -178,7 +185,8 @@ func (p *Provisioner) demoActivity(admin context.Context, sum *DemoSummary) erro
 	if err != nil {
 		return fmt.Errorf("count demo fixes: %w", err)
 	}
-	return nil
+	sum.Sales, err = p.demoSalesCounts(admin)
+	return err
 }
 
 // loginRow reads the global login directory (migrations/0001_core.go).
@@ -201,6 +209,11 @@ func (d DemoSummary) Print(w io.Writer) error {
 	fmt.Fprintf(tw, "It sells to %d customers, each with a geofence on the map.\n", d.Customers)
 	fmt.Fprintf(tw, "Its reps made %d visits and sent %d GPS fixes; %d visits were suspicious, %d of them wait for review.\n",
 		d.Visits, d.Fixes, d.Suspicious, d.Pending)
+	n := d.Sales
+	fmt.Fprintf(tw, "Its catalogue lists %d products; the reps took %d orders (%d overdue now) and made %d shelf checks.\n",
+		n.Products, n.Orders, n.Overdue, n.ShelfChecks)
+	fmt.Fprintf(tw, "They worked %d store listings through the pipeline (%d listed, %d not listed) and logged %d calls, messages and meetings.\n",
+		n.Opportunities, n.Won, n.Lost, n.Activities)
 	fmt.Fprintf(tw, "Sign in as %s with password %s; every demo user below has the same password.\n\n", DemoAdminEmail, d.Password)
 	fmt.Fprintln(tw, "E-MAIL\tNAME\tROLES\tREGION")
 	for _, u := range d.Users {

@@ -49,25 +49,37 @@ func (c *demoClock) now() time.Time { return c.t }
 // check-ins and check-outs with notes, a few visits only the track recorded, a few fakes the
 // trust checks catch and the managers' reviews of them, all through a visits service whose clock
 // replays each moment, so everything passes the same checks as a phone's requests would.
-func (p *Provisioner) buildDemoVisits(ctx context.Context, now time.Time) error {
+// It returns what the sales work builds on: the reps and the visits that really happened.
+func (p *Provisioner) buildDemoVisits(ctx context.Context, now time.Time) (*demoHistory, error) {
 	clock := &demoClock{}
 	svc := visits.NewService(p.store, p.warden, visits.Options{Now: clock.now})
 	rng := rand.New(rand.NewPCG(demoSeed, 1))
 	reps, sites, err := p.demoTeam(ctx, svc, rng)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	cad, err := svc.Cadences(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	y, m, d := now.In(demoZone).Date()
-	plan := planDemo(rng, reps, sites, time.Date(y, m, d, 0, 0, 0, 0, demoZone), cad)
+	today := time.Date(y, m, d, 0, 0, 0, 0, demoZone)
+	plan := planDemo(rng, reps, sites, today, cad)
 	r := &demoReplay{svc: svc, clock: clock, rng: rand.New(rand.NewPCG(demoSeed, 2)), plan: plan}
 	if err := r.run(); err != nil {
-		return fmt.Errorf("demo visits: %w", err)
+		return nil, fmt.Errorf("demo visits: %w", err)
 	}
-	return nil
+	return &demoHistory{reps: reps, sites: sites, visits: r.honest, days: plan.days, today: today}, nil
+}
+
+// demoHistory is the field work as recorded: the reps, the customers, the visits that really
+// happened (neither faked nor only tracked), oldest first, and the demo's days up to today.
+type demoHistory struct {
+	reps   []*demoRep
+	sites  []*demoSite
+	visits []demoVisit
+	days   []time.Time
+	today  time.Time
 }
 
 // demoTeam loads the demo's reps, acting as each of them and their managers, with their
@@ -145,10 +157,12 @@ type demoReplay struct {
 	clock *demoClock
 	rng   *rand.Rand
 	plan  *demoPlan
+	// honest collects the checked-in visits that happened, for the sales work done on them.
+	honest []demoVisit
 }
 
-// demoReview is a suspicious visit waiting for its rep's manager.
-type demoReview struct {
+// demoVisit is a check-in the replay recorded: a suspicious one waits for its rep's manager.
+type demoVisit struct {
 	rep   *demoRep
 	stop  *demoStop
 	visit visits.Visit
@@ -158,7 +172,7 @@ type demoReview struct {
 // visits of the day before; those of the last week are left waiting in their queues.
 func (r *demoReplay) run() error {
 	days := r.plan.days
-	reviews := map[int][]demoReview{}
+	reviews := map[int][]demoVisit{}
 	for d, day := range days {
 		for _, rv := range reviews[d] {
 			if err := r.review(day, rv); err != nil {
@@ -189,9 +203,9 @@ func (r *demoReplay) run() error {
 
 // repDay records a rep's day: for each stop the drive there, the check-in, the time at the
 // customer and the check-out; then the drive home. It returns the check-ins' visits.
-func (r *demoReplay) repDay(rd *demoRepDay) ([]demoReview, error) {
+func (r *demoReplay) repDay(rd *demoRepDay) ([]demoVisit, error) {
 	rep, from := rd.rep, rd.rep.home
-	var checked []demoReview
+	var checked []demoVisit
 	for _, s := range rd.stops {
 		mock := s.act == actMock
 		var fixes []visits.TrackFix
@@ -213,7 +227,10 @@ func (r *demoReplay) repDay(rd *demoRepDay) ([]demoReview, error) {
 			if err != nil {
 				return nil, err
 			}
-			checked = append(checked, demoReview{rep: rep, stop: s, visit: v})
+			checked = append(checked, demoVisit{rep: rep, stop: s, visit: v})
+			if s.act == actCheckIn || s.act == actNearby {
+				r.honest = append(r.honest, demoVisit{rep: rep, stop: s, visit: v})
+			}
 		}
 		room := 25.0 // a café is far from every fence
 		if s.at == s.site.heart {
@@ -251,7 +268,7 @@ func (r *demoReplay) ingest(rep *demoRep, at time.Time, fixes []visits.TrackFix)
 
 // review has the rep's manager decide on a suspicious visit the morning after: the fakes are
 // rejected, the check-ins from across the road accepted.
-func (r *demoReplay) review(day time.Time, rv demoReview) error {
+func (r *demoReplay) review(day time.Time, rv demoVisit) error {
 	r.clock.t = day.Add(8*time.Hour + minutes(r.rng, 5, 45))
 	decision, comment := demoReviewOf(r.rng, rv.stop)
 	if _, err := r.svc.ReviewVisit(rv.rep.manager, rv.visit.ID, decision, comment); err != nil {

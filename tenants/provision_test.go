@@ -11,9 +11,11 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/repflow/repflow/platform/access"
+	"github.com/repflow/repflow/platform/activities"
 	"github.com/repflow/repflow/platform/fault"
 	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/jobs"
+	"github.com/repflow/repflow/platform/orders"
 	"github.com/repflow/repflow/platform/org"
 	"github.com/repflow/repflow/platform/pipeline"
 	"github.com/repflow/repflow/platform/store"
@@ -45,6 +47,10 @@ type harness struct {
 	pw   *testPasswords
 	// visits is the customer service the provisioner was given.
 	visits *visits.Service
+	// pipeline, orders and activities read what the demo made.
+	pipeline   *pipeline.Service
+	orders     *orders.Service
+	activities *activities.Service
 }
 
 func newHarness(t *testing.T) *harness {
@@ -58,7 +64,9 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	pl := pipeline.NewService(s, w, q, pipeline.Deps{ManagerOf: o.ManagerOf, Currencies: o.Currencies})
-	return &harness{s: s, org: o, prov: NewProvisioner(s, o, w, v, pl), pw: pw, visits: v}
+	ord := orders.NewService(s, w, orders.CustomerFunc(demoOrderCustomer(v)), o, nil, nil, orders.Options{TimeZone: o.TimeZone})
+	act := activities.NewService(s, w, demoAccounts{v}, activities.Options{TimeZone: o.TimeZone})
+	return &harness{s: s, org: o, prov: NewProvisioner(s, o, w, v, pl), pw: pw, visits: v, pipeline: pl, orders: ord, activities: act}
 }
 
 // tenantTables are every table provisioning may write, with the column naming the tenant.
@@ -106,7 +114,9 @@ func TestProvisionCreatesTheTenant(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]int64{"tenants": 1, "regions": 1, "users": 1, "user_roles": 2, "login_emails": 1, "teams": 0,
-		"team_members": 0, "access_policies": policies, "customers": 0}
+		"team_members": 0, "access_policies": policies, "customers": 0,
+		// The FMCG template's pipeline: lead, listing proposal, trial order, listed, not listed.
+		"pipelines": 1, "pipeline_stages": 5}
 	if d := cmp.Diff(want, h.rows(t, got.TenantID)); d != "" || policies == 0 {
 		t.Errorf("rows of the new tenant (-want +got), %d built-in policies:\n%s", policies, d)
 	}
@@ -250,5 +260,33 @@ func wantDetail(t *testing.T, err error, k fault.Kind, location string) {
 	f, ok := fault.As(err)
 	if !ok || f.Kind != k || len(f.Details) == 0 || f.Details[0].Location != location {
 		t.Fatalf("err = %v (%+v), want kind %d at %s", err, f, k, location)
+	}
+}
+
+// Each template seeds its own pipeline, and a tenant on one never sees the other's.
+func TestTemplatesSeedTheirOwnPipeline(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	ctx := context.Background()
+	names := map[string]string{}
+	for _, industry := range []string{IndustryFMCG, IndustryIndustrial} {
+		in := goodSignup()
+		in.Company, in.Industry, in.AdminEmail = "Firm "+industry, industry, "admin@"+industry+".test"
+		got, err := h.prov.Provision(ctx, in)
+		if err != nil {
+			t.Fatalf("%s: %v", industry, err)
+		}
+		admin, err := h.org.Principal(identity.System(ctx, got.TenantID), got.AdminID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps, err := h.pipeline.ListPipelines(identity.With(ctx, admin))
+		if err != nil || len(ps) != 1 {
+			t.Fatalf("%s: pipelines %v, %v", industry, ps, err)
+		}
+		names[industry] = ps[0].Name
+	}
+	if names[IndustryFMCG] != "Store listing" || names[IndustryIndustrial] != "Project sale" {
+		t.Errorf("pipelines by template: %v", names)
 	}
 }
