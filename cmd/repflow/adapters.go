@@ -44,3 +44,11 @@ func followUp(a *activities.Service) func(ctx context.Context, id uuid.UUID, fro
 		return pipeline.Engagement{Touches: f.Touches, TouchesPerWeek: f.TouchesPerWeek, ActivityKinds: f.Kinds, ContactsReached: f.ContactsReached}, err
 	}
 }
+
+// orderOpportunity hands orders the opportunity an order names, as the pipeline keeps it.
+func orderOpportunity(p *pipeline.Service) func(ctx context.Context, id uuid.UUID) (orders.OpportunityRef, error) {
+	return func(ctx context.Context, id uuid.UUID) (orders.OpportunityRef, error) {
+		customer, status, err := p.CustomerAndStatus(ctx, id)
+		return orders.OpportunityRef{CustomerID: customer, Lost: status == pipeline.Lost}, err
+	}
+}

@@ -84,7 +84,8 @@ func newApp(s *store.Store, cfg *config) (*app, error) {
 	a.pipeline = pipeline.NewService(s, a.warden, a.jobs, pipeline.Deps{
 		PlaceCustomer: placeCustomer(a.visits), ManagerOf: a.org.ManagerOf, Currencies: a.org.Currencies,
 		FollowUp: followUp(a.activities)})
-	a.orders = orders.NewService(s, a.warden, orderCustomers{a.visits}, a.org, a.jobs, a.pipeline, orders.Options{TimeZone: a.org.TimeZone})
+	a.orders = orders.NewService(s, a.warden, orderCustomers{a.visits}, a.org, a.jobs, a.pipeline,
+		orders.Options{TimeZone: a.org.TimeZone, Opportunity: orderOpportunity(a.pipeline)})
 	a.provisioner = tenants.NewProvisioner(s, a.org, a.warden, a.visits, a.pipeline)
 	return a, nil
 }

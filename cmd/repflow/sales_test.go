@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"net/http"
 	"testing"
 	"time"
@@ -49,5 +50,40 @@ func TestActivitiesFollowUpTheirOpportunity(t *testing.T) {
 	code = h.call(c.tokens["rep2"], http.MethodPost, "/api/v1/activities", call(c.opportunity.ID.String()), &refusal)
 	if code == http.StatusCreated {
 		t.Errorf("rep2 logged an activity on rep's opportunity and customer")
+	}
+}
+
+// An order may come from an opportunity of its customer (an FMCG trial order while the listing
+// is open, or after it was won), never from another's or a lost one.
+func TestOrdersNameOnlyTheirCustomersLiveOpportunities(t *testing.T) {
+	h := newHarness(t)
+	c := h.company("Deal Co")
+	other := h.company("Other Co")
+	line := []map[string]any{{"product_id": c.order.Lines[0].ProductID, "quantity": "2"}}
+	order := func(opportunity string) int {
+		return h.call(c.tokens["rep"], http.MethodPost, "/api/v1/orders", map[string]any{"customer_id": c.customer.ID, "currency": "CNY",
+			"opportunity_id": opportunity, "lines": line}, nil)
+	}
+	if code := order(c.opportunity.ID.String()); code != http.StatusCreated {
+		t.Errorf("a trial order for the open listing: %d", code)
+	}
+	if code := order(other.opportunity.ID.String()); code != http.StatusBadRequest {
+		t.Errorf("an order naming another tenant's opportunity: %d", code)
+	}
+	rctx := identity.With(context.Background(), h.principal(c.tenant, c.users["rep"].ID))
+	open, err := h.app.pipeline.ListTasks(rctx, pipeline.TaskFilter{OpportunityID: &c.opportunity.ID, Status: pipeline.TaskOpen})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, task := range open.Tasks {
+		if _, err := h.app.pipeline.CompleteTask(rctx, task.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := h.app.pipeline.MoveOpportunity(rctx, c.opportunity.ID, pipeline.Move{Stage: "lost", Reason: "shelf space went to a rival"}); err != nil {
+		t.Fatal(err)
+	}
+	if code := order(c.opportunity.ID.String()); code != http.StatusBadRequest {
+		t.Errorf("an order for a lost listing: %d", code)
 	}
 }

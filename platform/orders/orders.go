@@ -21,6 +21,26 @@ func orderResource(kind access.Kind, o Order, regionPath string) access.Resource
 	return access.Resource{Kind: kind, ID: o.ID, OwnerID: o.OwnerID, RegionPath: regionPath}
 }
 
+// checkOpportunity refuses an order naming an opportunity the caller cannot see, another
+// customer's, or a lost one.
+func (s *Service) checkOpportunity(ctx context.Context, o Order) error {
+	if o.OpportunityID == nil || s.opts.Opportunity == nil {
+		return nil
+	}
+	ref, err := s.opts.Opportunity(ctx, *o.OpportunityID)
+	switch {
+	case fault.Is(err, fault.NotFound):
+		return fault.Reference("body.opportunity_id", "there is no such opportunity", *o.OpportunityID)
+	case err != nil:
+		return err
+	case ref.CustomerID != o.CustomerID:
+		return fault.Field("body.opportunity_id", "is another customer's opportunity", o.OpportunityID.String())
+	case ref.Lost:
+		return fault.Field("body.opportunity_id", "was lost: a lost opportunity takes no orders", o.OpportunityID.String())
+	}
+	return nil
+}
+
 // CreateOrder starts a draft order for a customer the caller can see. The order belongs to the
 // customer's rep and region, so the rep and their managers see it whoever typed it in.
 func (s *Service) CreateOrder(ctx context.Context, in NewOrder) (Order, error) {
@@ -50,6 +70,9 @@ func (s *Service) CreateOrder(ctx context.Context, in NewOrder) (Order, error) {
 			return err
 		}
 		o.OwnerID, o.RegionID = c.OwnerID, c.RegionID
+		if err := s.checkOpportunity(ctx, o); err != nil {
+			return err
+		}
 		path, err := regionPath(db, o.RegionID)
 		if err != nil {
 			return err

@@ -37,6 +37,16 @@ type Options struct {
 	TimeZone func(ctx context.Context) (*time.Location, error)
 	// Now is the server's clock (nil: time.Now), replaceable so tests can replay a period.
 	Now func() time.Time
+	// Opportunity finds an opportunity the caller may read, for an order that names it (nil:
+	// opportunity ids are stored unchecked).
+	Opportunity func(ctx context.Context, id uuid.UUID) (OpportunityRef, error)
+}
+
+// OpportunityRef is what an order needs of the opportunity it comes from: whose it is, and
+// whether it was lost (a lost deal takes no orders; an open one may, as an FMCG trial order).
+type OpportunityRef struct {
+	CustomerID uuid.UUID
+	Lost       bool
 }
 
 // NewService returns the orders service over s, deciding access with w, finding customers with

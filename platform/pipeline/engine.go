@@ -54,6 +54,7 @@ func (s *Service) enter(ctx context.Context, db *gorm.DB, e entry) error {
 		return err
 	}
 	var next *Stage
+	var nextRule string
 	for _, r := range e.p.rules(StageEntered, e.to.Key) {
 		for i, a := range r.Then {
 			switch a.Do {
@@ -69,13 +70,13 @@ func (s *Service) enter(ctx context.Context, db *gorm.DB, e entry) error {
 				}
 			case MoveToStage:
 				if st, ok := e.p.stage(a.Stage); ok && next == nil {
-					next = &st
+					next, nextRule = &st, r.Name
 				}
 			}
 		}
 	}
 	if next != nil {
-		return s.enter(ctx, db, entry{p: e.p, o: e.o, to: *next, reason: "workflow rule", depth: e.depth + 1})
+		return s.enter(ctx, db, entry{p: e.p, o: e.o, to: *next, reason: "workflow rule: " + nextRule, depth: e.depth + 1})
 	}
 	if e.to.Outcome == Open {
 		return s.checkTasksCompleted(ctx, db, e.p, e.o, e.depth)

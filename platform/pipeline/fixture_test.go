@@ -172,8 +172,9 @@ func eventually(t *testing.T, within time.Duration, what string, cond func() boo
 
 // testPipeline is a small pipeline with quick timers: qualify (a required task for the owner,
 // an optional one for the manager) -> proposal (a required task; when it is done the workflow
-// moves on to negotiate) -> negotiate -> won | lost. Overdue tasks remind the owner and, a
-// second later, escalate to the manager; opportunities idle for a day remind the owner.
+// moves on to negotiate) -> express (entering it moves on to negotiate at once) -> negotiate
+// (entering it reminds the manager) -> won | lost. Overdue tasks remind the owner and, a second
+// later, escalate to the manager; opportunities idle for a day remind the owner.
 func testPipeline() map[string]any {
 	return map[string]any{
 		"name": "Quick",
@@ -183,6 +184,7 @@ func testPipeline() map[string]any {
 				{"title": "Approve the discount", "assignee": "manager", "due_after_days": 3, "required": false}}},
 			{"key": "proposal", "name": "Proposal", "probability": 40, "sla_days": 14, "outcome": "open", "checklist": []map[string]any{
 				{"title": "Send the proposal", "assignee": "owner", "due_after_days": 5, "required": true}}},
+			{"key": "express", "name": "Express", "probability": 50, "sla_days": 0, "outcome": "open", "checklist": []map[string]any{}},
 			{"key": "negotiate", "name": "Negotiate", "probability": 70, "sla_days": 14, "outcome": "open", "checklist": []map[string]any{}},
 			{"key": "won", "name": "Won", "probability": 100, "sla_days": 0, "outcome": "won", "checklist": []map[string]any{}},
 			{"key": "lost", "name": "Lost", "probability": 0, "sla_days": 0, "outcome": "lost", "checklist": []map[string]any{}},
@@ -192,6 +194,10 @@ func testPipeline() map[string]any {
 			{"name": "proposal tasks", "when": map[string]any{"event": "stage_entered", "stage": "proposal"}, "then": []map[string]any{{"do": "create_tasks"}}},
 			{"name": "proposal sent", "when": map[string]any{"event": "tasks_completed", "stage": "proposal"},
 				"then": []map[string]any{{"do": "remind", "to": "manager"}, {"do": "move_to_stage", "stage": "negotiate"}}},
+			{"name": "express lane", "when": map[string]any{"event": "stage_entered", "stage": "express"},
+				"then": []map[string]any{{"do": "move_to_stage", "stage": "negotiate"}}},
+			{"name": "negotiation starts", "when": map[string]any{"event": "stage_entered", "stage": "negotiate"},
+				"then": []map[string]any{{"do": "remind", "to": "manager"}}},
 			{"name": "late", "when": map[string]any{"event": "task_overdue"},
 				"then": []map[string]any{{"do": "remind", "to": "owner"}, {"do": "escalate", "after_seconds": 1}}},
 			{"name": "idle", "when": map[string]any{"event": "opportunity_idle", "idle_days": 1}, "then": []map[string]any{{"do": "remind", "to": "owner"}}},

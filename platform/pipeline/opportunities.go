@@ -215,6 +215,27 @@ func (s *Service) Touch(ctx context.Context, id uuid.UUID) error {
 	})
 }
 
+// CustomerAndStatus returns the customer and status of an opportunity the caller may read, for other
+// domains' records that name it (an order taken for it); one out of sight is not found.
+func (s *Service) CustomerAndStatus(ctx context.Context, id uuid.UUID) (customerID uuid.UUID, status Status, err error) {
+	err = s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
+		var o opportunityRow
+		if err := db.Where("id = ?", id).Take(&o).Error; err != nil {
+			if store.IsNotFound(err) {
+				return fault.NotFoundf("opportunity")
+			}
+			return err
+		}
+		res := access.Resource{Kind: access.KindOpportunity, ID: o.ID, OwnerID: o.OwnerID, RegionPath: o.RegionPath}
+		if err := s.warden.CheckRow(ctx, access.Read, res, "opportunity"); err != nil {
+			return err
+		}
+		customerID, status = o.CustomerID, Status(o.Status)
+		return nil
+	})
+	return customerID, status, err
+}
+
 // loadOpportunity locks an opportunity the caller may act on with a; one outside the caller's
 // scope is not found.
 func (s *Service) loadOpportunity(ctx context.Context, db *gorm.DB, id uuid.UUID, a access.Action) (opportunityRow, Pipeline, error) {

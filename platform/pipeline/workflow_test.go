@@ -115,6 +115,9 @@ func TestTasksCompletedRuleRemindsAndMovesOn(t *testing.T) {
 	if n := countKind(w.reminders(t, f, "mgr"), "tasks_completed", nil, &o.ID); n != 1 {
 		t.Errorf("the manager got %d tasks_completed reminders, want 1", n)
 	}
+	if n := countKind(w.reminders(t, f, "mgr"), "stage_entered", nil, &o.ID); n != 1 {
+		t.Errorf("the manager got %d reminders of the negotiation's start, want 1", n)
+	}
 	// Done twice is refused, and changes nothing.
 	refused(t, w, f, "rep", http.MethodPost, "/api/v1/tasks/"+send.ID.String()+"/complete", nil, http.StatusConflict, "task_not_open", "")
 
@@ -130,6 +133,26 @@ func TestTasksCompletedRuleRemindsAndMovesOn(t *testing.T) {
 	}
 	if m := call[PipelineMetricsDTO](t, w, f, "rep2", http.MethodGet, "/api/v1/pipeline-metrics"+period, nil, http.StatusOK); len(m.Reps) != 0 {
 		t.Errorf("another rep's metrics show %+v", m.Reps)
+	}
+}
+
+// An opportunity opened in the express stage is moved on by the workflow at once: its history
+// shows both steps, the second by the rule.
+func TestStageEntryMovesOn(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 0)
+	f := w.tenant(t, "acme")
+	p, _ := w.opened(t, f)
+	o := call[OpportunityDTO](t, w, f, "rep", http.MethodPost, "/api/v1/opportunities", map[string]any{
+		"pipeline_id": p.ID, "customer_id": f.shop, "name": "Repeat listing", "amount": "300", "currency": "CNY",
+		"expected_close": "2027-01-31", "stage": "express"}, http.StatusCreated)
+	got := call[OpportunityDTO](t, w, f, "rep", http.MethodGet, "/api/v1/opportunities/"+o.ID.String(), nil, http.StatusOK)
+	if got.Stage.Key != "negotiate" || len(got.History) != 2 || got.History[0].ToStage != "express" ||
+		got.History[1].ToStage != "negotiate" || got.History[1].MovedBy != nil || got.History[1].Reason != "workflow rule: express lane" {
+		t.Errorf("opened in express: stage %s, history %+v", got.Stage.Key, got.History)
+	}
+	if n := countKind(w.reminders(t, f, "mgr"), "stage_entered", nil, &o.ID); n != 1 {
+		t.Errorf("the manager got %d reminders of the negotiation's start, want 1", n)
 	}
 }
 
@@ -249,11 +272,11 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"foreign customer", "rep", "POST", "/api/v1/opportunities", opp(map[string]any{"customer_id": uuid.New()}), 400, "invalid_reference", "body.customer_id"},
 		{"rule on unknown stage", "admin", "POST", "/api/v1/pipelines", withRule(map[string]any{"name": "bad",
 			"when": map[string]any{"event": "stage_entered", "stage": "nowhere"}, "then": []map[string]any{{"do": "create_tasks"}}}),
-			400, "invalid_pipeline", "body.rules[5].when.stage"},
+			400, "invalid_pipeline", "body.rules[7].when.stage"},
 		{"loop", "admin", "POST", "/api/v1/pipelines", withRule(map[string]any{"name": "back",
 			"when": map[string]any{"event": "stage_entered", "stage": "negotiate"}, "then": []map[string]any{{"do": "move_to_stage", "stage": "proposal"}}},
 			map[string]any{"name": "forth", "when": map[string]any{"event": "stage_entered", "stage": "proposal"},
-				"then": []map[string]any{{"do": "move_to_stage", "stage": "negotiate"}}}), 400, "invalid_pipeline", "body.rules[5]"},
+				"then": []map[string]any{{"do": "move_to_stage", "stage": "negotiate"}}}), 400, "invalid_pipeline", "body.rules[7]"},
 		{"remove a stage in use", "admin", "PUT", "/api/v1/pipelines/" + p.ID.String(), withoutStage("qualify"), 409, "stage_in_use", "body.stages"},
 		{"stale revision", "admin", "PUT", "/api/v1/pipelines/" + p.ID.String(), withRevision(p.Revision + 7), 409, "pipeline_changed", ""},
 		{"a rep edits the pipeline", "rep", "POST", "/api/v1/pipelines", testPipeline(), 403, "forbidden", ""},
@@ -269,7 +292,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		t.Errorf("refused requests changed the opportunities: %+v", after.Opportunities)
 	}
 	ps := call[PipelineListDTO](t, w, f, "admin", http.MethodGet, "/api/v1/pipelines", nil, http.StatusOK)
-	if len(ps.Pipelines) != 1 || ps.Pipelines[0].Revision != p.Revision || len(ps.Pipelines[0].Stages) != 5 {
+	if len(ps.Pipelines) != 1 || ps.Pipelines[0].Revision != p.Revision || len(ps.Pipelines[0].Stages) != 6 {
 		t.Errorf("refused edits changed the pipelines: %+v", ps.Pipelines)
 	}
 }
