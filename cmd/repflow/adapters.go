@@ -52,3 +52,19 @@ func orderOpportunity(p *pipeline.Service) func(ctx context.Context, id uuid.UUI
 		return orders.OpportunityRef{CustomerID: customer, Lost: status == pipeline.Lost}, err
 	}
 }
+
+// reorders hands visit plans the customers due to reorder, as orders predict them; orders are
+// built after visits, so the service is looked up at call time.
+func reorders(a *app) func(ctx context.Context, within int) (map[uuid.UUID]time.Time, error) {
+	return func(ctx context.Context, within int) (map[uuid.UUID]time.Time, error) {
+		due, err := a.orders.DueReplenishments(ctx, within)
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[uuid.UUID]time.Time, len(due))
+		for _, r := range due {
+			out[r.CustomerID] = r.NextOrderDay
+		}
+		return out, nil
+	}
+}

@@ -73,7 +73,7 @@ func newApp(s *store.Store, cfg *config) (*app, error) {
 		Log:      a.log,
 	})
 	pw.auth = a.auth
-	a.visits = visits.NewService(s, a.warden, visits.Options{Photos: photos, TimeZone: a.org.TimeZone})
+	a.visits = visits.NewService(s, a.warden, visits.Options{Photos: photos, TimeZone: a.org.TimeZone, Reorders: reorders(a)})
 	if a.jobs, err = jobs.New(s, jobs.Options{Log: a.log, PollInterval: cfg.JobPoll}); err != nil {
 		return nil, err
 	}

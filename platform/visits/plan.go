@@ -44,15 +44,23 @@ type DayPlan struct {
 	Route     route.Route
 	Cadences  cadence.Cadences
 	Customers map[uuid.UUID]Customer
+	// lastVisits are the customers' last counted visits up to the day.
+	lastVisits map[uuid.UUID]time.Time
 }
 
-// DueCustomer is a customer due for a visit on the plan's day.
+// DueCustomer is a customer due for a visit on the plan's day: by its grade's cadence, or because
+// its next order is predicted within ReorderLeadDays (ReorderBy), so that the visit before the
+// order is the one that takes it.
 type DueCustomer struct {
 	CustomerID  uuid.UUID
 	Grade       Grade
 	LastVisit   *time.Time
 	OverdueDays int
+	ReorderBy   *time.Time
 }
+
+// ReorderLeadDays is how far ahead of a customer's predicted next order its visit is planned.
+const ReorderLeadDays = 2
 
 // PlanDay plans a rep's day over the rep's own customers that the caller may see. A visit that
 // a manager rejected does not count as the customer's last visit.
@@ -98,9 +106,12 @@ func (s *Service) PlanDay(ctx context.Context, req PlanRequest) (DayPlan, error)
 			}
 			plan.Customers[c.ID] = c
 		}
-		if plan.Due, err = dueCustomers(db, plan.Customers, plan.Cadences, day, loc); err != nil {
+		lastOf, err := lastVisitOf(db, plan.Customers, day)
+		if err != nil {
 			return err
 		}
+		plan.lastVisits = lastOf
+		plan.Due = dueCustomers(plan.Customers, lastOf, plan.Cadences, day, loc)
 		var st fenceStateRow
 		if err := db.Where("rep_id = ?", req.RepID).Limit(1).Find(&st).Error; err != nil {
 			return fmt.Errorf("load last position: %w", err)
@@ -113,22 +124,69 @@ func (s *Service) PlanDay(ctx context.Context, req PlanRequest) (DayPlan, error)
 	if err != nil {
 		return DayPlan{}, fmt.Errorf("plan day: %w", err)
 	}
+	if err := s.addReorders(ctx, &plan, loc); err != nil {
+		return DayPlan{}, fmt.Errorf("plan day: %w", err)
+	}
 	return plan, s.route(ctx, &plan, req, last)
 }
 
-// dueCustomers applies the cadences to the customers' last counted visits.
-func dueCustomers(db *gorm.DB, customers map[uuid.UUID]Customer, c cadence.Cadences, day time.Time, loc *time.Location) ([]DueCustomer, error) {
+// addReorders marks the rep's customers whose next order is predicted by ReorderLeadDays after
+// the plan's day, and adds those not due by their cadence. Past days get none: the prediction is
+// of today's.
+func (s *Service) addReorders(ctx context.Context, plan *DayPlan, loc *time.Location) error {
+	if s.opts.Reorders == nil {
+		return nil
+	}
+	y, m, d := s.now().In(loc).Date()
+	ahead := int(plan.Day.Sub(time.Date(y, m, d, 0, 0, 0, 0, loc)).Hours() / 24)
+	if ahead < 0 {
+		return nil
+	}
+	reorders, err := s.opts.Reorders(ctx, min(ahead+ReorderLeadDays, 90))
+	if fault.Is(err, fault.Forbidden) {
+		return nil // a caller who may not see orders plans by cadence alone
+	}
+	if err != nil {
+		return err
+	}
+	horizon := plan.Day.AddDate(0, 0, ReorderLeadDays)
+	due := map[uuid.UUID]int{}
+	for i, c := range plan.Due {
+		due[c.CustomerID] = i
+	}
+	for id, by := range reorders {
+		c, mine := plan.Customers[id]
+		if !mine || by.After(horizon) {
+			continue
+		}
+		by := by
+		if i, ok := due[id]; ok {
+			plan.Due[i].ReorderBy = &by
+			continue
+		}
+		add := DueCustomer{CustomerID: id, Grade: c.Grade, ReorderBy: &by}
+		if last, ok := plan.lastVisits[id]; ok {
+			add.LastVisit = &last
+		}
+		plan.Due = append(plan.Due, add)
+	}
+	return nil
+}
+
+// lastVisitOf returns the customers' last counted visits up to the end of day.
+func lastVisitOf(db *gorm.DB, customers map[uuid.UUID]Customer, day time.Time) (map[uuid.UUID]time.Time, error) {
 	if len(customers) == 0 {
-		return []DueCustomer{}, nil
+		return map[uuid.UUID]time.Time{}, nil
 	}
 	ids := make([]uuid.UUID, 0, len(customers))
 	for id := range customers {
 		ids = append(ids, id)
 	}
-	lastOf, err := lastVisits(db, ids, day.AddDate(0, 0, 1))
-	if err != nil {
-		return nil, err
-	}
+	return lastVisits(db, ids, day.AddDate(0, 0, 1))
+}
+
+// dueCustomers applies the cadences to the customers' last counted visits.
+func dueCustomers(customers map[uuid.UUID]Customer, lastOf map[uuid.UUID]time.Time, c cadence.Cadences, day time.Time, loc *time.Location) []DueCustomer {
 	in := make([]cadence.Customer, 0, len(customers))
 	for id, cust := range customers {
 		in = append(in, cadence.Customer{ID: id, Grade: string(cust.Grade), LastVisit: lastOf[id], Lat: cust.Location.Lat, Lon: cust.Location.Lon})
@@ -142,7 +200,7 @@ func dueCustomers(db *gorm.DB, customers map[uuid.UUID]Customer, c cadence.Caden
 			out[i].LastVisit = &t
 		}
 	}
-	return out, nil
+	return out
 }
 
 // lastVisits returns when each of the customers was last visited before a time, counting every

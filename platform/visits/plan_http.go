@@ -64,6 +64,7 @@ type DueDTO struct {
 	Grade       string     `json:"grade"`
 	LastVisit   *time.Time `json:"last_visit"`
 	OverdueDays int        `json:"overdue_days"`
+	ReorderBy   *string    `json:"reorder_by,omitempty" format:"date" doc:"the customer's next order is predicted by this day: take it on this visit"`
 }
 
 // UnservedDTO is a due customer the day cannot hold.
@@ -135,6 +136,10 @@ func dayPlanDTO(p DayPlan) DayPlanDTO {
 	overdue := map[uuid.UUID]int{}
 	for i, d := range p.Due {
 		out.Due[i] = DueDTO{CustomerID: d.CustomerID, Grade: string(d.Grade), LastVisit: d.LastVisit, OverdueDays: d.OverdueDays}
+		if d.ReorderBy != nil {
+			by := d.ReorderBy.Format(time.DateOnly)
+			out.Due[i].ReorderBy = &by
+		}
 		overdue[d.CustomerID] = d.OverdueDays
 	}
 	for _, v := range p.Route.Visits {

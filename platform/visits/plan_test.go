@@ -1,6 +1,7 @@
 package visits
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -115,4 +116,66 @@ func TestPlanDay(t *testing.T) {
 	body["date"] = "2026-02-30"
 	status, _, raw = plan("rep.jinan.1", body)
 	webtest.WantError(t, status, raw, http.StatusBadRequest, "invalid_input", "body.date")
+}
+
+// A customer whose next order is predicted within two days of the plan's day is planned, even
+// when its cadence does not ask for a visit, so that the visit before the order takes it.
+func TestPlanAddsTheVisitBeforeAReorder(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	f := w.tenant(t, "acme")
+	srv := newServer(w)
+	mk := func(name string, at geo.Point) CustomerDTO {
+		b := shopBody(f)
+		b["name"], b["grade"] = name, "C"
+		b["location"] = map[string]any{"lat": at.Lat, "lon": at.Lon, "datum": "wgs84"}
+		return create(t, srv, f, "rep.jinan.1", b)
+	}
+	soon, later := mk("Reorders tomorrow", shop), mk("Reorders in ten days", offset(shop, 2000, 0))
+	other := uuid.New() // a customer not on the rep's list
+	today := time.Now().UTC()
+	day := func(n int) time.Time {
+		y, m, d := today.AddDate(0, 0, n).Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	}
+	// Both C customers were visited yesterday: every 30 days, neither is due by its cadence.
+	past := NewService(w.s, w.w, Options{Now: func() time.Time { return today.AddDate(0, 0, -1) }})
+	for _, c := range []CustomerDTO{soon, later} {
+		_, _, err := past.CheckIn(f.as(t, "rep.jinan.1"), CheckInInput{ClientID: identity.NewID(), CustomerID: c.ID,
+			Position: Position{Point: geo.Point{Lat: c.Location.Lat, Lon: c.Location.Lon}, Datum: WGS84}, Accuracy: 10,
+			DeviceTime: today.AddDate(0, 0, -1), Provider: "gps"})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var asked int
+	svc := NewService(w.s, w.w, Options{Reorders: func(ctx context.Context, within int) (map[uuid.UUID]time.Time, error) {
+		asked = within
+		return map[uuid.UUID]time.Time{soon.ID: day(1), later.ID: day(10), other: day(1)}, nil
+	}})
+	plan, err := svc.PlanDay(f.as(t, "rep.jinan.1"), PlanRequest{RepID: f.users["rep.jinan.1"].ID, Date: today.Format(time.DateOnly)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dto := dayPlanDTO(plan)
+	if asked != ReorderLeadDays {
+		t.Errorf("asked for reorders within %d days of today, want %d", asked, ReorderLeadDays)
+	}
+	var got []DueDTO
+	for _, d := range dto.Due {
+		if d.CustomerID == soon.ID || d.CustomerID == later.ID || d.CustomerID == other {
+			got = append(got, d)
+		}
+	}
+	if len(got) != 1 || got[0].CustomerID != soon.ID || got[0].ReorderBy == nil || *got[0].ReorderBy != day(1).Format(time.DateOnly) ||
+		got[0].LastVisit == nil || got[0].OverdueDays != 0 {
+		t.Fatalf("due %+v: want only the customer reordering tomorrow, with its day and last visit", got)
+	}
+	found := false
+	for _, v := range dto.Visits {
+		found = found || v.CustomerID == soon.ID
+	}
+	if !found {
+		t.Error("the reordering customer is due but not on the route")
+	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/repflow/repflow/platform/access"
 	"github.com/repflow/repflow/platform/blob"
 	"github.com/repflow/repflow/platform/fault"
@@ -36,6 +38,9 @@ type Options struct {
 	// Distance measures travel between customers for route plans (nil: haversine at city speed);
 	// a road or traffic provider plugs in here.
 	Distance route.DistanceProvider
+	// Reorders lists the customers the caller may see whose next order is predicted within
+	// withinDays of today, or is past, with the predicted day (nil: plans show no reorders).
+	Reorders func(ctx context.Context, withinDays int) (map[uuid.UUID]time.Time, error)
 	// Now is the server's clock (nil: time.Now), replaceable so tests can replay a day.
 	Now func() time.Time
 }
