@@ -7,6 +7,8 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
+
+	"github.com/repflow/repflow/platform/web"
 )
 
 var accountTags = []string{"Key accounts"}
@@ -75,7 +77,7 @@ type accountPath struct {
 }
 
 func (h *HTTP) getAccount(ctx context.Context, in *accountPath) (*keyAccountOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -97,11 +99,11 @@ type linkInput struct {
 }
 
 func (h *HTTP) link(ctx context.Context, in *linkInput) (*keyAccountOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
-	parent, err := parseID(in.Body.ParentID, "body.parent_id")
+	parent, err := web.ParseID(in.Body.ParentID, "body.parent_id")
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +127,7 @@ func (h *HTTP) unmarkKey(ctx context.Context, in *accountPath) (*keyAccountOutpu
 }
 
 func (h *HTTP) accountCall(in *accountPath, call func(uuid.UUID) (Account, error)) (*keyAccountOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +148,7 @@ type GraphDTO struct {
 type graphOutput struct{ Body GraphDTO }
 
 func (h *HTTP) graph(ctx context.Context, in *accountPath) (*graphOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -190,7 +192,7 @@ type timelineInput struct {
 }
 
 func (h *HTTP) timeline(ctx context.Context, in *timelineInput) (*timelineOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,8 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
+
+	"github.com/repflow/repflow/platform/web"
 )
 
 var contactTags = []string{"Contacts"}
@@ -68,7 +70,7 @@ type createContactInput struct{ Body NewContactDTO }
 
 func (h *HTTP) createContact(ctx context.Context, in *createContactInput) (*contactOutput, error) {
 	b := in.Body
-	customer, err := parseID(b.CustomerID, "body.customer_id")
+	customer, err := web.ParseID(b.CustomerID, "body.customer_id")
 	if err != nil {
 		return nil, err
 	}
@@ -97,10 +99,10 @@ type listContactsInput struct {
 func (h *HTTP) listContacts(ctx context.Context, in *listContactsInput) (*contactPageOutput, error) {
 	f := ContactFilter{Role: Role(in.Role), Limit: in.Limit}
 	var err error
-	if f.CustomerID, err = parseOptionalID(in.CustomerID, "query.customer_id"); err != nil {
+	if f.CustomerID, err = web.ParseOptionalID(in.CustomerID, "query.customer_id"); err != nil {
 		return nil, err
 	}
-	if f.After, err = parseOptionalID(in.Cursor, "query.cursor"); err != nil {
+	if f.After, err = web.ParseOptionalID(in.Cursor, "query.cursor"); err != nil {
 		return nil, err
 	}
 	page, err := h.svc.ListContacts(ctx, f)
@@ -119,7 +121,7 @@ type contactPath struct {
 }
 
 func (h *HTTP) getContact(ctx context.Context, in *contactPath) (*contactOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +147,7 @@ type updateContactInput struct {
 }
 
 func (h *HTTP) updateContact(ctx context.Context, in *updateContactInput) (*contactOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +188,7 @@ type RelationshipsDTO struct {
 type relationshipsOutput struct{ Body RelationshipsDTO }
 
 func (h *HTTP) relationships(ctx context.Context, in *contactPath) (*relationshipsOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -216,11 +218,11 @@ type addRelationshipInput struct {
 type relationshipOutput struct{ Body RelationshipDTO }
 
 func (h *HTTP) addRelationship(ctx context.Context, in *addRelationshipInput) (*relationshipOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
-	to, err := parseID(in.Body.ToContactID, "body.to_contact_id")
+	to, err := web.ParseID(in.Body.ToContactID, "body.to_contact_id")
 	if err != nil {
 		return nil, err
 	}
@@ -237,11 +239,11 @@ type relationshipPath struct {
 }
 
 func (h *HTTP) removeRelationship(ctx context.Context, in *relationshipPath) (*struct{}, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
-	rel, err := parseID(in.RelationshipID, "path.relationship_id")
+	rel, err := web.ParseID(in.RelationshipID, "path.relationship_id")
 	if err != nil {
 		return nil, err
 	}

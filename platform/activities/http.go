@@ -8,7 +8,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
 
-	"github.com/repflow/repflow/platform/fault"
+	"github.com/repflow/repflow/platform/web"
 )
 
 // HTTP is the activities domain's API under /api/v1: activities, key accounts (hierarchy, key
@@ -113,19 +113,19 @@ func (h *HTTP) create(ctx context.Context, in *createActivityInput) (*activityOu
 	na := NewActivity{Kind: Kind(b.Kind), OccurredAt: b.OccurredAt, Notes: b.Notes, Direction: Direction(b.Direction),
 		DurationS: b.DurationS, Outcome: Outcome(b.Outcome), EndedAt: b.EndedAt, Channel: Channel(b.Channel), RepliedAt: b.RepliedAt}
 	var err error
-	if na.ID, err = parseID(b.ID, "body.id"); err != nil {
+	if na.ID, err = web.ParseID(b.ID, "body.id"); err != nil {
 		return nil, err
 	}
-	if na.CustomerID, err = parseID(b.CustomerID, "body.customer_id"); err != nil {
+	if na.CustomerID, err = web.ParseID(b.CustomerID, "body.customer_id"); err != nil {
 		return nil, err
 	}
-	if na.ContactID, err = parseOptionalID(b.ContactID, "body.contact_id"); err != nil {
+	if na.ContactID, err = web.ParseOptionalID(b.ContactID, "body.contact_id"); err != nil {
 		return nil, err
 	}
-	if na.OpportunityID, err = parseOptionalID(b.OpportunityID, "body.opportunity_id"); err != nil {
+	if na.OpportunityID, err = web.ParseOptionalID(b.OpportunityID, "body.opportunity_id"); err != nil {
 		return nil, err
 	}
-	if na.ReplyTo, err = parseOptionalID(b.ReplyTo, "body.reply_to"); err != nil {
+	if na.ReplyTo, err = web.ParseOptionalID(b.ReplyTo, "body.reply_to"); err != nil {
 		return nil, err
 	}
 	if na.Attendees, err = parseIDs(b.Attendees, "body.attendees"); err != nil {
@@ -171,7 +171,7 @@ func (h *HTTP) list(ctx context.Context, in *listActivitiesInput) (*activityPage
 		v, where string
 	}{{&f.CustomerID, in.CustomerID, "query.customer_id"}, {&f.ContactID, in.ContactID, "query.contact_id"},
 		{&f.OpportunityID, in.OpportunityID, "query.opportunity_id"}, {&f.OwnerID, in.OwnerID, "query.owner_id"}} {
-		if *p.to, err = parseOptionalID(p.v, p.where); err != nil {
+		if *p.to, err = web.ParseOptionalID(p.v, p.where); err != nil {
 			return nil, err
 		}
 	}
@@ -191,7 +191,7 @@ type activityPath struct {
 }
 
 func (h *HTTP) get(ctx context.Context, in *activityPath) (*activityOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -215,7 +215,7 @@ type updateActivityInput struct {
 }
 
 func (h *HTTP) update(ctx context.Context, in *updateActivityInput) (*activityOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -231,28 +231,10 @@ func (h *HTTP) update(ctx context.Context, in *updateActivityInput) (*activityOu
 	return &activityOutput{Status: http.StatusOK, Body: activityDTO(a)}, nil
 }
 
-// parseID parses an id huma has checked the format of already; this is the second line.
-func parseID(s, location string) (uuid.UUID, error) {
-	id, err := uuid.Parse(s)
-	if err != nil {
-		return uuid.Nil, fault.Field(location, "is not a UUID", s)
-	}
-	return id, nil
-}
-
-// parseOptionalID is parseID for an optional field: "" is nil.
-func parseOptionalID(s, location string) (*uuid.UUID, error) {
-	if s == "" {
-		return nil, nil
-	}
-	id, err := parseID(s, location)
-	return &id, err
-}
-
 func parseIDs(ss []string, location string) ([]uuid.UUID, error) {
 	out := make([]uuid.UUID, len(ss))
 	for i, s := range ss {
-		id, err := parseID(s, location)
+		id, err := web.ParseID(s, location)
 		if err != nil {
 			return nil, err
 		}

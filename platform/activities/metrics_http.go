@@ -7,6 +7,8 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
+
+	"github.com/repflow/repflow/platform/web"
 )
 
 func (h *HTTP) registerMetrics(api huma.API) {
@@ -104,10 +106,10 @@ type followUpOutput struct{ Body FollowUpDTO }
 func (h *HTTP) followUp(ctx context.Context, in *followUpInput) (*followUpOutput, error) {
 	q := FollowUpQuery{From: in.From, To: in.To}
 	var err error
-	if q.CustomerID, err = parseOptionalID(in.CustomerID, "query.customer_id"); err != nil {
+	if q.CustomerID, err = web.ParseOptionalID(in.CustomerID, "query.customer_id"); err != nil {
 		return nil, err
 	}
-	if q.OpportunityID, err = parseOptionalID(in.OpportunityID, "query.opportunity_id"); err != nil {
+	if q.OpportunityID, err = web.ParseOptionalID(in.OpportunityID, "query.opportunity_id"); err != nil {
 		return nil, err
 	}
 	f, err := h.svc.FollowUp(ctx, q)

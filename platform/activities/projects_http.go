@@ -7,6 +7,8 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
+
+	"github.com/repflow/repflow/platform/web"
 )
 
 var projectTags = []string{"Projects"}
@@ -79,7 +81,7 @@ type NewProjectDTO struct {
 type createProjectInput struct{ Body NewProjectDTO }
 
 func (h *HTTP) createProject(ctx context.Context, in *createProjectInput) (*projectOutput, error) {
-	customer, err := parseID(in.Body.CustomerID, "body.customer_id")
+	customer, err := web.ParseID(in.Body.CustomerID, "body.customer_id")
 	if err != nil {
 		return nil, err
 	}
@@ -108,10 +110,10 @@ type listProjectsInput struct {
 func (h *HTTP) listProjects(ctx context.Context, in *listProjectsInput) (*projectPageOutput, error) {
 	f := ProjectFilter{Status: ProjectStatus(in.Status), Limit: in.Limit}
 	var err error
-	if f.CustomerID, err = parseOptionalID(in.CustomerID, "query.customer_id"); err != nil {
+	if f.CustomerID, err = web.ParseOptionalID(in.CustomerID, "query.customer_id"); err != nil {
 		return nil, err
 	}
-	if f.After, err = parseOptionalID(in.Cursor, "query.cursor"); err != nil {
+	if f.After, err = web.ParseOptionalID(in.Cursor, "query.cursor"); err != nil {
 		return nil, err
 	}
 	page, err := h.svc.ListProjects(ctx, f)
@@ -130,7 +132,7 @@ type projectPath struct {
 }
 
 func (h *HTTP) getProject(ctx context.Context, in *projectPath) (*projectOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +155,7 @@ type updateProjectInput struct {
 }
 
 func (h *HTTP) updateProject(ctx context.Context, in *updateProjectInput) (*projectOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +179,7 @@ type MilestonesDTO struct {
 type milestonesOutput struct{ Body MilestonesDTO }
 
 func (h *HTTP) milestones(ctx context.Context, in *projectPath) (*milestonesOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -207,7 +209,7 @@ type addMilestoneInput struct {
 type milestoneOutput struct{ Body MilestoneDTO }
 
 func (h *HTTP) addMilestone(ctx context.Context, in *addMilestoneInput) (*milestoneOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -232,11 +234,11 @@ type updateMilestoneInput struct {
 }
 
 func (h *HTTP) updateMilestone(ctx context.Context, in *updateMilestoneInput) (*milestoneOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
-	mid, err := parseID(in.MilestoneID, "path.milestone_id")
+	mid, err := web.ParseID(in.MilestoneID, "path.milestone_id")
 	if err != nil {
 		return nil, err
 	}

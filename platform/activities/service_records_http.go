@@ -7,6 +7,8 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
+
+	"github.com/repflow/repflow/platform/web"
 )
 
 var serviceTags = []string{"Service records"}
@@ -55,7 +57,7 @@ type createServiceRecordInput struct{ Body NewServiceRecordDTO }
 
 func (h *HTTP) createServiceRecord(ctx context.Context, in *createServiceRecordInput) (*serviceRecordOutput, error) {
 	b := in.Body
-	customer, err := parseID(b.CustomerID, "body.customer_id")
+	customer, err := web.ParseID(b.CustomerID, "body.customer_id")
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +93,7 @@ type listServiceRecordsInput struct {
 func (h *HTTP) listServiceRecords(ctx context.Context, in *listServiceRecordsInput) (*serviceRecordPageOutput, error) {
 	f := ServiceRecordFilter{Kind: ServiceKind(in.Kind), From: in.From, To: in.To, Limit: in.Limit, Cursor: in.Cursor}
 	var err error
-	if f.CustomerID, err = parseOptionalID(in.CustomerID, "query.customer_id"); err != nil {
+	if f.CustomerID, err = web.ParseOptionalID(in.CustomerID, "query.customer_id"); err != nil {
 		return nil, err
 	}
 	page, err := h.svc.ListServiceRecords(ctx, f)
@@ -110,7 +112,7 @@ type serviceRecordPath struct {
 }
 
 func (h *HTTP) getServiceRecord(ctx context.Context, in *serviceRecordPath) (*serviceRecordOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
+
+	"github.com/repflow/repflow/platform/web"
 )
 
 func (h *HTTP) registerFulfilment(api huma.API) {
@@ -82,7 +84,7 @@ func deliveryDTO(d Delivery) OrderDeliveryDTO {
 }
 
 func (h *HTTP) recordDelivery(ctx context.Context, in *recordDeliveryInput) (*deliveryOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +112,7 @@ func (h *HTTP) recordDelivery(ctx context.Context, in *recordDeliveryInput) (*de
 }
 
 func (h *HTTP) deliveries(ctx context.Context, in *orderPath) (*deliveriesOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -174,11 +176,11 @@ func paymentDTO(p Payment, currency string) OrderPaymentDTO {
 }
 
 func (h *HTTP) recordPayment(ctx context.Context, in *recordPaymentInput) (*paymentOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
-	payID, err := parseID(in.Body.ID, "body.id")
+	payID, err := web.ParseID(in.Body.ID, "body.id")
 	if err != nil {
 		return nil, err
 	}
@@ -202,7 +204,7 @@ func (h *HTTP) recordPayment(ctx context.Context, in *recordPaymentInput) (*paym
 }
 
 func (h *HTTP) payments(ctx context.Context, in *orderPath) (*paymentsOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -246,13 +248,13 @@ type receivablesOutput struct{ Body OverdueReceivablesDTO }
 func (h *HTTP) overdue(ctx context.Context, in *overdueInput) (*receivablesOutput, error) {
 	f := ReceivableFilter{Limit: in.Limit}
 	var err error
-	if f.OwnerID, err = parseOptionalID(in.OwnerID, "query.owner_id"); err != nil {
+	if f.OwnerID, err = web.ParseOptionalID(in.OwnerID, "query.owner_id"); err != nil {
 		return nil, err
 	}
-	if f.CustomerID, err = parseOptionalID(in.CustomerID, "query.customer_id"); err != nil {
+	if f.CustomerID, err = web.ParseOptionalID(in.CustomerID, "query.customer_id"); err != nil {
 		return nil, err
 	}
-	if f.After, err = parseOptionalID(in.Cursor, "query.cursor"); err != nil {
+	if f.After, err = web.ParseOptionalID(in.Cursor, "query.cursor"); err != nil {
 		return nil, err
 	}
 	page, err := h.svc.OverdueReceivables(ctx, f)

@@ -10,6 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/repflow/repflow/platform/fault"
+	"github.com/repflow/repflow/platform/web"
 )
 
 // HTTP is the orders domain's API under /api/v1: products, orders with their transitions,
@@ -123,7 +124,7 @@ func (h *HTTP) listProducts(ctx context.Context, in *listProductsInput) (*produc
 }
 
 func (h *HTTP) getProduct(ctx context.Context, in *productPath) (*productOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +150,7 @@ func (h *HTTP) createProduct(ctx context.Context, in *createProductInput) (*prod
 }
 
 func (h *HTTP) updateProduct(ctx context.Context, in *updateProductInput) (*productOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -174,27 +175,6 @@ func parseOptionalDecimal(s *string, location string) (*decimal.Decimal, error) 
 		return nil, err
 	}
 	return &d, nil
-}
-
-// parseID parses an id huma has checked the format of already; this is the second line.
-func parseID(s, location string) (uuid.UUID, error) {
-	id, err := uuid.Parse(s)
-	if err != nil {
-		return uuid.Nil, fault.Field(location, "is not a UUID", s)
-	}
-	return id, nil
-}
-
-// parseOptionalID is parseID for an optional field: "" is nil.
-func parseOptionalID(s, location string) (*uuid.UUID, error) {
-	if s == "" {
-		return nil, nil
-	}
-	id, err := parseID(s, location)
-	if err != nil {
-		return nil, err
-	}
-	return &id, nil
 }
 
 // parseDay reads a day of the tenant's zone (YYYY-MM-DD) as its first instant.

@@ -8,6 +8,8 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
+
+	"github.com/repflow/repflow/platform/web"
 )
 
 var orderTags = []string{"Orders"}
@@ -162,7 +164,7 @@ func lineInputs(in []OrderLineInputDTO) ([]LineInput, error) {
 	for i, l := range in {
 		at := func(field string) string { return fmt.Sprintf("body.lines[%d].%s", i, field) }
 		var err error
-		if out[i].ProductID, err = parseID(l.ProductID, at("product_id")); err != nil {
+		if out[i].ProductID, err = web.ParseID(l.ProductID, at("product_id")); err != nil {
 			return nil, err
 		}
 		if out[i].Quantity, err = parseDecimal(l.Quantity, at("quantity")); err != nil {
@@ -183,13 +185,13 @@ func lineInputs(in []OrderLineInputDTO) ([]LineInput, error) {
 func (h *HTTP) listOrders(ctx context.Context, in *listOrdersInput) (*orderPageOutput, error) {
 	f := OrderFilter{Status: Status(in.Status), From: in.From, To: in.To, Limit: in.Limit}
 	var err error
-	if f.CustomerID, err = parseOptionalID(in.CustomerID, "query.customer_id"); err != nil {
+	if f.CustomerID, err = web.ParseOptionalID(in.CustomerID, "query.customer_id"); err != nil {
 		return nil, err
 	}
-	if f.OwnerID, err = parseOptionalID(in.OwnerID, "query.owner_id"); err != nil {
+	if f.OwnerID, err = web.ParseOptionalID(in.OwnerID, "query.owner_id"); err != nil {
 		return nil, err
 	}
-	if f.After, err = parseOptionalID(in.Cursor, "query.cursor"); err != nil {
+	if f.After, err = web.ParseOptionalID(in.Cursor, "query.cursor"); err != nil {
 		return nil, err
 	}
 	page, err := h.svc.ListOrders(ctx, f)
@@ -204,7 +206,7 @@ func (h *HTTP) listOrders(ctx context.Context, in *listOrdersInput) (*orderPageO
 }
 
 func (h *HTTP) getOrder(ctx context.Context, in *orderPath) (*orderOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -219,13 +221,13 @@ func (h *HTTP) createOrder(ctx context.Context, in *createOrderInput) (*orderOut
 	b := in.Body
 	no := NewOrder{Currency: b.Currency, PaymentTermsDays: b.PaymentTermsDays, Notes: b.Notes}
 	var err error
-	if no.CustomerID, err = parseID(b.CustomerID, "body.customer_id"); err != nil {
+	if no.CustomerID, err = web.ParseID(b.CustomerID, "body.customer_id"); err != nil {
 		return nil, err
 	}
-	if no.VisitID, err = parseOptionalID(b.VisitID, "body.visit_id"); err != nil {
+	if no.VisitID, err = web.ParseOptionalID(b.VisitID, "body.visit_id"); err != nil {
 		return nil, err
 	}
-	if no.OpportunityID, err = parseOptionalID(b.OpportunityID, "body.opportunity_id"); err != nil {
+	if no.OpportunityID, err = web.ParseOptionalID(b.OpportunityID, "body.opportunity_id"); err != nil {
 		return nil, err
 	}
 	if no.Lines, err = lineInputs(b.Lines); err != nil {
@@ -239,7 +241,7 @@ func (h *HTTP) createOrder(ctx context.Context, in *createOrderInput) (*orderOut
 }
 
 func (h *HTTP) updateOrder(ctx context.Context, in *updateOrderInput) (*orderOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}

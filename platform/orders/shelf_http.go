@@ -8,6 +8,8 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
+
+	"github.com/repflow/repflow/platform/web"
 )
 
 var shelfTags = []string{"Shelf checks"}
@@ -93,10 +95,10 @@ func (h *HTTP) recordShelfCheck(ctx context.Context, in *recordShelfCheckInput) 
 	b := in.Body
 	nc := NewShelfCheck{Note: b.Note, Items: make([]ShelfItem, len(b.Items))}
 	var err error
-	if nc.CustomerID, err = parseID(b.CustomerID, "body.customer_id"); err != nil {
+	if nc.CustomerID, err = web.ParseID(b.CustomerID, "body.customer_id"); err != nil {
 		return nil, err
 	}
-	if nc.VisitID, err = parseOptionalID(b.VisitID, "body.visit_id"); err != nil {
+	if nc.VisitID, err = web.ParseOptionalID(b.VisitID, "body.visit_id"); err != nil {
 		return nil, err
 	}
 	if b.CheckedAt != nil {
@@ -118,13 +120,13 @@ func (h *HTTP) recordShelfCheck(ctx context.Context, in *recordShelfCheckInput) 
 func (h *HTTP) listShelfChecks(ctx context.Context, in *listShelfChecksInput) (*shelfCheckPageOutput, error) {
 	f := ShelfCheckFilter{From: in.From, To: in.To, Limit: in.Limit}
 	var err error
-	if f.CustomerID, err = parseOptionalID(in.CustomerID, "query.customer_id"); err != nil {
+	if f.CustomerID, err = web.ParseOptionalID(in.CustomerID, "query.customer_id"); err != nil {
 		return nil, err
 	}
-	if f.OwnerID, err = parseOptionalID(in.OwnerID, "query.owner_id"); err != nil {
+	if f.OwnerID, err = web.ParseOptionalID(in.OwnerID, "query.owner_id"); err != nil {
 		return nil, err
 	}
-	if f.After, err = parseOptionalID(in.Cursor, "query.cursor"); err != nil {
+	if f.After, err = web.ParseOptionalID(in.Cursor, "query.cursor"); err != nil {
 		return nil, err
 	}
 	page, err := h.svc.ListShelfChecks(ctx, f)

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/repflow/repflow/platform/web"
 )
 
 // OrderTransitionRequestDTO asks for a status change.
@@ -19,7 +21,7 @@ type transitionInput struct {
 }
 
 func (h *HTTP) transition(ctx context.Context, in *transitionInput) (*orderOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +50,7 @@ type OrderTransitionsDTO struct {
 type transitionsOutput struct{ Body OrderTransitionsDTO }
 
 func (h *HTTP) transitions(ctx context.Context, in *orderPath) (*transitionsOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}

@@ -9,7 +9,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
 
-	"github.com/repflow/repflow/platform/fault"
+	"github.com/repflow/repflow/platform/web"
 )
 
 // HTTP is the organisation's API: /api/v1/me, /regions, /users and /teams.
@@ -186,21 +186,11 @@ func (NullableID) Schema(huma.Registry) *huma.Schema {
 	return &huma.Schema{Type: huma.TypeString, Format: "uuid", Nullable: true}
 }
 
-// parseID parses an id from a path, query or body; huma has checked the format already, so this
-// is the second line for anything its check lets through.
-func parseID(s, location string) (uuid.UUID, error) {
-	id, err := uuid.Parse(s)
-	if err != nil {
-		return uuid.Nil, fault.Field(location, "is not a UUID", s)
-	}
-	return id, nil
-}
-
 func parseOptionalID(s *string, location string) (*uuid.UUID, error) {
 	if s == nil {
 		return nil, nil
 	}
-	id, err := parseID(*s, location)
+	id, err := web.ParseID(*s, location)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,8 @@ import (
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/repflow/repflow/platform/web"
 )
 
 var regionTags = []string{"Regions"}
@@ -59,7 +61,7 @@ func (h *HTTP) listRegions(ctx context.Context, _ *struct{}) (*regionListOutput,
 }
 
 func (h *HTTP) getRegion(ctx context.Context, in *idPath) (*regionOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +73,7 @@ func (h *HTTP) getRegion(ctx context.Context, in *idPath) (*regionOutput, error)
 }
 
 func (h *HTTP) createRegion(ctx context.Context, in *regionCreateInput) (*regionOutput, error) {
-	parent, err := parseID(in.Body.ParentID, "body.parent_id")
+	parent, err := web.ParseID(in.Body.ParentID, "body.parent_id")
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +85,7 @@ func (h *HTTP) createRegion(ctx context.Context, in *regionCreateInput) (*region
 }
 
 func (h *HTTP) updateRegion(ctx context.Context, in *regionUpdateInput) (*regionOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +101,7 @@ func (h *HTTP) updateRegion(ctx context.Context, in *regionUpdateInput) (*region
 }
 
 func (h *HTTP) deleteRegion(ctx context.Context, in *idPath) (*struct{}, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}

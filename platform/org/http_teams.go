@@ -6,6 +6,8 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
+
+	"github.com/repflow/repflow/platform/web"
 )
 
 var teamTags = []string{"Teams"}
@@ -71,7 +73,7 @@ func (h *HTTP) listTeams(ctx context.Context, _ *struct{}) (*teamListOutput, err
 }
 
 func (h *HTTP) getTeam(ctx context.Context, in *idPath) (*teamOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +85,7 @@ func (h *HTTP) getTeam(ctx context.Context, in *idPath) (*teamOutput, error) {
 }
 
 func (h *HTTP) createTeam(ctx context.Context, in *teamCreateInput) (*teamOutput, error) {
-	region, err := parseID(in.Body.RegionID, "body.region_id")
+	region, err := web.ParseID(in.Body.RegionID, "body.region_id")
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +101,7 @@ func (h *HTTP) createTeam(ctx context.Context, in *teamCreateInput) (*teamOutput
 }
 
 func (h *HTTP) updateTeam(ctx context.Context, in *teamUpdateInput) (*teamOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +117,7 @@ func (h *HTTP) updateTeam(ctx context.Context, in *teamUpdateInput) (*teamOutput
 }
 
 func (h *HTTP) deleteTeam(ctx context.Context, in *idPath) (*struct{}, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -143,9 +145,9 @@ func (h *HTTP) removeMember(ctx context.Context, in *memberPath) (*struct{}, err
 }
 
 func (p memberPath) ids() (team, user uuid.UUID, err error) {
-	if team, err = parseID(p.ID, "path.id"); err != nil {
+	if team, err = web.ParseID(p.ID, "path.id"); err != nil {
 		return team, user, err
 	}
-	user, err = parseID(p.UserID, "path.user_id")
+	user, err = web.ParseID(p.UserID, "path.user_id")
 	return team, user, err
 }

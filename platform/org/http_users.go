@@ -6,6 +6,8 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
+
+	"github.com/repflow/repflow/platform/web"
 )
 
 var userTags = []string{"Users"}
@@ -92,7 +94,7 @@ func (h *HTTP) listUsers(ctx context.Context, in *userListInput) (*userListOutpu
 }
 
 func (h *HTTP) getUser(ctx context.Context, in *idPath) (*userOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +107,7 @@ func (h *HTTP) getUser(ctx context.Context, in *idPath) (*userOutput, error) {
 
 func (h *HTTP) createUser(ctx context.Context, in *userCreateInput) (*userOutput, error) {
 	b := in.Body
-	region, err := parseID(b.RegionID, "body.region_id")
+	region, err := web.ParseID(b.RegionID, "body.region_id")
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +124,7 @@ func (h *HTTP) createUser(ctx context.Context, in *userCreateInput) (*userOutput
 }
 
 func (h *HTTP) updateUser(ctx context.Context, in *userUpdateInput) (*userOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +145,7 @@ func (h *HTTP) updateUser(ctx context.Context, in *userUpdateInput) (*userOutput
 }
 
 func (h *HTTP) deactivateUser(ctx context.Context, in *idPath) (*struct{}, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}

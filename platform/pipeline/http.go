@@ -8,7 +8,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
 
-	"github.com/repflow/repflow/platform/fault"
+	"github.com/repflow/repflow/platform/web"
 )
 
 // HTTP is the pipeline domain's API under /api/v1: pipelines, opportunities, tasks, reminders.
@@ -102,7 +102,7 @@ func (h *HTTP) listPipelines(ctx context.Context, _ *struct{}) (*struct{ Body Pi
 }
 
 func (h *HTTP) getPipeline(ctx context.Context, in *idPath) (*pipelineOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +122,7 @@ func (h *HTTP) createPipeline(ctx context.Context, in *pipelineInput) (*pipeline
 }
 
 func (h *HTTP) updatePipeline(ctx context.Context, in *updatePipelineInput) (*pipelineOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -131,20 +131,4 @@ func (h *HTTP) updatePipeline(ctx context.Context, in *updatePipelineInput) (*pi
 		return nil, err
 	}
 	return &pipelineOutput{Body: pipelineDTO(p)}, nil
-}
-
-func parseID(s, location string) (uuid.UUID, error) {
-	id, err := uuid.Parse(s)
-	if err != nil {
-		return uuid.Nil, fault.Field(location, "is not a UUID", s)
-	}
-	return id, nil
-}
-
-func parseOptionalID(s, location string) (*uuid.UUID, error) {
-	if s == "" {
-		return nil, nil
-	}
-	id, err := parseID(s, location)
-	return &id, err
 }

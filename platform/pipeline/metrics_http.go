@@ -7,6 +7,8 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
+
+	"github.com/repflow/repflow/platform/web"
 )
 
 func (h *HTTP) registerMetrics(api huma.API) {
@@ -52,7 +54,7 @@ type metricsInput struct {
 
 func (h *HTTP) metrics(ctx context.Context, in *metricsInput) (*struct{ Body PipelineMetricsDTO }, error) {
 	q := MetricsQuery{From: in.From, To: in.To}
-	rep, err := parseOptionalID(in.RepID, "query.rep_id")
+	rep, err := web.ParseOptionalID(in.RepID, "query.rep_id")
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/repflow/repflow/platform/fault"
+	"github.com/repflow/repflow/platform/web"
 )
 
 var opportunityTags = []string{"Opportunities"}
@@ -127,7 +128,7 @@ func (h *HTTP) listOpportunities(ctx context.Context, in *listOpportunitiesInput
 		s, l string
 	}{{&f.PipelineID, in.PipelineID, "query.pipeline_id"}, {&f.OwnerID, in.OwnerID, "query.owner_id"},
 		{&f.CustomerID, in.CustomerID, "query.customer_id"}, {&f.After, in.Cursor, "query.cursor"}} {
-		if *p.dst, err = parseOptionalID(p.s, p.l); err != nil {
+		if *p.dst, err = web.ParseOptionalID(p.s, p.l); err != nil {
 			return nil, err
 		}
 	}
@@ -143,7 +144,7 @@ func (h *HTTP) listOpportunities(ctx context.Context, in *listOpportunitiesInput
 }
 
 func (h *HTTP) getOpportunity(ctx context.Context, in *idPath) (*opportunityOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -201,7 +202,7 @@ type updateOpportunityInput struct {
 }
 
 func (h *HTTP) updateOpportunity(ctx context.Context, in *updateOpportunityInput) (*opportunityOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -233,7 +234,7 @@ type moveInput struct {
 }
 
 func (h *HTTP) moveOpportunity(ctx context.Context, in *moveInput) (*opportunityOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}

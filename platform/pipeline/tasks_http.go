@@ -7,6 +7,8 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
+
+	"github.com/repflow/repflow/platform/web"
 )
 
 var taskTags = []string{"Tasks"}
@@ -70,13 +72,13 @@ func (h *HTTP) listTasks(ctx context.Context, in *listTasksInput) (*struct{ Body
 		f.DueBefore = time.Now()
 	}
 	var err error
-	if f.OpportunityID, err = parseOptionalID(in.OpportunityID, "query.opportunity_id"); err != nil {
+	if f.OpportunityID, err = web.ParseOptionalID(in.OpportunityID, "query.opportunity_id"); err != nil {
 		return nil, err
 	}
-	if f.OwnerID, err = parseOptionalID(in.OwnerID, "query.owner_id"); err != nil {
+	if f.OwnerID, err = web.ParseOptionalID(in.OwnerID, "query.owner_id"); err != nil {
 		return nil, err
 	}
-	if f.After, err = parseOptionalID(in.Cursor, "query.cursor"); err != nil {
+	if f.After, err = web.ParseOptionalID(in.Cursor, "query.cursor"); err != nil {
 		return nil, err
 	}
 	page, err := h.svc.ListTasks(ctx, f)
@@ -121,7 +123,7 @@ type rescheduleInput struct {
 }
 
 func (h *HTTP) rescheduleTask(ctx context.Context, in *rescheduleInput) (*taskOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +135,7 @@ func (h *HTTP) rescheduleTask(ctx context.Context, in *rescheduleInput) (*taskOu
 }
 
 func (h *HTTP) completeTask(ctx context.Context, in *idPath) (*taskOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -168,7 +170,7 @@ type listRemindersInput struct {
 }
 
 func (h *HTTP) listReminders(ctx context.Context, in *listRemindersInput) (*struct{ Body ReminderPageDTO }, error) {
-	before, err := parseOptionalID(in.Cursor, "query.cursor")
+	before, err := web.ParseOptionalID(in.Cursor, "query.cursor")
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +187,7 @@ func (h *HTTP) listReminders(ctx context.Context, in *listRemindersInput) (*stru
 }
 
 func (h *HTTP) readReminder(ctx context.Context, in *idPath) (*struct{}, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}

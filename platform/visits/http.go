@@ -11,6 +11,7 @@ import (
 
 	"github.com/repflow/repflow/platform/fault"
 	"github.com/repflow/repflow/platform/visits/geo"
+	"github.com/repflow/repflow/platform/web"
 )
 
 // HTTP is the visits domain's API: customers, tracks, visits, reviews and plans under /api/v1.
@@ -181,13 +182,13 @@ type CustomerChangesDTO struct {
 func (h *HTTP) list(ctx context.Context, in *listInput) (*listOutput, error) {
 	f := CustomerFilter{Grade: Grade(in.Grade), Query: in.Q, Limit: in.Limit}
 	var err error
-	if f.OwnerID, err = parseOptionalID(in.OwnerID, "query.owner_id"); err != nil {
+	if f.OwnerID, err = web.ParseOptionalID(in.OwnerID, "query.owner_id"); err != nil {
 		return nil, err
 	}
-	if f.RegionID, err = parseOptionalID(in.RegionID, "query.region_id"); err != nil {
+	if f.RegionID, err = web.ParseOptionalID(in.RegionID, "query.region_id"); err != nil {
 		return nil, err
 	}
-	if f.After, err = parseOptionalID(in.Cursor, "query.cursor"); err != nil {
+	if f.After, err = web.ParseOptionalID(in.Cursor, "query.cursor"); err != nil {
 		return nil, err
 	}
 	page, err := h.svc.ListCustomers(ctx, f)
@@ -204,7 +205,7 @@ func (h *HTTP) list(ctx context.Context, in *listInput) (*listOutput, error) {
 }
 
 func (h *HTTP) get(ctx context.Context, in *idPath) (*customerOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -220,10 +221,10 @@ func (h *HTTP) create(ctx context.Context, in *createInput) (*customerOutput, er
 	nc := NewCustomer{Name: b.Name, ContactName: b.ContactName, Phone: b.Phone, Address: b.Address, Grade: Grade(b.Grade),
 		Location: b.Location.position()}
 	var err error
-	if nc.OwnerID, err = parseID(b.OwnerID, "body.owner_id"); err != nil {
+	if nc.OwnerID, err = web.ParseID(b.OwnerID, "body.owner_id"); err != nil {
 		return nil, err
 	}
-	if nc.RegionID, err = parseID(b.RegionID, "body.region_id"); err != nil {
+	if nc.RegionID, err = web.ParseID(b.RegionID, "body.region_id"); err != nil {
 		return nil, err
 	}
 	if nc.Fence, err = b.Fence.input(); err != nil {
@@ -237,7 +238,7 @@ func (h *HTTP) create(ctx context.Context, in *createInput) (*customerOutput, er
 }
 
 func (h *HTTP) update(ctx context.Context, in *updateInput) (*customerOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -248,12 +249,12 @@ func (h *HTTP) update(ctx context.Context, in *updateInput) (*customerOutput, er
 		ch.Grade = &g
 	}
 	if b.OwnerID != nil {
-		if ch.OwnerID, err = parseOptionalID(*b.OwnerID, "body.owner_id"); err != nil {
+		if ch.OwnerID, err = web.ParseOptionalID(*b.OwnerID, "body.owner_id"); err != nil {
 			return nil, err
 		}
 	}
 	if b.RegionID != nil {
-		if ch.RegionID, err = parseOptionalID(*b.RegionID, "body.region_id"); err != nil {
+		if ch.RegionID, err = web.ParseOptionalID(*b.RegionID, "body.region_id"); err != nil {
 			return nil, err
 		}
 	}
@@ -276,30 +277,9 @@ func (h *HTTP) update(ctx context.Context, in *updateInput) (*customerOutput, er
 }
 
 func (h *HTTP) delete(ctx context.Context, in *idPath) (*struct{}, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
 	return nil, h.svc.DeleteCustomer(ctx, id)
-}
-
-// parseID parses an id huma has checked the format of already; this is the second line.
-func parseID(s, location string) (uuid.UUID, error) {
-	id, err := uuid.Parse(s)
-	if err != nil {
-		return uuid.Nil, fault.Field(location, "is not a UUID", s)
-	}
-	return id, nil
-}
-
-// parseOptionalID is parseID for an optional field: "" is nil.
-func parseOptionalID(s, location string) (*uuid.UUID, error) {
-	if s == "" {
-		return nil, nil
-	}
-	id, err := parseID(s, location)
-	if err != nil {
-		return nil, err
-	}
-	return &id, nil
 }

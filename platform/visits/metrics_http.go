@@ -6,6 +6,8 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
+
+	"github.com/repflow/repflow/platform/web"
 )
 
 func (h *HTTP) registerMetrics(api huma.API) {
@@ -49,7 +51,7 @@ type metricsOutput struct{ Body MetricsDTO }
 func (h *HTTP) metrics(ctx context.Context, in *metricsInput) (*metricsOutput, error) {
 	q := MetricsQuery{From: in.From, To: in.To}
 	for _, s := range in.RepID {
-		id, err := parseID(s, "query.rep_id")
+		id, err := web.ParseID(s, "query.rep_id")
 		if err != nil {
 			return nil, err
 		}

@@ -6,6 +6,8 @@ import (
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/repflow/repflow/platform/web"
 )
 
 func (h *HTTP) registerPhotos(api huma.API) {
@@ -26,7 +28,7 @@ type addPhotoInput struct {
 type photoOutput struct{ Body PhotoDTO }
 
 func (h *HTTP) addPhoto(ctx context.Context, in *addPhotoInput) (*photoOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +51,7 @@ type photoBytesOutput struct {
 }
 
 func (h *HTTP) getPhoto(ctx context.Context, in *photoPath) (*photoBytesOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/repflow/repflow/platform/visits/cadence"
 	"github.com/repflow/repflow/platform/visits/geo"
 	"github.com/repflow/repflow/platform/visits/route"
+	"github.com/repflow/repflow/platform/web"
 )
 
 var planTags = []string{"Visit plans"}
@@ -92,7 +93,7 @@ type planOutput struct{ Body DayPlanDTO }
 
 func (h *HTTP) planDay(ctx context.Context, in *planInput) (*planOutput, error) {
 	b := in.Body
-	rep, err := parseID(b.RepID, "body.rep_id")
+	rep, err := web.ParseID(b.RepID, "body.rep_id")
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +110,7 @@ func (h *HTTP) planDay(ctx context.Context, in *planInput) (*planOutput, error) 
 		req.Departure = *b.Departure
 	}
 	for _, w := range b.Windows {
-		id, err := parseID(w.CustomerID, "body.windows.customer_id")
+		id, err := web.ParseID(w.CustomerID, "body.windows.customer_id")
 		if err != nil {
 			return nil, err
 		}

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/repflow/repflow/platform/web"
 )
 
 // VisitPageDTO is one page of visits.
@@ -30,13 +32,13 @@ type listVisitsInput struct {
 func (in *listVisitsInput) filter() (VisitFilter, error) {
 	f := VisitFilter{From: in.From, To: in.To, Status: VisitStatus(in.Status), ReviewStatus: ReviewStatus(in.ReviewStatus), Limit: in.Limit}
 	var err error
-	if f.RepID, err = parseOptionalID(in.RepID, "query.rep_id"); err != nil {
+	if f.RepID, err = web.ParseOptionalID(in.RepID, "query.rep_id"); err != nil {
 		return f, err
 	}
-	if f.CustomerID, err = parseOptionalID(in.CustomerID, "query.customer_id"); err != nil {
+	if f.CustomerID, err = web.ParseOptionalID(in.CustomerID, "query.customer_id"); err != nil {
 		return f, err
 	}
-	f.After, err = parseOptionalID(in.Cursor, "query.cursor")
+	f.After, err = web.ParseOptionalID(in.Cursor, "query.cursor")
 	return f, err
 }
 
@@ -89,7 +91,7 @@ type RevisionsDTO struct {
 type revisionsOutput struct{ Body RevisionsDTO }
 
 func (h *HTTP) revisions(ctx context.Context, in *visitPath) (*revisionsOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +118,7 @@ type correctInput struct {
 }
 
 func (h *HTTP) correct(ctx context.Context, in *correctInput) (*visitOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +141,7 @@ type reviewInput struct {
 }
 
 func (h *HTTP) review(ctx context.Context, in *reviewInput) (*visitOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -167,7 +169,7 @@ type ReviewsDTO struct {
 type reviewsOutput struct{ Body ReviewsDTO }
 
 func (h *HTTP) reviews(ctx context.Context, in *visitPath) (*reviewsOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/repflow/repflow/platform/visits/geo"
 	"github.com/repflow/repflow/platform/visits/trust"
+	"github.com/repflow/repflow/platform/web"
 )
 
 var visitTags = []string{"Visits"}
@@ -156,11 +157,11 @@ type checkInInput struct{ Body CheckInDTO }
 
 func (h *HTTP) checkIn(ctx context.Context, in *checkInInput) (*visitOutput, error) {
 	b := in.Body
-	id, err := parseID(b.ID, "body.id")
+	id, err := web.ParseID(b.ID, "body.id")
 	if err != nil {
 		return nil, err
 	}
-	customer, err := parseID(b.CustomerID, "body.customer_id")
+	customer, err := web.ParseID(b.CustomerID, "body.customer_id")
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +192,7 @@ type checkOutInput struct {
 }
 
 func (h *HTTP) checkOut(ctx context.Context, in *checkOutInput) (*visitOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
@@ -210,7 +211,7 @@ type visitPath struct {
 }
 
 func (h *HTTP) getVisit(ctx context.Context, in *visitPath) (*visitOutput, error) {
-	id, err := parseID(in.ID, "path.id")
+	id, err := web.ParseID(in.ID, "path.id")
 	if err != nil {
 		return nil, err
 	}
