@@ -9,6 +9,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
 
+	"github.com/repflow/repflow/platform/money"
 	"github.com/repflow/repflow/platform/web"
 )
 
@@ -171,7 +172,7 @@ type OrderPaymentsDTO struct {
 type paymentsOutput struct{ Body OrderPaymentsDTO }
 
 func paymentDTO(p Payment, currency string) OrderPaymentDTO {
-	return OrderPaymentDTO{ID: p.ID, OrderID: p.OrderID, Amount: FormatMoney(p.Amount, currency), ReceivedAt: p.ReceivedAt,
+	return OrderPaymentDTO{ID: p.ID, OrderID: p.OrderID, Amount: money.Format(p.Amount, currency), ReceivedAt: p.ReceivedAt,
 		Method: string(p.Method), Reference: p.Reference, RecordedBy: p.RecordedBy}
 }
 
@@ -263,7 +264,7 @@ func (h *HTTP) overdue(ctx context.Context, in *overdueInput) (*receivablesOutpu
 	}
 	out := &receivablesOutput{Body: OverdueReceivablesDTO{Receivables: make([]OverdueReceivableDTO, len(page.Receivables)), NextCursor: page.Next}}
 	for i, r := range page.Receivables {
-		out.Body.Receivables[i] = OverdueReceivableDTO{Order: orderDTO(r.Order), Balance: FormatMoney(r.Balance, r.Order.Currency), DaysOverdue: r.DaysOverdue}
+		out.Body.Receivables[i] = OverdueReceivableDTO{Order: orderDTO(r.Order), Balance: money.Format(r.Balance, r.Order.Currency), DaysOverdue: r.DaysOverdue}
 	}
 	return out, nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/repflow/repflow/platform/identity"
+	"github.com/repflow/repflow/platform/money"
 )
 
 // The metrics of May 2026, worked by hand:
@@ -79,7 +80,7 @@ func TestMetrics(t *testing.T) {
 	money := func(m map[string]decimal.Decimal) map[string]string {
 		out := map[string]string{}
 		for c, v := range m {
-			out[c] = FormatMoney(v, c)
+			out[c] = money.Format(v, c)
 		}
 		return out
 	}

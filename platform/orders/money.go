@@ -7,6 +7,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/repflow/repflow/platform/fault"
+	"github.com/repflow/repflow/platform/money"
 )
 
 // Scale is the number of decimal places stored for quantities, prices and discount percentages
@@ -18,30 +19,6 @@ var maxAmount = decimal.New(1, 15)
 
 var hundred = decimal.NewFromInt(100)
 
-// minorUnits is the number of decimal places of a currency's smallest unit (ISO 4217): two for
-// most, none for the yen or the won, three for the dinars of the Gulf.
-func minorUnits(currency string) int32 {
-	switch currency {
-	case "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF":
-		return 0
-	case "BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND":
-		return 3
-	}
-	return 2
-}
-
-// RoundMoney rounds an amount to the currency's minor unit, half to even (banker's rounding):
-// 0.125 becomes 0.12 and 0.135 becomes 0.14, so that rounding errors over many lines do not all
-// lean the same way.
-func RoundMoney(d decimal.Decimal, currency string) decimal.Decimal {
-	return d.RoundBank(minorUnits(currency))
-}
-
-// FormatMoney writes an amount with exactly the currency's minor-unit places.
-func FormatMoney(d decimal.Decimal, currency string) string {
-	return d.StringFixed(minorUnits(currency))
-}
-
 // PricedLine is a line's money.
 type PricedLine struct {
 	Gross, Discount, Net decimal.Decimal
@@ -49,16 +26,16 @@ type PricedLine struct {
 
 // PriceLine prices a line. The rounding rule, in full:
 //
-//	gross    = RoundMoney(quantity × unit price)
-//	discount = RoundMoney(gross × discount % / 100)
+//	gross    = money.Round(quantity × unit price)
+//	discount = money.Round(gross × discount % / 100)
 //	net      = gross − discount
 //
 // each rounded half to even to the currency's minor unit. The order's gross, discount and total
 // are the sums of its lines' (already rounded, so the sums are exact and the lines add up to the
 // total a customer sees on paper).
 func PriceLine(quantity, unitPrice, discountPct decimal.Decimal, currency string) PricedLine {
-	gross := RoundMoney(quantity.Mul(unitPrice), currency)
-	discount := RoundMoney(gross.Mul(discountPct).Div(hundred), currency)
+	gross := money.Round(quantity.Mul(unitPrice), currency)
+	discount := money.Round(gross.Mul(discountPct).Div(hundred), currency)
 	return PricedLine{Gross: gross, Discount: discount, Net: gross.Sub(discount)}
 }
 

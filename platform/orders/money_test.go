@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/repflow/repflow/platform/money"
 )
 
 // Every expected value is worked by hand in the comment beside it.
@@ -45,7 +47,7 @@ func TestPriceLineRoundsHalfToEven(t *testing.T) {
 					t.Errorf("%s = %s, want %s", v.what, v.got, v.want)
 				}
 			}
-			if s := FormatMoney(got.Net, c.currency); s != c.text {
+			if s := money.Format(got.Net, c.currency); s != c.text {
 				t.Errorf("net reads %q, want %q", s, c.text)
 			}
 		})

@@ -9,6 +9,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
 
+	"github.com/repflow/repflow/platform/money"
 	"github.com/repflow/repflow/platform/web"
 )
 
@@ -83,9 +84,9 @@ type OrderDTO struct {
 func orderDTO(o Order) OrderDTO {
 	out := OrderDTO{ID: o.ID, CustomerID: o.CustomerID, OwnerID: o.OwnerID, RegionID: o.RegionID, Currency: o.Currency,
 		Status: string(o.Status), NextStatuses: []string{}, VisitID: o.VisitID, OpportunityID: o.OpportunityID,
-		PaymentTermsDays: o.PaymentTermsDays, Notes: o.Notes, Gross: FormatMoney(o.Gross, o.Currency),
-		Discount: FormatMoney(o.Discount, o.Currency), Total: FormatMoney(o.Total, o.Currency), Paid: FormatMoney(o.Paid, o.Currency),
-		Balance: FormatMoney(o.Balance(), o.Currency), ApprovedAt: o.ApprovedAt, DeliveredAt: o.DeliveredAt,
+		PaymentTermsDays: o.PaymentTermsDays, Notes: o.Notes, Gross: money.Format(o.Gross, o.Currency),
+		Discount: money.Format(o.Discount, o.Currency), Total: money.Format(o.Total, o.Currency), Paid: money.Format(o.Paid, o.Currency),
+		Balance: money.Format(o.Balance(), o.Currency), ApprovedAt: o.ApprovedAt, DeliveredAt: o.DeliveredAt,
 		CreatedBy: o.CreatedBy, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
 	for _, n := range o.Status.Next() {
 		out.NextStatuses = append(out.NextStatuses, string(n))
@@ -96,7 +97,7 @@ func orderDTO(o Order) OrderDTO {
 	for _, l := range o.Lines {
 		out.Lines = append(out.Lines, OrderLineDTO{Line: l.No, ProductID: l.ProductID, SKU: l.SKU, Name: l.Name, Unit: l.Unit,
 			Quantity: l.Quantity.String(), UnitPrice: l.UnitPrice.String(), DiscountPct: l.DiscountPct.String(),
-			Gross: FormatMoney(l.Gross, o.Currency), Discount: FormatMoney(l.Discount, o.Currency), Net: FormatMoney(l.Net, o.Currency),
+			Gross: money.Format(l.Gross, o.Currency), Discount: money.Format(l.Discount, o.Currency), Net: money.Format(l.Net, o.Currency),
 			Delivered: l.Delivered.String(), Remaining: l.Remaining().String()})
 	}
 	return out

@@ -10,6 +10,7 @@ import (
 
 	"github.com/repflow/repflow/platform/access"
 	"github.com/repflow/repflow/platform/fault"
+	"github.com/repflow/repflow/platform/money"
 )
 
 // payable are the statuses in which an order takes payments: once approved (the customer owes it
@@ -69,13 +70,13 @@ func (s *Service) RecordPayment(ctx context.Context, id uuid.UUID, in NewPayment
 			return fault.Newf(fault.Conflict, "not_payable",
 				"the order is %s: payments are taken from its approval until it is paid", o.Status)
 		}
-		units := minorUnits(o.Currency)
+		units := money.Places(o.Currency)
 		if !fits(in.Amount, units) {
 			return fault.Field("body.amount", fmt.Sprintf("has more than %d decimal places, the smallest unit of %s", units, o.Currency), in.Amount.String())
 		}
 		if balance := o.Balance(); in.Amount.GreaterThan(balance) {
 			msg := fmt.Sprintf("%s %s is more than the balance of %s %s: overpayment is refused",
-				FormatMoney(in.Amount, o.Currency), o.Currency, FormatMoney(balance, o.Currency), o.Currency)
+				money.Format(in.Amount, o.Currency), o.Currency, money.Format(balance, o.Currency), o.Currency)
 			return fault.New(fault.Conflict, "overpayment", msg, fault.Detail{Location: "body.amount", Message: msg, Value: in.Amount.String()})
 		}
 		if pay, created, err = insertPayment(db, pay, fingerprint); err != nil {

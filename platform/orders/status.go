@@ -12,6 +12,7 @@ import (
 	"github.com/repflow/repflow/platform/access"
 	"github.com/repflow/repflow/platform/fault"
 	"github.com/repflow/repflow/platform/identity"
+	"github.com/repflow/repflow/platform/money"
 )
 
 // Status is where an order stands.
@@ -133,7 +134,7 @@ func (s *Service) Transition(ctx context.Context, id uuid.UUID, to Status, comme
 		case Cancelled:
 			if o.Paid.IsPositive() {
 				return fault.Newf(fault.Conflict, "has_payments",
-					"%s %s has been received for the order, so it cannot be cancelled", FormatMoney(o.Paid, o.Currency), o.Currency)
+					"%s %s has been received for the order, so it cannot be cancelled", money.Format(o.Paid, o.Currency), o.Currency)
 			}
 		case Delivered:
 			_, err := s.deliver(ctx, db, &o, p.UserID, NewDelivery{DeliveredAt: now, Note: comment, Lines: remaining(o)}, comment)
@@ -141,7 +142,7 @@ func (s *Service) Transition(ctx context.Context, id uuid.UUID, to Status, comme
 		case Paid:
 			return fault.New(fault.Conflict, "paid_by_payments", fmt.Sprintf(
 				"a delivered order becomes paid by itself when payments cover its balance (%s %s): record a payment",
-				FormatMoney(o.Balance(), o.Currency), o.Currency), fault.Detail{Location: "body.to", Message: "is reached by payments", Value: string(to)})
+				money.Format(o.Balance(), o.Currency), o.Currency), fault.Detail{Location: "body.to", Message: "is reached by payments", Value: string(to)})
 		}
 		if err := s.move(db, &o, to, p.UserID, comment, now); err != nil {
 			return err
