@@ -132,7 +132,9 @@ func serve(ctx context.Context, cfg *config) error {
 			return err
 		}
 	}
-	if err := a.jobs.Start(ctx); err != nil {
+	// Not ctx: a signal stops the queue through the deferred Stop, which lets jobs in hand finish
+	// within the grace period instead of cancelling them at once.
+	if err := a.jobs.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("start job queue: %w", err)
 	}
 	defer func() {

@@ -25,15 +25,6 @@ type Stage struct {
 	StageDef
 }
 
-// Definition returns p as an admin edits it.
-func (p *Pipeline) Definition() Definition {
-	d := Definition{Name: p.Name, Rules: p.Rules}
-	for _, s := range p.Stages {
-		d.Stages = append(d.Stages, s.StageDef)
-	}
-	return d
-}
-
 // stage returns the active stage keyed k.
 func (p *Pipeline) stage(k string) (Stage, bool) {
 	for _, s := range p.Stages {
