@@ -22,18 +22,31 @@ type defaultsRow struct {
 
 func (defaultsRow) TableName() string { return "access_defaults" }
 
-// catchUpPipeline gives a tenant made before pipelines existed its industry's pipeline. It runs
-// with the refresh of the built-in policies, which the release that added pipelines changed.
-func (p *Provisioner) catchUpPipeline(ctx context.Context) error {
-	has, err := p.pipeline.HasPipeline(ctx)
-	if err != nil || has {
+// catchUpTemplates gives a tenant made before pipelines or KPI templates existed its industry's
+// pipeline and KPI template. It runs with the refresh of the built-in policies, which the
+// releases that added them changed.
+func (p *Provisioner) catchUpTemplates(ctx context.Context) error {
+	hasPipeline, err := p.pipeline.HasPipeline(ctx)
+	if err != nil {
+		return err
+	}
+	hasTemplate, err := p.appraisal.HasTemplate(ctx)
+	if err != nil || (hasPipeline && hasTemplate) {
 		return err
 	}
 	var t tenantRow
 	if err := p.store.Owner(ctx).Where("id = ?", identity.TenantID(ctx)).Take(&t).Error; err != nil {
 		return fmt.Errorf("load tenant %s: %w", identity.TenantID(ctx), err)
 	}
-	return p.seedPipeline(ctx, t.Industry)
+	if !hasPipeline {
+		if err := p.seedPipeline(ctx, t.Industry); err != nil {
+			return err
+		}
+	}
+	if !hasTemplate {
+		return p.appraisal.Provision(ctx, t.Industry)
+	}
+	return nil
 }
 
 // RefreshDefaults gives every tenant the current built-in role policies when they differ from
@@ -59,7 +72,7 @@ func (p *Provisioner) RefreshDefaults(ctx context.Context) (int, error) {
 		if err := p.warden.SeedDefaults(identity.System(ctx, id)); err != nil {
 			return i, fmt.Errorf("seed built-in policies of tenant %s: %w", id, err)
 		}
-		if err := p.catchUpPipeline(identity.System(ctx, id)); err != nil {
+		if err := p.catchUpTemplates(identity.System(ctx, id)); err != nil {
 			return i, err
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/repflow/repflow/platform/access"
+	"github.com/repflow/repflow/platform/appraisal"
 	"github.com/repflow/repflow/platform/fault"
 	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/org"
@@ -54,18 +55,20 @@ type Provisioned struct {
 
 // Provisioner opens new tenants.
 type Provisioner struct {
-	store    *store.Store
-	org      *org.Service
-	warden   *access.Warden
-	visits   *visits.Service
-	pipeline *pipeline.Service
+	store     *store.Store
+	org       *org.Service
+	warden    *access.Warden
+	visits    *visits.Service
+	pipeline  *pipeline.Service
+	appraisal *appraisal.Service
 }
 
 // NewProvisioner returns a provisioner that builds tenants through the organisation service,
-// seeds their access policies with the warden and their industry's pipeline through the pipeline
-// service, and gives the demo its customers through the visits service.
-func NewProvisioner(s *store.Store, o *org.Service, w *access.Warden, v *visits.Service, pl *pipeline.Service) *Provisioner {
-	return &Provisioner{store: s, org: o, warden: w, visits: v, pipeline: pl}
+// seeds their access policies with the warden and their industry's pipeline and KPI template
+// through the pipeline and appraisal services, and gives the demo its customers through the
+// visits service.
+func NewProvisioner(s *store.Store, o *org.Service, w *access.Warden, v *visits.Service, pl *pipeline.Service, ap *appraisal.Service) *Provisioner {
+	return &Provisioner{store: s, org: o, warden: w, visits: v, pipeline: pl, appraisal: ap}
 }
 
 // tenantRow is the global tenants table (migrations/0001_core.go), written through the owner
@@ -116,6 +119,9 @@ func (p *Provisioner) provision(ctx context.Context, in Signup, setup func(ctx c
 		}
 		if err := p.seedPipeline(ctx, in.Industry); err != nil {
 			return err
+		}
+		if err := p.appraisal.Provision(ctx, in.Industry); err != nil {
+			return fmt.Errorf("seed KPI template: %w", err)
 		}
 		if setup == nil {
 			return nil

@@ -12,6 +12,7 @@ import (
 
 	"github.com/repflow/repflow/platform/access"
 	"github.com/repflow/repflow/platform/activities"
+	"github.com/repflow/repflow/platform/appraisal"
 	"github.com/repflow/repflow/platform/fault"
 	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/jobs"
@@ -66,13 +67,14 @@ func newHarness(t *testing.T) *harness {
 	pl := pipeline.NewService(s, w, q, pipeline.Deps{ManagerOf: o.ManagerOf, Currencies: o.Currencies})
 	ord := orders.NewService(s, w, orders.CustomerFunc(demoOrderCustomer(v)), o, nil, nil, orders.Options{TimeZone: o.TimeZone})
 	act := activities.NewService(s, w, demoAccounts{v}, activities.Options{TimeZone: o.TimeZone})
-	return &harness{s: s, org: o, prov: NewProvisioner(s, o, w, v, pl), pw: pw, visits: v, pipeline: pl, orders: ord, activities: act}
+	return &harness{s: s, org: o, prov: NewProvisioner(s, o, w, v, pl, appraisal.NewService(s, w, appraisal.Deps{})), pw: pw, visits: v, pipeline: pl, orders: ord, activities: act}
 }
 
 // tenantTables are every table provisioning may write, with the column naming the tenant.
 var tenantTables = map[string]string{"tenants": "id", "regions": "tenant_id", "users": "tenant_id", "user_roles": "tenant_id",
 	"login_emails": "tenant_id", "teams": "tenant_id", "team_members": "tenant_id", "access_policies": "tenant_id", "customers": "tenant_id",
-	"pipelines": "tenant_id", "pipeline_stages": "tenant_id"}
+	"pipelines": "tenant_id", "pipeline_stages": "tenant_id",
+	"appraisal_templates": "tenant_id", "appraisal_template_versions": "tenant_id"}
 
 // rows counts, through the owner handle, the rows of each table (of tenant t, or of all tenants
 // when t is uuid.Nil).
@@ -116,7 +118,9 @@ func TestProvisionCreatesTheTenant(t *testing.T) {
 	want := map[string]int64{"tenants": 1, "regions": 1, "users": 1, "user_roles": 2, "login_emails": 1, "teams": 0,
 		"team_members": 0, "access_policies": policies, "customers": 0,
 		// The FMCG template's pipeline: lead, listing proposal, trial order, listed, not listed.
-		"pipelines": 1, "pipeline_stages": 5}
+		"pipelines": 1, "pipeline_stages": 5,
+		// The FMCG KPI template, at its first version.
+		"appraisal_templates": 1, "appraisal_template_versions": 1}
 	if d := cmp.Diff(want, h.rows(t, got.TenantID)); d != "" || policies == 0 {
 		t.Errorf("rows of the new tenant (-want +got), %d built-in policies:\n%s", policies, d)
 	}

@@ -2,12 +2,17 @@ package main
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/repflow/repflow/platform/activities"
+	"github.com/repflow/repflow/platform/appraisal"
+	"github.com/repflow/repflow/platform/fault"
+	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/orders"
+	"github.com/repflow/repflow/platform/org"
 	"github.com/repflow/repflow/platform/pipeline"
 	"github.com/repflow/repflow/platform/visits"
 )
@@ -66,5 +71,17 @@ func reorders(a *app) func(ctx context.Context, within int) (map[uuid.UUID]time.
 			out[r.CustomerID] = r.NextOrderDay
 		}
 		return out, nil
+	}
+}
+
+// targetRep hands the appraisal a user that targets may be set for; an inactive or missing user
+// is not found.
+func targetRep(o *org.Service) func(ctx context.Context, id uuid.UUID) (appraisal.Rep, error) {
+	return func(ctx context.Context, id uuid.UUID) (appraisal.Rep, error) {
+		p, err := o.Principal(ctx, id)
+		if errors.Is(err, org.ErrUserInactive) {
+			return appraisal.Rep{}, fault.NotFoundf("rep")
+		}
+		return appraisal.Rep{ID: p.UserID, RegionPath: p.RegionPath, IsRep: p.HasRole(identity.RoleRep)}, err
 	}
 }

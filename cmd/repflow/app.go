@@ -12,6 +12,7 @@ import (
 
 	"github.com/repflow/repflow/platform/access"
 	"github.com/repflow/repflow/platform/activities"
+	"github.com/repflow/repflow/platform/appraisal"
 	"github.com/repflow/repflow/platform/audit"
 	"github.com/repflow/repflow/platform/auth"
 	"github.com/repflow/repflow/platform/blob"
@@ -39,6 +40,7 @@ type app struct {
 	pipeline    *pipeline.Service
 	orders      *orders.Service
 	activities  *activities.Service
+	appraisal   *appraisal.Service
 	proxies     []string
 }
 
@@ -86,7 +88,8 @@ func newApp(s *store.Store, cfg *config) (*app, error) {
 		FollowUp: followUp(a.activities)})
 	a.orders = orders.NewService(s, a.warden, orderCustomers{a.visits}, a.org, a.jobs, a.pipeline,
 		orders.Options{TimeZone: a.org.TimeZone, Opportunity: orderOpportunity(a.pipeline)})
-	a.provisioner = tenants.NewProvisioner(s, a.org, a.warden, a.visits, a.pipeline)
+	a.appraisal = appraisal.NewService(s, a.warden, appraisal.Deps{Rep: targetRep(a.org)})
+	a.provisioner = tenants.NewProvisioner(s, a.org, a.warden, a.visits, a.pipeline, a.appraisal)
 	return a, nil
 }
 
@@ -101,7 +104,7 @@ func (a *app) server() *web.Server {
 		TrustedProxies: a.proxies,
 	})
 	srv.Mount(a.auth, org.NewHTTP(a.org), a.warden, a.audit, visits.NewHTTP(a.visits), pipeline.NewHTTP(a.pipeline),
-		orders.NewHTTP(a.orders), activities.NewHTTP(a.activities))
+		orders.NewHTTP(a.orders), activities.NewHTTP(a.activities), appraisal.NewHTTP(a.appraisal))
 	return srv
 }
 

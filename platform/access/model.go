@@ -70,6 +70,10 @@ const (
 	KindContact       Kind = "contact"
 	KindProject       Kind = "project"
 	KindServiceRecord Kind = "service_record"
+	// The appraisal's kinds: KPI templates (configuration, versioned) and the targets each rep
+	// is appraised against.
+	KindAppraisalTemplate Kind = "appraisal_template"
+	KindTarget            Kind = "target"
 )
 
 var (
@@ -77,7 +81,8 @@ var (
 	kinds   = map[Kind]bool{KindUser: true, KindRegion: true, KindTeam: true, KindPolicy: true, KindAudit: true, KindTenant: true, KindCustomer: true,
 		KindVisit: true, KindVisitReview: true, KindTrack: true, KindVisitCadence: true,
 		KindPipeline: true, KindOpportunity: true, KindTask: true, KindActivity: true, KindProduct: true, KindOrder: true,
-		KindOrderApproval: true, KindShelfCheck: true, KindContact: true, KindProject: true, KindServiceRecord: true}
+		KindOrderApproval: true, KindShelfCheck: true, KindContact: true, KindProject: true, KindServiceRecord: true,
+		KindAppraisalTemplate: true, KindTarget: true}
 )
 
 // RegisterKind makes a domain's resource kind known to policy validation and the access matrix.

@@ -1,0 +1,196 @@
+package appraisal
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/repflow/repflow/platform/access"
+	"github.com/repflow/repflow/platform/appraisal/kpi"
+	"github.com/repflow/repflow/platform/fault"
+	"github.com/repflow/repflow/platform/identity"
+	"github.com/repflow/repflow/platform/org"
+	"github.com/repflow/repflow/platform/storetest"
+	"github.com/repflow/repflow/platform/web"
+	"github.com/repflow/repflow/platform/web/webtest"
+)
+
+// fixture is one tenant served over HTTP: admin (tenant_admin, hq) at the root; East with mgr
+// and its rep; South with mgrSouth and repSouth. Sign-up's KPI template is seeded.
+type fixture struct {
+	srv    *web.Server
+	tenant uuid.UUID
+	users  map[string]uuid.UUID
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	s := storetest.Open(t)
+	w := access.NewWarden(s)
+	o := org.NewService(s, w, nil)
+	svc := NewService(s, w, Deps{Rep: func(ctx context.Context, id uuid.UUID) (Rep, error) {
+		p, err := o.Principal(ctx, id)
+		if errors.Is(err, org.ErrUserInactive) {
+			return Rep{}, fault.NotFoundf("rep")
+		}
+		return Rep{ID: p.UserID, RegionPath: p.RegionPath, IsRep: p.HasRole(identity.RoleRep)}, err
+	}})
+	f := &fixture{tenant: identity.NewID(), users: map[string]uuid.UUID{}}
+	ctx := context.Background()
+	now := time.Now().UTC()
+	row := map[string]any{"id": f.tenant, "slug": "acme", "name": "Acme", "industry": "fmcg", "time_zone": "Asia/Shanghai",
+		"currency": "CNY", "status": "active", "created_at": now, "updated_at": now}
+	if err := s.Owner(ctx).Table("tenants").Create(row).Error; err != nil {
+		t.Fatal(err)
+	}
+	sys := identity.System(ctx, f.tenant)
+	root, admin, err := o.Bootstrap(sys, "Acme", org.NewUser{Email: "admin@acme.test", Name: "Admin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.SeedDefaults(sys); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Provision(sys, "fmcg"); err != nil {
+		t.Fatal(err)
+	}
+	f.users["admin"] = admin.ID
+	p, err := o.Principal(sys, admin.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	actx := identity.With(ctx, p)
+	for _, region := range []string{"East", "South"} {
+		r, err := o.CreateRegion(actx, region, root.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		suffix := map[string]string{"East": "", "South": "South"}[region]
+		m, err := o.CreateUser(actx, org.NewUser{Email: "mgr" + suffix + "@acme.test", Name: "mgr" + suffix, Roles: []string{identity.RoleManager}, RegionID: r.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := o.CreateUser(actx, org.NewUser{Email: "rep" + suffix + "@acme.test", Name: "rep" + suffix, Roles: []string{identity.RoleRep},
+			RegionID: r.ID, ManagerID: &m.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.users["mgr"+suffix], f.users["rep"+suffix] = m.ID, rep.ID
+	}
+	f.srv = web.New(web.Options{Authenticate: webtest.Authenticate(o.Principal), Log: slog.New(slog.DiscardHandler)})
+	f.srv.Mount(NewHTTP(svc))
+	return f
+}
+
+func call[T any](t *testing.T, f *fixture, key, method, path string, body any, want int) T {
+	t.Helper()
+	status, raw := webtest.Call(t, f.srv, webtest.Caller{Tenant: f.tenant, User: f.users[key]}, method, path, body)
+	if status != want {
+		t.Fatalf("%s %s as %s: %d %s, want %d", method, path, key, status, raw, want)
+	}
+	return webtest.Decode[T](t, raw)
+}
+
+func refused(t *testing.T, f *fixture, key, method, path string, body any, status int, code, location string) {
+	t.Helper()
+	got, raw := webtest.Call(t, f.srv, webtest.Caller{Tenant: f.tenant, User: f.users[key]}, method, path, body)
+	webtest.WantError(t, got, raw, status, code, location)
+}
+
+func TestTemplatesKeepEveryVersion(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	// Sign-up seeded the FMCG template; everyone reads it.
+	list := call[TemplateListDTO](t, f, "rep", http.MethodGet, "/api/v1/appraisal/templates", nil, http.StatusOK)
+	if len(list.Templates) != 1 || list.Templates[0].Version != 1 || list.Templates[0].Template.Industry != "fmcg" {
+		t.Fatalf("templates after sign-up: %+v", list.Templates)
+	}
+	seeded := list.Templates[0]
+	path := "/api/v1/appraisal/templates/" + seeded.ID.String()
+
+	// The admin shifts 5 points from coverage to orders: version 2; version 1 stays as it was.
+	edited := seeded.Template
+	edited.Metrics = append([]kpi.TemplateItem(nil), edited.Metrics...)
+	edited.Metrics[0].Weight -= 5
+	edited.Metrics[3].Weight += 5
+	v2 := call[TemplateDTO](t, f, "admin", http.MethodPut, path, TemplateBody{Template: edited, BaseVersion: 1}, http.StatusOK)
+	if v2.Version != 2 || v2.Template.Metrics[0].Weight != seeded.Template.Metrics[0].Weight-5 {
+		t.Fatalf("edit: %+v", v2)
+	}
+	v1 := call[TemplateDTO](t, f, "mgr", http.MethodGet, path+"?version=1", nil, http.StatusOK)
+	if v1.Version != 1 || v1.Latest != 2 || v1.Template.Metrics[0].Weight != seeded.Template.Metrics[0].Weight {
+		t.Errorf("version 1 after the edit: %+v", v1)
+	}
+	// An edit from version 1 now is stale; weights off 100 are refused at their place; a rep
+	// edits nothing. None of it makes a version.
+	refused(t, f, "admin", http.MethodPut, path, TemplateBody{Template: edited, BaseVersion: 1}, http.StatusConflict, "template_changed", "")
+	bad := edited
+	bad.Metrics = append([]kpi.TemplateItem(nil), edited.Metrics...)
+	bad.Metrics[1].Weight += 3
+	refused(t, f, "admin", http.MethodPut, path, TemplateBody{Template: bad}, http.StatusBadRequest, "invalid_kpi_template", "body.metrics")
+	refused(t, f, "rep", http.MethodPut, path, TemplateBody{Template: edited}, http.StatusForbidden, "forbidden", "")
+	if got := call[TemplateDTO](t, f, "admin", http.MethodGet, path, nil, http.StatusOK); got.Version != 2 {
+		t.Errorf("refused edits moved the template to version %d", got.Version)
+	}
+	// A clone of the shipped industrial template is a second template, at version 1.
+	shipped := call[ShippedListDTO](t, f, "admin", http.MethodGet, "/api/v1/appraisal/shipped-templates", nil, http.StatusOK)
+	clone := shipped.Templates[1]
+	clone.Name = "Key accounts"
+	if got := call[TemplateDTO](t, f, "admin", http.MethodPost, "/api/v1/appraisal/templates", TemplateBody{Template: clone}, http.StatusCreated); got.Version != 1 {
+		t.Errorf("clone: %+v", got)
+	}
+	refused(t, f, "admin", http.MethodPost, "/api/v1/appraisal/templates", TemplateBody{Template: clone}, http.StatusConflict, "template_name_taken", "")
+}
+
+func TestTargetsAreSetWithinScopeAllOrNone(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	rep, repSouth := f.users["rep"], f.users["repSouth"]
+	set := func(key string, targets []NewTargetDTO) (int, []byte) {
+		return webtest.Call(t, f.srv, webtest.Caller{Tenant: f.tenant, User: f.users[key]}, http.MethodPut, "/api/v1/appraisal/targets",
+			SetTargetsDTO{Period: "2026-12", Targets: targets})
+	}
+	ok := []NewTargetDTO{{RepID: rep, Metric: "visits", Value: 120}, {RepID: rep, Metric: "coverage_rate", Value: 0.9}}
+	if status, raw := set("mgr", ok); status != http.StatusOK {
+		t.Fatalf("the manager sets the rep's targets: %d %s", status, raw)
+	}
+	cases := []struct {
+		name, code, location string
+		targets              []NewTargetDTO
+	}{
+		{"another region's rep", "invalid_reference", "body.targets[1].rep_id",
+			[]NewTargetDTO{{RepID: rep, Metric: "visits", Value: 1}, {RepID: repSouth, Metric: "visits", Value: 1}}},
+		{"a manager is no rep", "invalid_reference", "body.targets[0].rep_id", []NewTargetDTO{{RepID: f.users["mgr"], Metric: "visits", Value: 1}}},
+		{"unknown metric", "invalid_input", "body.targets[1].metric",
+			[]NewTargetDTO{{RepID: rep, Metric: "visits", Value: 1}, {RepID: rep, Metric: "vists", Value: 1}}},
+		{"negative value", "invalid_input", "body.targets[0].value", []NewTargetDTO{{RepID: rep, Metric: "visits", Value: -1}}},
+	}
+	for _, tc := range cases {
+		status, raw := set("mgr", tc.targets)
+		webtest.WantError(t, status, raw, http.StatusBadRequest, tc.code, tc.location)
+	}
+	refused(t, f, "mgr", http.MethodPut, "/api/v1/appraisal/targets", SetTargetsDTO{Period: "2026-13", Targets: ok}, http.StatusBadRequest, "invalid_input", "body.period")
+	refused(t, f, "rep", http.MethodPut, "/api/v1/appraisal/targets", SetTargetsDTO{Period: "2026-12", Targets: ok}, http.StatusBadRequest, "invalid_reference", "body.targets[0].rep_id")
+
+	// The refused requests left the first one's targets as they were: 120 visits, 0.9 coverage.
+	got := call[TargetListDTO](t, f, "rep", http.MethodGet, "/api/v1/appraisal/targets?period=2026-12", nil, http.StatusOK)
+	if len(got.Targets) != 2 || got.Targets[0].Metric != "coverage_rate" || got.Targets[0].Value != 0.9 || got.Targets[1].Value != 120 {
+		t.Fatalf("the rep's targets: %+v", got.Targets)
+	}
+	if south := call[TargetListDTO](t, f, "mgrSouth", http.MethodGet, "/api/v1/appraisal/targets?period=2026-12", nil, http.StatusOK); len(south.Targets) != 0 {
+		t.Errorf("another region's manager sees %+v", south.Targets)
+	}
+	// Setting again replaces: one row per rep, month and metric.
+	if status, raw := set("admin", []NewTargetDTO{{RepID: rep, Metric: "visits", Value: 150}}); status != http.StatusOK {
+		t.Fatalf("replace: %d %s", status, raw)
+	}
+	got = call[TargetListDTO](t, f, "mgr", http.MethodGet, "/api/v1/appraisal/targets?period=2026-12&rep_id="+rep.String(), nil, http.StatusOK)
+	if len(got.Targets) != 2 || got.Targets[1].Value != 150 || got.Targets[1].SetBy != f.users["admin"] {
+		t.Errorf("after replacing the visits target: %+v", got.Targets)
+	}
+}

@@ -1,0 +1,218 @@
+package appraisal
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/google/uuid"
+
+	"github.com/repflow/repflow/platform/appraisal/kpi"
+	"github.com/repflow/repflow/platform/web"
+)
+
+// HTTP is the appraisal's API under /api/v1/appraisal.
+type HTTP struct{ svc *Service }
+
+// NewHTTP returns the API over svc.
+func NewHTTP(svc *Service) *HTTP { return &HTTP{svc: svc} }
+
+var tags = []string{"Appraisal"}
+
+// Register adds the operations to api.
+func (h *HTTP) Register(api huma.API) {
+	huma.Register(api, huma.Operation{OperationID: "list-kpi-metrics", Method: http.MethodGet, Path: "/api/v1/appraisal/metrics",
+		Summary: "The KPI library: every metric a template may use, with its names, unit, direction and source", Tags: tags}, h.metrics)
+	huma.Register(api, huma.Operation{OperationID: "list-shipped-kpi-templates", Method: http.MethodGet, Path: "/api/v1/appraisal/shipped-templates",
+		Summary: "The templates that ship with the product (FMCG, industrial), to clone", Tags: tags}, h.shipped)
+	huma.Register(api, huma.Operation{OperationID: "list-kpi-templates", Method: http.MethodGet, Path: "/api/v1/appraisal/templates",
+		Summary: "The tenant's KPI templates at their newest versions", Tags: tags}, h.list)
+	huma.Register(api, huma.Operation{OperationID: "get-kpi-template", Method: http.MethodGet, Path: "/api/v1/appraisal/templates/{id}",
+		Summary: "One KPI template, at its newest version or the one asked for", Tags: tags}, h.get)
+	huma.Register(api, huma.Operation{OperationID: "create-kpi-template", Method: http.MethodPost, Path: "/api/v1/appraisal/templates",
+		Summary: "Add a KPI template (a shipped one cloned and edited); weights must sum to 100", Tags: tags,
+		DefaultStatus: http.StatusCreated}, h.create)
+	huma.Register(api, huma.Operation{OperationID: "update-kpi-template", Method: http.MethodPut, Path: "/api/v1/appraisal/templates/{id}",
+		Summary: "Edit a KPI template: the edit is its next version, and earlier versions stay as they were", Tags: tags}, h.update)
+	huma.Register(api, huma.Operation{OperationID: "list-targets", Method: http.MethodGet, Path: "/api/v1/appraisal/targets",
+		Summary: "A month's targets of the reps the caller may see", Tags: tags}, h.targets)
+	huma.Register(api, huma.Operation{OperationID: "set-targets", Method: http.MethodPut, Path: "/api/v1/appraisal/targets",
+		Summary: "Set a month's targets, all or none", Tags: tags}, h.setTargets)
+}
+
+// MetricListDTO is the KPI library.
+type MetricListDTO struct {
+	Metrics []kpi.Metric `json:"metrics"`
+}
+
+func (h *HTTP) metrics(_ context.Context, _ *struct{}) (*struct{ Body MetricListDTO }, error) {
+	return &struct{ Body MetricListDTO }{Body: MetricListDTO{Metrics: kpi.Library()}}, nil
+}
+
+// ShippedListDTO lists the shipped templates.
+type ShippedListDTO struct {
+	Templates []kpi.Template `json:"templates"`
+}
+
+func (h *HTTP) shipped(_ context.Context, _ *struct{}) (*struct{ Body ShippedListDTO }, error) {
+	out := &struct{ Body ShippedListDTO }{Body: ShippedListDTO{Templates: []kpi.Template{}}}
+	for _, ind := range kpi.Industries {
+		t, err := kpi.Shipped(ind)
+		if err != nil {
+			return nil, err
+		}
+		out.Body.Templates = append(out.Body.Templates, t)
+	}
+	return out, nil
+}
+
+// TemplateDTO is a stored template at one version.
+type TemplateDTO struct {
+	ID        uuid.UUID    `json:"id"`
+	Version   int          `json:"version"`
+	Latest    int          `json:"latest_version"`
+	Template  kpi.Template `json:"template"`
+	CreatedBy *uuid.UUID   `json:"created_by" doc:"who made this version; null for the one sign-up made"`
+	CreatedAt time.Time    `json:"created_at"`
+}
+
+func templateDTO(t Template) TemplateDTO {
+	return TemplateDTO{ID: t.ID, Version: t.Version, Latest: t.Latest, Template: t.Body, CreatedBy: t.CreatedBy, CreatedAt: t.CreatedAt}
+}
+
+// TemplateListDTO lists templates.
+type TemplateListDTO struct {
+	Templates []TemplateDTO `json:"templates"`
+}
+
+func (h *HTTP) list(ctx context.Context, _ *struct{}) (*struct{ Body TemplateListDTO }, error) {
+	ts, err := h.svc.ListTemplates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := &struct{ Body TemplateListDTO }{Body: TemplateListDTO{Templates: []TemplateDTO{}}}
+	for _, t := range ts {
+		out.Body.Templates = append(out.Body.Templates, templateDTO(t))
+	}
+	return out, nil
+}
+
+type getInput struct {
+	ID      string `path:"id" format:"uuid" doc:"the template's id"`
+	Version int    `query:"version" minimum:"0" doc:"a version; 0 or absent: the newest"`
+}
+
+type templateOutput struct{ Body TemplateDTO }
+
+func (h *HTTP) get(ctx context.Context, in *getInput) (*templateOutput, error) {
+	id, err := web.ParseID(in.ID, "path.id")
+	if err != nil {
+		return nil, err
+	}
+	t, err := h.svc.GetTemplate(ctx, id, in.Version)
+	if err != nil {
+		return nil, err
+	}
+	return &templateOutput{Body: templateDTO(t)}, nil
+}
+
+// TemplateBody is a template as an admin sends it, with the version an edit was made from.
+type TemplateBody struct {
+	kpi.Template
+	BaseVersion int `json:"base_version,omitempty" doc:"edits only: the version the edit was made from; 0 skips the check"`
+}
+
+type createInput struct{ Body TemplateBody }
+
+func (h *HTTP) create(ctx context.Context, in *createInput) (*templateOutput, error) {
+	t, err := h.svc.CreateTemplate(ctx, in.Body.Template)
+	if err != nil {
+		return nil, err
+	}
+	return &templateOutput{Body: templateDTO(t)}, nil
+}
+
+type updateInput struct {
+	ID   string `path:"id" format:"uuid" doc:"the template's id"`
+	Body TemplateBody
+}
+
+func (h *HTTP) update(ctx context.Context, in *updateInput) (*templateOutput, error) {
+	id, err := web.ParseID(in.ID, "path.id")
+	if err != nil {
+		return nil, err
+	}
+	t, err := h.svc.UpdateTemplate(ctx, id, in.Body.Template, in.Body.BaseVersion)
+	if err != nil {
+		return nil, err
+	}
+	return &templateOutput{Body: templateDTO(t)}, nil
+}
+
+// TargetDTO is a rep's target for a metric in a month.
+type TargetDTO struct {
+	RepID  uuid.UUID `json:"rep_id"`
+	Period string    `json:"period"`
+	Metric string    `json:"metric"`
+	Value  float64   `json:"value"`
+	SetBy  uuid.UUID `json:"set_by"`
+	SetAt  time.Time `json:"set_at"`
+}
+
+// TargetListDTO lists targets.
+type TargetListDTO struct {
+	Targets []TargetDTO `json:"targets"`
+}
+
+func targetList(ts []Target) TargetListDTO {
+	out := TargetListDTO{Targets: make([]TargetDTO, len(ts))}
+	for i, t := range ts {
+		out.Targets[i] = TargetDTO(t)
+	}
+	return out
+}
+
+type targetsInput struct {
+	Period string `query:"period" required:"true" doc:"the month, YYYY-MM"`
+	RepID  string `query:"rep_id" format:"uuid" doc:"one rep only"`
+}
+
+func (h *HTTP) targets(ctx context.Context, in *targetsInput) (*struct{ Body TargetListDTO }, error) {
+	rep, err := web.ParseOptionalID(in.RepID, "query.rep_id")
+	if err != nil {
+		return nil, err
+	}
+	ts, err := h.svc.ListTargets(ctx, in.Period, rep)
+	if err != nil {
+		return nil, err
+	}
+	return &struct{ Body TargetListDTO }{Body: targetList(ts)}, nil
+}
+
+// NewTargetDTO is one target to set.
+type NewTargetDTO struct {
+	RepID  uuid.UUID `json:"rep_id"`
+	Metric string    `json:"metric" doc:"a key of the KPI library"`
+	Value  float64   `json:"value" doc:"0 or more, in the metric's unit (ratios as fractions: 0.9 is 90 %)"`
+}
+
+// SetTargetsDTO sets a month's targets.
+type SetTargetsDTO struct {
+	Period  string         `json:"period" doc:"the month, YYYY-MM"`
+	Targets []NewTargetDTO `json:"targets" maxItems:"2000"`
+}
+
+type setTargetsInput struct{ Body SetTargetsDTO }
+
+func (h *HTTP) setTargets(ctx context.Context, in *setTargetsInput) (*struct{ Body TargetListDTO }, error) {
+	ts := make([]NewTarget, len(in.Body.Targets))
+	for i, t := range in.Body.Targets {
+		ts[i] = NewTarget(t)
+	}
+	set, err := h.svc.SetTargets(ctx, in.Body.Period, ts)
+	if err != nil {
+		return nil, err
+	}
+	return &struct{ Body TargetListDTO }{Body: targetList(set)}, nil
+}

@@ -1,0 +1,58 @@
+// Package appraisal is the tenant's appraisal configuration and, built on it, the scoring of
+// reps: KPI templates (cloned from the shipped ones and edited, every version kept) and the
+// targets each rep is appraised against. The scoring rules themselves are in appraisal/kpi, the
+// commission rules in appraisal/commission; this package stores and serves them per tenant.
+package appraisal
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/repflow/repflow/platform/access"
+	"github.com/repflow/repflow/platform/fault"
+	"github.com/repflow/repflow/platform/identity"
+	"github.com/repflow/repflow/platform/store"
+)
+
+// Service is the appraisal domain of the caller's tenant, deciding every access with the warden.
+type Service struct {
+	store  *store.Store
+	warden *access.Warden
+	deps   Deps
+}
+
+// Rep is what a target needs of the rep it is for.
+type Rep struct {
+	ID         uuid.UUID
+	RegionPath string
+	IsRep      bool
+}
+
+// Deps are what the appraisal asks of other domains; cmd wires them.
+type Deps struct {
+	// Rep finds a user by id inside the caller's tenant (not found: a fault of kind NotFound).
+	Rep func(ctx context.Context, id uuid.UUID) (Rep, error)
+	// Now is the clock (nil: time.Now).
+	Now func() time.Time
+}
+
+// NewService returns the appraisal service over s.
+func NewService(s *store.Store, w *access.Warden, d Deps) *Service {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	return &Service{store: s, warden: w, deps: d}
+}
+
+func (s *Service) now() time.Time { return s.deps.Now().UTC().Truncate(time.Microsecond) }
+
+// caller returns the signed-in user of ctx.
+func caller(ctx context.Context, what string) (identity.Principal, error) {
+	p, ok := identity.From(ctx)
+	if !ok || p.UserID == uuid.Nil {
+		return p, fault.New(fault.Unauthorized, "unauthenticated", "sign in to "+what)
+	}
+	return p, nil
+}
