@@ -35,6 +35,11 @@ func (h *HTTP) Register(api huma.API) {
 		DefaultStatus: http.StatusCreated}, h.create)
 	huma.Register(api, huma.Operation{OperationID: "update-kpi-template", Method: http.MethodPut, Path: "/api/v1/appraisal/templates/{id}",
 		Summary: "Edit a KPI template: the edit is its next version, and earlier versions stay as they were", Tags: tags}, h.update)
+	huma.Register(api, huma.Operation{OperationID: "rep-scorecard", Method: http.MethodGet, Path: "/api/v1/appraisal/scorecard",
+		Summary: "A rep's KPI dashboard for a month: each metric's actual, target, completion, colour and pace, and the total",
+		Description: "Scored under the tenant's KPI template for reps, at its newest version (named in the answer), with the " +
+			"rep's targets over the template's defaults. The pace says what the rest of the month needs per remaining working day.",
+		Tags: tags}, h.scorecard)
 	huma.Register(api, huma.Operation{OperationID: "list-targets", Method: http.MethodGet, Path: "/api/v1/appraisal/targets",
 		Summary: "A month's targets of the reps the caller may see", Tags: tags}, h.targets)
 	huma.Register(api, huma.Operation{OperationID: "set-targets", Method: http.MethodPut, Path: "/api/v1/appraisal/targets",
@@ -215,4 +220,31 @@ func (h *HTTP) setTargets(ctx context.Context, in *setTargetsInput) (*struct{ Bo
 		return nil, err
 	}
 	return &struct{ Body TargetListDTO }{Body: targetList(set)}, nil
+}
+
+// ScorecardDTO is a rep's scorecard.
+type ScorecardDTO struct {
+	RepID           uuid.UUID `json:"rep_id"`
+	Period          string    `json:"period"`
+	TemplateID      uuid.UUID `json:"template_id"`
+	TemplateVersion int       `json:"template_version"`
+	kpi.Scorecard
+}
+
+type scorecardInput struct {
+	RepID  string `query:"rep_id" required:"true" format:"uuid"`
+	Period string `query:"period" required:"true" doc:"the month, YYYY-MM"`
+}
+
+func (h *HTTP) scorecard(ctx context.Context, in *scorecardInput) (*struct{ Body ScorecardDTO }, error) {
+	rep, err := web.ParseID(in.RepID, "query.rep_id")
+	if err != nil {
+		return nil, err
+	}
+	c, err := h.svc.RepScorecard(ctx, rep, in.Period)
+	if err != nil {
+		return nil, err
+	}
+	return &struct{ Body ScorecardDTO }{Body: ScorecardDTO{RepID: c.RepID, Period: c.Period, TemplateID: c.TemplateID,
+		TemplateVersion: c.Version, Scorecard: c.Scorecard}}, nil
 }

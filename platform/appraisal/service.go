@@ -34,6 +34,10 @@ type Rep struct {
 type Deps struct {
 	// Rep finds a user by id inside the caller's tenant (not found: a fault of kind NotFound).
 	Rep func(ctx context.Context, id uuid.UUID) (Rep, error)
+	// Sources give the figures the scorecards are made of, one per domain.
+	Sources []Source
+	// TimeZone is the tenant's, in which months begin (nil: UTC).
+	TimeZone func(ctx context.Context) (*time.Location, error)
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
 }

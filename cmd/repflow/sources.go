@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
+
+	"github.com/repflow/repflow/platform/activities"
+	"github.com/repflow/repflow/platform/appraisal"
+	"github.com/repflow/repflow/platform/appraisal/kpi"
+	"github.com/repflow/repflow/platform/orders"
+	"github.com/repflow/repflow/platform/pipeline"
+	"github.com/repflow/repflow/platform/visits"
+)
+
+// The appraisal's sources: each domain's metrics, as the KPI library names and defines them
+// (platform/appraisal/kpi/metric.go). Ratios carry their parts, so a team's figure is exact.
+
+// part is the Actual of the library's metric key from its parts.
+func part(key string, num, den float64) kpi.Actual {
+	m, _ := kpi.Lookup(key)
+	return kpi.Part(m, num, den)
+}
+
+func count(n float64) kpi.Actual { return kpi.Actual{Value: n} }
+
+// day is the tenant's calendar day of t, for the sources that take days.
+func day(t time.Time) string { return t.Format(time.DateOnly) }
+
+func visitSource(v *visits.Service) appraisal.Source {
+	return func(ctx context.Context, from, to time.Time, reps []uuid.UUID) (map[uuid.UUID]appraisal.Figures, error) {
+		ms, err := v.Metrics(ctx, visits.MetricsQuery{From: day(from), To: day(to), RepIDs: reps})
+		if err != nil {
+			return nil, err
+		}
+		out := map[uuid.UUID]appraisal.Figures{}
+		for _, m := range ms {
+			out[m.RepID] = appraisal.Figures{
+				"visits":                 count(float64(m.Visits)),
+				"visits_per_working_day": part("visits_per_working_day", float64(m.Visits), float64(m.WorkingDays)),
+				"coverage_rate":          part("coverage_rate", float64(m.CustomersCovered), float64(m.CustomersDue)),
+				"verified_check_in_rate": part("verified_check_in_rate", float64(m.VerifiedCheckIns), float64(m.CheckIns)),
+				"average_visit_duration": part("average_visit_duration", m.AvgDuration.Minutes()*float64(m.Visits), float64(m.Visits)),
+			}
+		}
+		return out, nil
+	}
+}
+
+func activitySource(a *activities.Service) appraisal.Source {
+	return func(ctx context.Context, from, to time.Time, reps []uuid.UUID) (map[uuid.UUID]appraisal.Figures, error) {
+		ms, err := a.Metrics(ctx, activities.MetricsQuery{From: day(from), To: day(to), RepIDs: reps})
+		if err != nil {
+			return nil, err
+		}
+		out := map[uuid.UUID]appraisal.Figures{}
+		for _, m := range ms {
+			out[m.RepID] = appraisal.Figures{
+				"calls":                 count(float64(m.Calls)),
+				"average_call_duration": part("average_call_duration", m.CallTime.Seconds(), float64(m.AnsweredCalls)),
+				"response_rate": part("response_rate", float64(m.AnsweredOutboundCalls+m.RepliedOutboundMessages),
+					float64(m.OutboundCalls+m.OutboundMessages)),
+				"milestone_on_time_rate": part("milestone_on_time_rate", float64(m.Milestones.OnTime), float64(m.Milestones.Due)),
+			}
+		}
+		return out, nil
+	}
+}
+
+// orderSource sums money over currencies: a tenant trades in one (org.Currencies), so there is
+// one key in each map.
+func orderSource(o *orders.Service) appraisal.Source {
+	return func(ctx context.Context, from, to time.Time, reps []uuid.UUID) (map[uuid.UUID]appraisal.Figures, error) {
+		ms, err := o.Metrics(ctx, orders.MetricsQuery{From: from, To: to, RepIDs: reps})
+		if err != nil {
+			return nil, err
+		}
+		out := map[uuid.UUID]appraisal.Figures{}
+		for _, m := range ms {
+			collected, due := sum(m.Collected), sum(m.Due)
+			out[m.RepID] = appraisal.Figures{
+				"orders":                  count(float64(m.Orders)),
+				"revenue":                 count(sum(m.Revenue)),
+				"payment_collection_rate": part("payment_collection_rate", collected, due),
+				"distribution_rate":       count(m.DistributionRate),
+			}
+		}
+		return out, nil
+	}
+}
+
+func sum(byCurrency map[string]decimal.Decimal) float64 {
+	total := decimal.Zero
+	for _, v := range byCurrency {
+		total = total.Add(v)
+	}
+	return total.InexactFloat64()
+}
+
+// pipelineSource gives win rate, weighted pipeline value and sales cycle. Conversion weighted by
+// follow-up needs each opportunity's engagement and is not given yet: a template that scores it
+// shows it without an actual.
+func pipelineSource(p *pipeline.Service) appraisal.Source {
+	return func(ctx context.Context, from, to time.Time, reps []uuid.UUID) (map[uuid.UUID]appraisal.Figures, error) {
+		ms, err := p.Metrics(ctx, pipeline.MetricsQuery{From: from, To: to, RepIDs: reps})
+		if err != nil {
+			return nil, err
+		}
+		out := map[uuid.UUID]appraisal.Figures{}
+		for _, m := range ms {
+			out[m.RepID] = appraisal.Figures{
+				"win_rate":            part("win_rate", float64(m.Won), float64(m.Won+m.Lost)),
+				"pipeline_value":      count(m.WeightedValue.InexactFloat64()),
+				"average_sales_cycle": part("average_sales_cycle", m.AvgSalesCycleDays*float64(m.Won), float64(m.Won)),
+			}
+		}
+		return out, nil
+	}
+}
