@@ -194,3 +194,25 @@ func TestTargetsAreSetWithinScopeAllOrNone(t *testing.T) {
 		t.Errorf("after replacing the visits target: %+v", got.Targets)
 	}
 }
+
+// "What if this rep sells 15,000?" Marginal brackets: 2 % up to 10,000, 5 % above:
+// 10,000 × 0.02 + 5,000 × 0.05 = 200 + 250 = 450.00; growth of +25 % on 12,000 reaches the
+// +20 % tier (× 1.1): 495.00. Nothing is saved: a second call answers the same.
+func TestCommissionSimulation(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	body := map[string]any{
+		"plan": map[string]any{"currency": "CNY", "base": "revenue", "mode": "marginal",
+			"brackets": []map[string]any{{"from": "0", "to": "10000", "rate": "0.02"}, {"from": "10000", "to": nil, "rate": "0.05"}},
+			"growth":   []map[string]any{{"min_growth": "0.2", "multiplier": "1.1"}}, "gate": []map[string]any{}},
+		"inputs": map[string]any{"base": "15000", "prior_year_base": "12000"},
+	}
+	for range 2 {
+		got := call[map[string]any](t, f, "rep", http.MethodPost, "/api/v1/appraisal/commission/simulate", body, http.StatusOK)
+		if got["raw"] != "450" || got["final"] != "495" || got["growth_multiplier"] != "1.1" {
+			t.Fatalf("simulated %v", got)
+		}
+	}
+	body["plan"].(map[string]any)["brackets"] = []map[string]any{{"from": "0", "to": "10000", "rate": "0.02"}, {"from": "9000", "to": nil, "rate": "0.05"}}
+	refused(t, f, "rep", http.MethodPost, "/api/v1/appraisal/commission/simulate", body, http.StatusBadRequest, "invalid_commission_plan", "body.brackets[1].from")
+}

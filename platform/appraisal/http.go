@@ -8,6 +8,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
 
+	"github.com/repflow/repflow/platform/appraisal/commission"
 	"github.com/repflow/repflow/platform/appraisal/kpi"
 	"github.com/repflow/repflow/platform/web"
 )
@@ -40,6 +41,10 @@ func (h *HTTP) Register(api huma.API) {
 		Description: "Scored under the tenant's KPI template for reps, at its newest version (named in the answer), with the " +
 			"rep's targets over the template's defaults. The pace says what the rest of the month needs per remaining working day.",
 		Tags: tags}, h.scorecard)
+	huma.Register(api, huma.Operation{OperationID: "simulate-commission", Method: http.MethodPost, Path: "/api/v1/appraisal/commission/simulate",
+		Summary: "What a commission plan pays for given figures, step by step; nothing is read or saved", Tags: tags,
+		Description: "Brackets, then the growth multiplier, then the score gate, then cap and floor, rounded once at the end, " +
+			"half to even, to the currency's minor unit. Every step is in the answer."}, h.simulate)
 	huma.Register(api, huma.Operation{OperationID: "list-targets", Method: http.MethodGet, Path: "/api/v1/appraisal/targets",
 		Summary: "A month's targets of the reps the caller may see", Tags: tags}, h.targets)
 	huma.Register(api, huma.Operation{OperationID: "set-targets", Method: http.MethodPut, Path: "/api/v1/appraisal/targets",
@@ -247,4 +252,24 @@ func (h *HTTP) scorecard(ctx context.Context, in *scorecardInput) (*struct{ Body
 	}
 	return &struct{ Body ScorecardDTO }{Body: ScorecardDTO{RepID: c.RepID, Period: c.Period, TemplateID: c.TemplateID,
 		TemplateVersion: c.Version, Scorecard: c.Scorecard}}, nil
+}
+
+// SimulationDTO asks what a plan would pay for hypothetical figures.
+type SimulationDTO struct {
+	Plan   commission.Plan   `json:"plan"`
+	Inputs commission.Inputs `json:"inputs"`
+}
+
+type simulateInput struct{ Body SimulationDTO }
+
+// simulate computes a commission without reading or saving anything: "what if this rep sells X".
+func (h *HTTP) simulate(ctx context.Context, in *simulateInput) (*struct{ Body commission.Result }, error) {
+	if _, err := caller(ctx, "simulate a commission"); err != nil {
+		return nil, err
+	}
+	r, err := commission.Simulate(in.Body.Plan, in.Body.Inputs)
+	if err != nil {
+		return nil, err
+	}
+	return &struct{ Body commission.Result }{Body: r}, nil
 }

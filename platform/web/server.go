@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"sync"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/shopspring/decimal"
 
 	"github.com/repflow/repflow/platform/identity"
 )
@@ -131,6 +133,9 @@ func New(o Options) *Server {
 		"session": {Type: "apiKey", In: "cookie", Name: SessionCookie, Description: "The web session; unsafe methods also need the X-CSRF-Token header."},
 	}
 	hcfg.Security = []map[string][]string{{"bearer": {}}, {"session": {}}}
+	// Money travels as decimal text ("12.50"), never a float: the API describes and checks
+	// decimal.Decimal as the string it marshals to.
+	hcfg.Components.Schemas.RegisterTypeAlias(reflect.TypeFor[decimal.Decimal](), reflect.TypeFor[string]())
 	api := humafiber.New(app, hcfg)
 	api.UseMiddleware(requirePrincipal(api))
 	return &Server{App: app, API: api, Metrics: o.Metrics, stopping: make(chan struct{})}

@@ -63,7 +63,7 @@ type Plan struct {
 // Bracket is a band [From, To) of the base and its rate.
 type Bracket struct {
 	From decimal.Decimal  `json:"from"`
-	To   *decimal.Decimal `json:"to" doc:"null on the last bracket: open-ended"`
+	To   *decimal.Decimal `json:"to" nullable:"true" doc:"null on the last bracket: open-ended"`
 	Rate decimal.Decimal  `json:"rate" doc:"a fraction: 0.05 is 5 %"`
 }
 
