@@ -85,3 +85,45 @@ func targetRep(o *org.Service) func(ctx context.Context, id uuid.UUID) (appraisa
 		return appraisal.Rep{ID: p.UserID, RegionPath: p.RegionPath, IsRep: p.HasRole(identity.RoleRep)}, err
 	}
 }
+
+// reportReps lists the active reps the caller may see, named with their team and region, for
+// the appraisal's reports.
+func reportReps(o *org.Service) func(ctx context.Context) ([]appraisal.RepInfo, error) {
+	return func(ctx context.Context) ([]appraisal.RepInfo, error) {
+		regions, err := o.ListRegions(ctx)
+		if err != nil {
+			return nil, err
+		}
+		regionName := map[uuid.UUID]string{}
+		for _, r := range regions {
+			regionName[r.ID] = r.Name
+		}
+		teams, err := o.ListTeams(ctx)
+		if err != nil {
+			return nil, err
+		}
+		teamOf := map[uuid.UUID]string{}
+		for _, t := range teams {
+			for _, m := range t.MemberIDs {
+				if _, ok := teamOf[m]; !ok {
+					teamOf[m] = t.Name
+				}
+			}
+		}
+		var out []appraisal.RepInfo
+		f := org.UserFilter{Role: identity.RoleRep, Status: org.StatusActive, Limit: org.MaxPageSize}
+		for {
+			page, err := o.ListUsers(ctx, f)
+			if err != nil {
+				return nil, err
+			}
+			for _, u := range page.Users {
+				out = append(out, appraisal.RepInfo{ID: u.ID, Name: u.Name, Team: teamOf[u.ID], Region: regionName[u.RegionID], RegionPath: u.RegionPath})
+			}
+			if page.Next == nil {
+				return out, nil
+			}
+			f.After = page.Next
+		}
+	}
+}

@@ -1,11 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"math"
 	"net/http"
+	"strconv"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/repflow/repflow/platform/appraisal"
 	"github.com/repflow/repflow/platform/identity"
@@ -63,10 +67,93 @@ func TestScorecardFromTheRecordedWork(t *testing.T) {
 	}
 }
 
-func shanghai(t *testing.T) *time.Location {
+func shanghai(t testing.TB) *time.Location {
 	loc, err := time.LoadLocation("Asia/Shanghai")
 	if err != nil {
 		t.Fatal(err)
 	}
 	return loc
+}
+
+// One click appraises the month; the version is frozen: a later change to the targets leaves it
+// as it was, and making the month again gives version 2 with the change listed. Its Excel file
+// opens and holds the same reps and totals as the API's answer.
+func TestReportIsFrozenRecomputedAndExported(t *testing.T) {
+	h := newHarness(t)
+	c := h.company("Report Co")
+	month := time.Now().In(shanghai(t)).Format("2006-01")
+	hq := c.tokens["hq"]
+	// The company's fixture made version 1 of this month already.
+	var versions appraisal.ReportVersionsDTO
+	if code := h.call(hq, http.MethodGet, "/api/v1/appraisal/reports?period="+month, nil, &versions); code != http.StatusOK || len(versions.Versions) != 1 {
+		t.Fatalf("versions: %d %+v", code, versions)
+	}
+	var v1 appraisal.AppraisalReportDTO
+	if code := h.call(hq, http.MethodGet, "/api/v1/appraisal/reports/"+versions.Versions[0].ID.String(), nil, &v1); code != http.StatusOK {
+		t.Fatalf("version 1: %d", code)
+	}
+	if len(v1.Reps) != 3 || v1.Reps[0].RankInTenant != 1 {
+		t.Fatalf("version 1 reps: %+v", v1.Reps)
+	}
+	// The manager raises the rep's visits target: the frozen version does not move.
+	mctx := identity.With(context.Background(), h.principal(c.tenant, c.users["manager"].ID))
+	if _, err := h.app.appraisal.SetTargets(mctx, month, []appraisal.NewTarget{{RepID: c.users["rep"].ID, Metric: "visits", Value: 60}}); err != nil {
+		t.Fatal(err)
+	}
+	var again appraisal.AppraisalReportDTO
+	h.call(hq, http.MethodGet, "/api/v1/appraisal/reports/"+v1.ID.String(), nil, &again)
+	if again.Version != 1 || len(again.Reps) != len(v1.Reps) || again.Reps[0].Card.Total != v1.Reps[0].Card.Total {
+		t.Errorf("version 1 changed after the targets did")
+	}
+	var v2 appraisal.AppraisalReportDTO
+	if code := h.call(hq, http.MethodPost, "/api/v1/appraisal/reports", map[string]any{"period": month}, &v2); code != http.StatusCreated || v2.Version != 2 {
+		t.Fatalf("recompute: %d version %d", code, v2.Version)
+	}
+	changed := false
+	for _, ch := range v2.Changes {
+		for _, m := range ch.MetricsChanged {
+			changed = changed || (ch.RepID == c.users["rep"].ID && m.Key == "visits" && m.TargetAfter == 60)
+		}
+	}
+	if !changed {
+		t.Errorf("version 2's changes %+v do not show the rep's new visits target", v2.Changes)
+	}
+	// A rep neither makes nor reads reports.
+	if code := h.call(c.tokens["rep"], http.MethodPost, "/api/v1/appraisal/reports", map[string]any{"period": month}, nil); code != http.StatusForbidden {
+		t.Errorf("a rep made a report: %d", code)
+	}
+
+	var xlsx []byte
+	if code := h.call(hq, http.MethodGet, "/api/v1/appraisal/reports/"+v2.ID.String()+"/excel", nil, &xlsx); code != http.StatusOK {
+		t.Fatalf("excel: %d", code)
+	}
+	book, err := excelize.OpenReader(bytes.NewReader(xlsx))
+	if err != nil {
+		t.Fatalf("the workbook does not open: %v", err)
+	}
+	rows, err := book.GetRows(book.GetSheetList()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Row 1 is the title, row 2 the header, then one row per rep, then the totals.
+	if len(rows) != 2+len(v2.Reps)+1 {
+		t.Fatalf("%d rows for %d reps", len(rows), len(v2.Reps))
+	}
+	for i, r := range v2.Reps {
+		if rows[2+i][1] != r.Name {
+			t.Errorf("row %d names %q, the API %q", 3+i, rows[2+i][1], r.Name)
+		}
+	}
+	var mean float64
+	for _, r := range v2.Reps {
+		mean += r.Card.Total / float64(len(v2.Reps))
+	}
+	cell, _ := excelize.CoordinatesToCellName(5, 3+len(v2.Reps))
+	got, err := book.GetCellValue(book.GetSheetList()[0], cell, excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := strconv.ParseFloat(got, 64); err != nil || math.Abs(v-mean) > 1e-4 {
+		t.Errorf("the workbook's mean total %s, the API's %.4f", got, mean)
+	}
 }

@@ -108,7 +108,11 @@ func (h *harness) call(token, method, path string, body any, out any) int {
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
-	// Files (photos) come back as they are: only JSON answers are decoded.
+	// Files (photos, workbooks) come back as they are, into a *[]byte; only JSON is decoded.
+	if b, ok := out.(*[]byte); ok {
+		*b = raw
+		return resp.StatusCode
+	}
 	if out != nil && len(raw) > 0 && strings.Contains(resp.Header.Get("Content-Type"), "json") {
 		if err := json.Unmarshal(raw, out); err != nil {
 			h.t.Fatalf("%s %s: decode %.300q: %v", method, path, raw, err)
@@ -243,6 +247,10 @@ func (h *harness) company(name string) *company {
 	c.salesWork(h, rctx)
 	c.orderWork(h, actx, rctx)
 	c.accountWork(h, rctx)
+	hctx := identity.With(ctx, h.principal(c.tenant, c.users["hq"].ID))
+	if _, err := h.app.appraisal.MakeReport(hctx, time.Now().In(shanghai(h.t)).Format("2006-01")); err != nil {
+		h.t.Fatalf("appraisal report: %v", err)
+	}
 	for key, u := range c.users {
 		c.tokens[key] = h.login(u.Email)
 	}

@@ -83,6 +83,8 @@ func defaults() []builtin {
 			Actions: []Action{Read, List, Create, Update}, Kinds: []Kind{KindTarget}, Scope: ScopeRegion, Effect: Allow}},
 		{"hq.targets", Policy{Description: "HQ reads and exports every target.", Subjects: role(identity.RoleHQ),
 			Actions: []Action{Read, List, Export}, Kinds: []Kind{KindTarget}, Scope: ScopeTenant, Effect: Allow}},
+		{"hq.appraisal_reports", Policy{Description: "HQ makes, reads and exports the monthly appraisal reports.", Subjects: role(identity.RoleHQ),
+			Actions: []Action{Read, List, Create, Export}, Kinds: []Kind{KindAppraisalReport}, Scope: ScopeTenant, Effect: Allow}},
 		{"tenant_admin.all", Policy{Description: "Tenant admins configure everything.", Subjects: role(identity.RoleTenantAdmin),
 			Actions: Actions, Kinds: Kinds(), Scope: ScopeTenant, Effect: Allow}},
 	}

@@ -74,6 +74,8 @@ const (
 	// is appraised against.
 	KindAppraisalTemplate Kind = "appraisal_template"
 	KindTarget            Kind = "target"
+	// KindAppraisalReport is a frozen month of the whole tenant's appraisal.
+	KindAppraisalReport Kind = "appraisal_report"
 )
 
 var (
@@ -82,7 +84,7 @@ var (
 		KindVisit: true, KindVisitReview: true, KindTrack: true, KindVisitCadence: true,
 		KindPipeline: true, KindOpportunity: true, KindTask: true, KindActivity: true, KindProduct: true, KindOrder: true,
 		KindOrderApproval: true, KindShelfCheck: true, KindContact: true, KindProject: true, KindServiceRecord: true,
-		KindAppraisalTemplate: true, KindTarget: true}
+		KindAppraisalTemplate: true, KindTarget: true, KindAppraisalReport: true}
 )
 
 // RegisterKind makes a domain's resource kind known to policy validation and the access matrix.

@@ -2,6 +2,7 @@ package appraisal
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -9,7 +10,9 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/repflow/repflow/platform/appraisal/commission"
+	"github.com/repflow/repflow/platform/appraisal/export"
 	"github.com/repflow/repflow/platform/appraisal/kpi"
+	"github.com/repflow/repflow/platform/appraisal/report"
 	"github.com/repflow/repflow/platform/web"
 )
 
@@ -45,6 +48,18 @@ func (h *HTTP) Register(api huma.API) {
 		Summary: "What a commission plan pays for given figures, step by step; nothing is read or saved", Tags: tags,
 		Description: "Brackets, then the growth multiplier, then the score gate, then cap and floor, rounded once at the end, " +
 			"half to even, to the currency's minor unit. Every step is in the answer."}, h.simulate)
+	huma.Register(api, huma.Operation{OperationID: "make-appraisal-report", Method: http.MethodPost, Path: "/api/v1/appraisal/reports",
+		Summary: "Appraise the month for every rep in one click: scores, ranks, frozen as the month's next version", Tags: tags,
+		Description: "The answer carries the changes since the month's previous version, if there is one. A version never " +
+			"changes afterwards, whatever happens to the figures it was made from.", DefaultStatus: http.StatusCreated}, h.makeReport)
+	huma.Register(api, huma.Operation{OperationID: "list-appraisal-reports", Method: http.MethodGet, Path: "/api/v1/appraisal/reports",
+		Summary: "The versions of a month's report (or of every month), newest first", Tags: tags}, h.listReports)
+	huma.Register(api, huma.Operation{OperationID: "get-appraisal-report", Method: http.MethodGet, Path: "/api/v1/appraisal/reports/{id}",
+		Summary: "One frozen report version, with every rep's scorecard and ranks", Tags: tags}, h.getReport)
+	huma.Register(api, huma.Operation{OperationID: "export-appraisal-report", Method: http.MethodGet, Path: "/api/v1/appraisal/reports/{id}/excel",
+		Summary: "A frozen report version as an Excel workbook: a summary sheet and a sheet per team, coloured by band", Tags: tags,
+		Responses: map[string]*huma.Response{"200": {Description: "The workbook", Content: map[string]*huma.MediaType{
+			"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}}}, h.excel)
 	huma.Register(api, huma.Operation{OperationID: "list-targets", Method: http.MethodGet, Path: "/api/v1/appraisal/targets",
 		Summary: "A month's targets of the reps the caller may see", Tags: tags}, h.targets)
 	huma.Register(api, huma.Operation{OperationID: "set-targets", Method: http.MethodPut, Path: "/api/v1/appraisal/targets",
@@ -272,4 +287,96 @@ func (h *HTTP) simulate(ctx context.Context, in *simulateInput) (*struct{ Body c
 		return nil, err
 	}
 	return &struct{ Body commission.Result }{Body: r}, nil
+}
+
+// AppraisalReportDTO is a frozen report version; Changes, on a newly made version, are what
+// moved since the version before it.
+type AppraisalReportDTO struct {
+	report.Report
+	Changes []report.RepChange `json:"changes,omitempty"`
+}
+
+// MakeReportDTO asks for a month's report.
+type MakeReportDTO struct {
+	Period string `json:"period" doc:"the month, YYYY-MM; it must have begun"`
+}
+
+type makeReportInput struct{ Body MakeReportDTO }
+
+func (h *HTTP) makeReport(ctx context.Context, in *makeReportInput) (*struct{ Body AppraisalReportDTO }, error) {
+	r, err := h.svc.MakeReport(ctx, in.Body.Period)
+	if err != nil {
+		return nil, err
+	}
+	out := &struct{ Body AppraisalReportDTO }{Body: AppraisalReportDTO{Report: r}}
+	prev, ok, err := h.svc.PreviousReport(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		out.Body.Changes = report.Diff(prev, r)
+	}
+	return out, nil
+}
+
+type reportPath struct {
+	ID string `path:"id" format:"uuid" doc:"the report version's id"`
+}
+
+func (h *HTTP) getReport(ctx context.Context, in *reportPath) (*struct{ Body AppraisalReportDTO }, error) {
+	id, err := web.ParseID(in.ID, "path.id")
+	if err != nil {
+		return nil, err
+	}
+	r, err := h.svc.GetReport(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &struct{ Body AppraisalReportDTO }{Body: AppraisalReportDTO{Report: r}}, nil
+}
+
+// ReportVersionsDTO lists a month's report versions.
+type ReportVersionsDTO struct {
+	Versions []ReportVersion `json:"versions"`
+}
+
+type listReportsInput struct {
+	Period string `query:"period" doc:"the month, YYYY-MM; absent: every month"`
+}
+
+func (h *HTTP) listReports(ctx context.Context, in *listReportsInput) (*struct{ Body ReportVersionsDTO }, error) {
+	vs, err := h.svc.ListReports(ctx, in.Period)
+	if err != nil {
+		return nil, err
+	}
+	return &struct{ Body ReportVersionsDTO }{Body: ReportVersionsDTO{Versions: append([]ReportVersion{}, vs...)}}, nil
+}
+
+type excelInput struct {
+	ID   string `path:"id" format:"uuid" doc:"the report version's id"`
+	Lang string `query:"lang" enum:"en,zh" default:"en" doc:"the language of the headers and metric names"`
+}
+
+type excelOutput struct {
+	ContentType        string `header:"Content-Type"`
+	ContentDisposition string `header:"Content-Disposition"`
+	Body               []byte
+}
+
+func (h *HTTP) excel(ctx context.Context, in *excelInput) (*excelOutput, error) {
+	id, err := web.ParseID(in.ID, "path.id")
+	if err != nil {
+		return nil, err
+	}
+	r, err := h.svc.ExportReport(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := export.Excel(r, in.Lang)
+	if err != nil {
+		return nil, err
+	}
+	name := fmt.Sprintf("appraisal-%s-v%d.xlsx", r.Period, r.Version)
+	return &excelOutput{ContentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+		ContentDisposition: `attachment; filename="` + name + `"`, Body: raw}, nil
 }

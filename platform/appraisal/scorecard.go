@@ -36,9 +36,6 @@ type Scorecard struct {
 // for reps, with the rep's targets over the template's defaults. The caller must be allowed to
 // see the rep's targets: the rep, their managers, HQ.
 func (s *Service) RepScorecard(ctx context.Context, repID uuid.UUID, month string) (Scorecard, error) {
-	if !period.MatchString(month) {
-		return Scorecard{}, fault.Field("query.period", "is not a month written YYYY-MM", month)
-	}
 	rep, err := s.deps.Rep(ctx, repID)
 	if fault.Is(err, fault.NotFound) || (err == nil && !rep.IsRep) {
 		return Scorecard{}, fault.NotFoundf("rep")
@@ -50,17 +47,19 @@ func (s *Service) RepScorecard(ctx context.Context, repID uuid.UUID, month strin
 	if err := s.warden.CheckRow(ctx, access.Read, res, "rep"); err != nil {
 		return Scorecard{}, err
 	}
-	loc, err := s.timeZone(ctx)
+	from, to, err := s.month(ctx, month, "query.period")
 	if err != nil {
 		return Scorecard{}, err
 	}
-	from, _ := time.ParseInLocation("2006-01", month, loc)
-	to := from.AddDate(0, 1, 0)
-	now := s.now()
-	if !now.After(from) {
-		return Scorecard{}, fault.Field("query.period", "has not started", month)
-	}
-	tmpl, targets, err := s.scoringBasis(ctx, rep.ID, month)
+	var tmpl Template
+	var targets map[uuid.UUID]map[string]float64
+	err = s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
+		if tmpl, err = repTemplate(db); err != nil {
+			return err
+		}
+		targets, err = monthTargets(db, month)
+		return err
+	})
 	if err != nil {
 		return Scorecard{}, err
 	}
@@ -75,49 +74,66 @@ func (s *Service) RepScorecard(ctx context.Context, repID uuid.UUID, month strin
 		}
 	}
 	p := kpi.Period{From: from, To: to}
-	if now.Before(to) {
-		p.Today = now.In(loc)
+	if now := s.now(); now.Before(to) {
+		p.Today = now.In(from.Location())
 	}
-	card, err := kpi.Score(tmpl.Body, actuals, targets, p)
+	card, err := kpi.Score(tmpl.Body, actuals, targets[rep.ID], p)
 	if err != nil {
 		return Scorecard{}, fmt.Errorf("score rep %s: %w", rep.ID, err)
 	}
 	return Scorecard{RepID: rep.ID, Period: month, TemplateID: tmpl.ID, Version: tmpl.Version, Scorecard: card}, nil
 }
 
-// scoringBasis returns the template for reps (the oldest that applies to the rep role) and the
-// rep's targets for the month.
-func (s *Service) scoringBasis(ctx context.Context, repID uuid.UUID, month string) (Template, map[string]float64, error) {
-	var tmpl Template
-	targets := map[string]float64{}
-	err := s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
-		var rows []templateRow
-		if err := db.Order("created_at, id").Find(&rows).Error; err != nil {
-			return err
+// repTemplate is the template reps are scored with: the oldest that applies to the rep role, at
+// its newest version.
+func repTemplate(db *gorm.DB) (Template, error) {
+	var rows []templateRow
+	if err := db.Order("created_at, id").Find(&rows).Error; err != nil {
+		return Template{}, err
+	}
+	for _, r := range rows {
+		t, err := loadVersion(db, r, r.Version)
+		if err != nil {
+			return Template{}, err
 		}
-		for _, r := range rows {
-			t, err := loadVersion(db, r, r.Version)
-			if err != nil {
-				return err
-			}
-			if slices.Contains(t.Body.AppliesTo.Roles, identity.RoleRep) {
-				tmpl = t
-				break
-			}
+		if slices.Contains(t.Body.AppliesTo.Roles, identity.RoleRep) {
+			return t, nil
 		}
-		if tmpl.ID == uuid.Nil {
-			return fault.New(fault.Conflict, "no_template", "no KPI template applies to reps: a tenant admin sets one up first")
+	}
+	return Template{}, fault.New(fault.Conflict, "no_template", "no KPI template applies to reps: a tenant admin sets one up first")
+}
+
+// monthTargets returns the month's targets by rep and metric.
+func monthTargets(db *gorm.DB, month string) (map[uuid.UUID]map[string]float64, error) {
+	var rows []targetRow
+	if err := db.Where("period = ?", month).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := map[uuid.UUID]map[string]float64{}
+	for _, t := range rows {
+		if out[t.RepID] == nil {
+			out[t.RepID] = map[string]float64{}
 		}
-		var ts []targetRow
-		if err := db.Where("rep_id = ? AND period = ?", repID, month).Find(&ts).Error; err != nil {
-			return err
-		}
-		for _, t := range ts {
-			targets[t.Metric] = t.Value
-		}
-		return nil
-	})
-	return tmpl, targets, err
+		out[t.RepID][t.Metric] = t.Value
+	}
+	return out, nil
+}
+
+// month is the span [from, to) of a month YYYY-MM in the tenant's time zone; a month that has
+// not begun is refused at location.
+func (s *Service) month(ctx context.Context, month, location string) (from, to time.Time, err error) {
+	if !period.MatchString(month) {
+		return from, to, fault.Field(location, "is not a month written YYYY-MM", month)
+	}
+	loc, err := s.timeZone(ctx)
+	if err != nil {
+		return from, to, err
+	}
+	from, _ = time.ParseInLocation("2006-01", month, loc)
+	if !s.now().After(from) {
+		return from, to, fault.Field(location, "has not started", month)
+	}
+	return from, from.AddDate(0, 1, 0), nil
 }
 
 func (s *Service) timeZone(ctx context.Context) (*time.Location, error) {

@@ -34,6 +34,9 @@ type Rep struct {
 type Deps struct {
 	// Rep finds a user by id inside the caller's tenant (not found: a fault of kind NotFound).
 	Rep func(ctx context.Context, id uuid.UUID) (Rep, error)
+	// Reps lists the active reps the caller may see, with their team and region names, for the
+	// reports.
+	Reps func(ctx context.Context) ([]RepInfo, error)
 	// Sources give the figures the scorecards are made of, one per domain.
 	Sources []Source
 	// TimeZone is the tenant's, in which months begin (nil: UTC).

@@ -1,0 +1,44 @@
+// Package report is the appraisal report as it is frozen: a month over a scope, per rep the
+// scorecard, commission and ranks, and the difference between two versions. The appraisal
+// service makes and stores it; the exports read it.
+package report
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/repflow/repflow/platform/appraisal/commission"
+	"github.com/repflow/repflow/platform/appraisal/kpi"
+)
+
+// Report is an appraisal of a month over a scope (a rep, a team, a region or the tenant), frozen
+// when it is made: the figures, scores, rankings and commissions as they were, under the template
+// version named. Recomputing makes a new version; a version never changes.
+type Report struct {
+	ID              uuid.UUID   `json:"id"`
+	Version         int         `json:"version"`
+	Period          string      `json:"period"` // YYYY-MM
+	Scope           string      `json:"scope"`  // "tenant"; later "region:<id>", "team:<id>", "rep:<id>"
+	TemplateID      uuid.UUID   `json:"template_id"`
+	TemplateVersion int         `json:"template_version"`
+	Currency        string      `json:"currency,omitempty"`
+	CreatedBy       uuid.UUID   `json:"created_by"`
+	CreatedAt       time.Time   `json:"created_at"`
+	Reps            []RepResult `json:"reps"` // in the order of their total score, best first
+}
+
+// RepResult is one rep's line of a report.
+type RepResult struct {
+	RepID  uuid.UUID     `json:"rep_id"`
+	Name   string        `json:"name"`
+	Team   string        `json:"team"`   // the team's name; "" when the rep is in none
+	Region string        `json:"region"` // the region's name
+	Card   kpi.Scorecard `json:"scorecard"`
+	// Commission is nil when the tenant has no commission plan.
+	Commission *commission.Result `json:"commission,omitempty"`
+	// Ranks by total score, 1 for the best; ties share a rank.
+	RankInTeam   int `json:"rank_in_team"`
+	RankInRegion int `json:"rank_in_region"`
+	RankInTenant int `json:"rank_in_tenant"`
+}

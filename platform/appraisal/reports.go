@@ -1,0 +1,243 @@
+package appraisal
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/repflow/repflow/platform/access"
+	"github.com/repflow/repflow/platform/appraisal/kpi"
+	"github.com/repflow/repflow/platform/appraisal/report"
+	"github.com/repflow/repflow/platform/fault"
+	"github.com/repflow/repflow/platform/identity"
+	"github.com/repflow/repflow/platform/store"
+)
+
+// RepInfo is a rep as a report names them.
+type RepInfo struct {
+	ID         uuid.UUID
+	Name       string
+	Team       string
+	Region     string
+	RegionPath string
+}
+
+// TenantScope is the scope of a report of every rep of the tenant.
+const TenantScope = "tenant"
+
+type reportRow struct {
+	TenantID  uuid.UUID
+	ID        uuid.UUID
+	Period    string
+	Scope     string
+	Version   int
+	Body      string
+	CreatedBy uuid.UUID
+	CreatedAt time.Time
+}
+
+func (reportRow) TableName() string { return "appraisal_reports" }
+
+// MakeReport computes the month's appraisal of every active rep and freezes it as the month's
+// next version. The month must have begun; a month still running is a report so far.
+func (s *Service) MakeReport(ctx context.Context, month string) (report.Report, error) {
+	me, err := caller(ctx, "make an appraisal report")
+	if err != nil {
+		return report.Report{}, err
+	}
+	if err := s.warden.Check(ctx, access.Create, access.Resource{Kind: access.KindAppraisalReport}); err != nil {
+		return report.Report{}, err
+	}
+	from, to, err := s.month(ctx, month, "body.period")
+	if err != nil {
+		return report.Report{}, err
+	}
+	reps, err := s.deps.Reps(ctx)
+	if err != nil {
+		return report.Report{}, err
+	}
+	ids := make([]uuid.UUID, len(reps))
+	for i, r := range reps {
+		ids[i] = r.ID
+	}
+	figures := map[uuid.UUID]Figures{}
+	for _, src := range s.deps.Sources {
+		figs, err := src(ctx, from, to, ids)
+		if err != nil {
+			return report.Report{}, err
+		}
+		for rep, fs := range figs {
+			if figures[rep] == nil {
+				figures[rep] = Figures{}
+			}
+			for k, v := range fs {
+				figures[rep][k] = v
+			}
+		}
+	}
+	var out report.Report
+	err = s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
+		tmpl, err := repTemplate(db)
+		if err != nil {
+			return err
+		}
+		targets, err := monthTargets(db, month)
+		if err != nil {
+			return err
+		}
+		out = report.Report{ID: identity.NewID(), Period: month, Scope: TenantScope, TemplateID: tmpl.ID, TemplateVersion: tmpl.Version,
+			CreatedBy: me.UserID, CreatedAt: s.now()}
+		for _, r := range reps {
+			card, err := kpi.Score(tmpl.Body, figures[r.ID], targets[r.ID], kpi.Period{From: from, To: to})
+			if err != nil {
+				return fmt.Errorf("score rep %s: %w", r.ID, err)
+			}
+			out.Reps = append(out.Reps, report.RepResult{RepID: r.ID, Name: r.Name, Team: r.Team, Region: r.Region, Card: card})
+		}
+		rank(out.Reps)
+		var last int
+		if err := db.Model(&reportRow{}).Where("period = ? AND scope = ?", month, TenantScope).
+			Select("COALESCE(MAX(version), 0)").Scan(&last).Error; err != nil {
+			return err
+		}
+		out.Version = last + 1
+		body, err := json.Marshal(out)
+		if err != nil {
+			return err
+		}
+		return db.Create(&reportRow{ID: out.ID, Period: month, Scope: TenantScope, Version: out.Version, Body: string(body),
+			CreatedBy: me.UserID, CreatedAt: out.CreatedAt}).Error
+	})
+	if err != nil {
+		return report.Report{}, fmt.Errorf("make report %s: %w", month, err)
+	}
+	return out, nil
+}
+
+// rank orders the reps by total score, best first, and numbers them in the tenant, their region
+// and their team; equal totals share a rank.
+func rank(reps []report.RepResult) {
+	sort.SliceStable(reps, func(i, j int) bool { return reps[i].Card.Total > reps[j].Card.Total })
+	tenant, byRegion, byTeam := ranker{}, map[string]*ranker{}, map[string]*ranker{}
+	for i := range reps {
+		r := &reps[i]
+		if byRegion[r.Region] == nil {
+			byRegion[r.Region] = &ranker{}
+		}
+		if byTeam[r.Team] == nil {
+			byTeam[r.Team] = &ranker{}
+		}
+		r.RankInTenant, r.RankInRegion, r.RankInTeam = tenant.next(r.Card.Total), byRegion[r.Region].next(r.Card.Total), byTeam[r.Team].next(r.Card.Total)
+	}
+}
+
+// ranker numbers totals given best first: 1, 2, 2, 4 for 90, 80, 80, 70.
+type ranker struct {
+	seen  int
+	last  float64
+	place int
+}
+
+func (k *ranker) next(total float64) int {
+	k.seen++
+	if k.seen == 1 || total != k.last {
+		k.place = k.seen
+	}
+	k.last = total
+	return k.place
+}
+
+// GetReport returns one frozen report version.
+func (s *Service) GetReport(ctx context.Context, id uuid.UUID) (report.Report, error) {
+	var out report.Report
+	err := s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
+		if err := s.warden.Check(ctx, access.Read, access.Resource{Kind: access.KindAppraisalReport, ID: id}); err != nil {
+			return err
+		}
+		var r reportRow
+		err := db.Where("id = ?", id).Take(&r).Error
+		if store.IsNotFound(err) {
+			return fault.NotFoundf("appraisal report")
+		}
+		if err != nil {
+			return err
+		}
+		return json.Unmarshal([]byte(r.Body), &out)
+	})
+	if err != nil {
+		return report.Report{}, fmt.Errorf("get report %s: %w", id, err)
+	}
+	return out, nil
+}
+
+// PreviousReport returns the version of r's month made before r, if there is one.
+func (s *Service) PreviousReport(ctx context.Context, r report.Report) (report.Report, bool, error) {
+	var prev reportRow
+	err := s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
+		return db.Where("period = ? AND scope = ? AND version = ?", r.Period, r.Scope, r.Version-1).Take(&prev).Error
+	})
+	if store.IsNotFound(err) || r.Version <= 1 {
+		return report.Report{}, false, nil
+	}
+	if err != nil {
+		return report.Report{}, false, err
+	}
+	out, err := s.GetReport(ctx, prev.ID)
+	return out, err == nil, err
+}
+
+// ReportVersion names one version of a month's report.
+type ReportVersion struct {
+	ID        uuid.UUID `json:"id"`
+	Period    string    `json:"period"`
+	Version   int       `json:"version"`
+	CreatedBy uuid.UUID `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// MaxReportVersions bounds a list of report versions.
+const MaxReportVersions = 200
+
+// ListReports lists the report versions of a month, or of every month when month is "", newest
+// first, at most MaxReportVersions.
+func (s *Service) ListReports(ctx context.Context, month string) ([]ReportVersion, error) {
+	if month != "" && !period.MatchString(month) {
+		return nil, fault.Field("query.period", "is not a month written YYYY-MM", month)
+	}
+	var rows []reportRow
+	err := s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
+		if err := s.warden.Check(ctx, access.List, access.Resource{Kind: access.KindAppraisalReport}); err != nil {
+			return err
+		}
+		q := db.Select("id, period, version, created_by, created_at").Where("scope = ?", TenantScope)
+		if month != "" {
+			q = q.Where("period = ?", month)
+		}
+		return q.Order("period DESC, version DESC").Limit(MaxReportVersions).Find(&rows).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list reports: %w", err)
+	}
+	out := make([]ReportVersion, len(rows))
+	for i, r := range rows {
+		out[i] = ReportVersion{ID: r.ID, Period: r.Period, Version: r.Version, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt}
+	}
+	return out, nil
+}
+
+// ExportReport returns a frozen report version for export (an Excel download): the export
+// right, not only the read right.
+func (s *Service) ExportReport(ctx context.Context, id uuid.UUID) (report.Report, error) {
+	if err := s.warden.Check(ctx, access.Export, access.Resource{Kind: access.KindAppraisalReport, ID: id}); err != nil {
+		if fault.Is(err, fault.Forbidden) {
+			return report.Report{}, fault.NotFoundf("appraisal report")
+		}
+		return report.Report{}, err
+	}
+	return s.GetReport(ctx, id)
+}
