@@ -45,6 +45,8 @@ type DemoSummary struct {
 	Fixes int64
 	// Sales counts the catalogue, orders, shelf checks, store listings and activities.
 	Sales DemoSales
+	// Reports counts the appraisal report versions, of every month.
+	Reports int
 }
 
 // DemoUser is one demo account.
@@ -73,11 +75,15 @@ func Demo(ctx context.Context, p *Provisioner) (DemoSummary, error) {
 			if err := buildDemo(ctx, p.org, p.visits); err != nil {
 				return err
 			}
-			hist, err := p.buildDemoVisits(ctx, time.Now())
+			now := time.Now()
+			hist, err := p.buildDemoVisits(ctx, now)
 			if err != nil {
 				return err
 			}
-			return p.buildDemoSales(ctx, hist)
+			if err := p.buildDemoSales(ctx, hist); err != nil {
+				return err
+			}
+			return p.buildDemoAppraisal(ctx, now)
 		})
 		if err != nil {
 			return DemoSummary{}, fmt.Errorf("create demo: %w", err)
@@ -185,7 +191,11 @@ func (p *Provisioner) demoActivity(admin context.Context, sum *DemoSummary) erro
 	if err != nil {
 		return fmt.Errorf("count demo fixes: %w", err)
 	}
-	sum.Sales, err = p.demoSalesCounts(admin)
+	if sum.Sales, err = p.demoSalesCounts(admin); err != nil {
+		return err
+	}
+	reports, err := p.appraisal.ListReports(admin, "")
+	sum.Reports = len(reports)
 	return err
 }
 
@@ -214,6 +224,7 @@ func (d DemoSummary) Print(w io.Writer) error {
 		n.Products, n.Orders, n.Overdue, n.ShelfChecks)
 	fmt.Fprintf(tw, "They worked %d store listings through the pipeline (%d listed, %d not listed) and logged %d calls, messages and meetings.\n",
 		n.Opportunities, n.Won, n.Lost, n.Activities)
+	fmt.Fprintf(tw, "Every rep has this month's targets; %d appraisal report(s) wait at /api/v1/appraisal/reports.\n", d.Reports)
 	fmt.Fprintf(tw, "Sign in as %s with password %s; every demo user below has the same password.\n\n", DemoAdminEmail, d.Password)
 	fmt.Fprintln(tw, "E-MAIL\tNAME\tROLES\tREGION")
 	for _, u := range d.Users {

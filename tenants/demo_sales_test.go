@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/repflow/repflow/platform/activities"
+	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/orders"
 	"github.com/repflow/repflow/platform/pipeline"
 )
@@ -256,4 +257,43 @@ func checkDemoActivities(t *testing.T, h *harness, admin context.Context, began 
 	}) {
 		t.Errorf("activities of a won listing: %+v", linked.Activities)
 	}
+}
+
+// The demo's month is appraised: every rep has this month's targets and the month's report holds
+// every rep, ranked.
+func TestDemoHasAnAppraisalMonth(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	sum, err := Demo(context.Background(), h.prov)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := demoActor(t, h, sum.TenantID, DemoAdminEmail)
+	reps := 0
+	for _, u := range sum.Users {
+		if slices.Contains(u.Roles, identity.RoleRep) {
+			reps++
+		}
+	}
+	month := time.Now().In(shanghaiZone(t)).Format("2006-01")
+	targets, err := h.prov.appraisal.ListTargets(admin, month, nil)
+	if err != nil || len(targets) != reps*len(demoTargets) {
+		t.Fatalf("%d targets for %d reps (%v)", len(targets), reps, err)
+	}
+	versions, err := h.prov.appraisal.ListReports(admin, month)
+	if err != nil || len(versions) != 1 || sum.Reports != 1 {
+		t.Fatalf("report versions %+v, summary %d (%v)", versions, sum.Reports, err)
+	}
+	r, err := h.prov.appraisal.GetReport(admin, versions[0].ID)
+	if err != nil || len(r.Reps) != reps || r.Reps[0].RankInTenant != 1 {
+		t.Fatalf("the report holds %d of %d reps (%v)", len(r.Reps), reps, err)
+	}
+}
+
+func shanghaiZone(t *testing.T) *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
 }

@@ -67,7 +67,7 @@ func newHarness(t *testing.T) *harness {
 	pl := pipeline.NewService(s, w, q, pipeline.Deps{ManagerOf: o.ManagerOf, Currencies: o.Currencies})
 	ord := orders.NewService(s, w, orders.CustomerFunc(demoOrderCustomer(v)), o, nil, nil, orders.Options{TimeZone: o.TimeZone})
 	act := activities.NewService(s, w, demoAccounts{v}, activities.Options{TimeZone: o.TimeZone})
-	return &harness{s: s, org: o, prov: NewProvisioner(s, o, w, v, pl, appraisal.NewService(s, w, appraisal.Deps{})), pw: pw, visits: v, pipeline: pl, orders: ord, activities: act}
+	return &harness{s: s, org: o, prov: NewProvisioner(s, o, w, v, pl, appraisal.NewService(s, w, appraisal.Deps{Rep: testRep(o), Reps: testReps(o), TimeZone: o.TimeZone})), pw: pw, visits: v, pipeline: pl, orders: ord, activities: act}
 }
 
 // tenantTables are every table provisioning may write, with the column naming the tenant.
@@ -292,5 +292,28 @@ func TestTemplatesSeedTheirOwnPipeline(t *testing.T) {
 	}
 	if names[IndustryFMCG] != "Store listing" || names[IndustryIndustrial] != "Project sale" {
 		t.Errorf("pipelines by template: %v", names)
+	}
+}
+
+// testRep and testReps give the appraisal the reps as cmd's adapters do (without the domains'
+// figures: the tenants tests check that the demo's report exists, not its scores).
+func testRep(o *org.Service) func(ctx context.Context, id uuid.UUID) (appraisal.Rep, error) {
+	return func(ctx context.Context, id uuid.UUID) (appraisal.Rep, error) {
+		p, err := o.Principal(ctx, id)
+		return appraisal.Rep{ID: p.UserID, RegionPath: p.RegionPath, IsRep: p.HasRole(identity.RoleRep)}, err
+	}
+}
+
+func testReps(o *org.Service) func(ctx context.Context) ([]appraisal.RepInfo, error) {
+	return func(ctx context.Context) ([]appraisal.RepInfo, error) {
+		page, err := o.ListUsers(ctx, org.UserFilter{Role: identity.RoleRep, Status: org.StatusActive, Limit: org.MaxPageSize})
+		if err != nil {
+			return nil, err
+		}
+		out := make([]appraisal.RepInfo, len(page.Users))
+		for i, u := range page.Users {
+			out[i] = appraisal.RepInfo{ID: u.ID, Name: u.Name, RegionPath: u.RegionPath}
+		}
+		return out, nil
 	}
 }
