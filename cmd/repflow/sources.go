@@ -37,13 +37,13 @@ func visitSource(v *visits.Service) appraisal.Source {
 		}
 		out := map[uuid.UUID]appraisal.Figures{}
 		for _, m := range ms {
-			out[m.RepID] = appraisal.Figures{
+			out[m.RepID] = appraisal.Figures{Actuals: map[string]kpi.Actual{
 				"visits":                 count(float64(m.Visits)),
 				"visits_per_working_day": part("visits_per_working_day", float64(m.Visits), float64(m.WorkingDays)),
 				"coverage_rate":          part("coverage_rate", float64(m.CustomersCovered), float64(m.CustomersDue)),
 				"verified_check_in_rate": part("verified_check_in_rate", float64(m.VerifiedCheckIns), float64(m.CheckIns)),
 				"average_visit_duration": part("average_visit_duration", m.AvgDuration.Minutes()*float64(m.Visits), float64(m.Visits)),
-			}
+			}}
 		}
 		return out, nil
 	}
@@ -57,13 +57,13 @@ func activitySource(a *activities.Service) appraisal.Source {
 		}
 		out := map[uuid.UUID]appraisal.Figures{}
 		for _, m := range ms {
-			out[m.RepID] = appraisal.Figures{
+			out[m.RepID] = appraisal.Figures{Actuals: map[string]kpi.Actual{
 				"calls":                 count(float64(m.Calls)),
 				"average_call_duration": part("average_call_duration", m.CallTime.Seconds(), float64(m.AnsweredCalls)),
 				"response_rate": part("response_rate", float64(m.AnsweredOutboundCalls+m.RepliedOutboundMessages),
 					float64(m.OutboundCalls+m.OutboundMessages)),
 				"milestone_on_time_rate": part("milestone_on_time_rate", float64(m.Milestones.OnTime), float64(m.Milestones.Due)),
-			}
+			}}
 		}
 		return out, nil
 	}
@@ -79,24 +79,28 @@ func orderSource(o *orders.Service) appraisal.Source {
 		}
 		out := map[uuid.UUID]appraisal.Figures{}
 		for _, m := range ms {
-			collected, due := sum(m.Collected), sum(m.Due)
+			revenue, collected, due := sum(m.Revenue), sum(m.Collected), sum(m.Due)
 			out[m.RepID] = appraisal.Figures{
-				"orders":                  count(float64(m.Orders)),
-				"revenue":                 count(sum(m.Revenue)),
-				"payment_collection_rate": part("payment_collection_rate", collected, due),
-				"distribution_rate":       count(m.DistributionRate),
+				Actuals: map[string]kpi.Actual{
+					"orders":                  count(float64(m.Orders)),
+					"revenue":                 count(revenue.InexactFloat64()),
+					"payment_collection_rate": part("payment_collection_rate", collected.InexactFloat64(), due.InexactFloat64()),
+					"distribution_rate":       count(m.DistributionRate),
+				},
+				// The exact amounts, for commissions on revenue or on collected payments.
+				Money: map[string]decimal.Decimal{"revenue": revenue, "collected": collected},
 			}
 		}
 		return out, nil
 	}
 }
 
-func sum(byCurrency map[string]decimal.Decimal) float64 {
+func sum(byCurrency map[string]decimal.Decimal) decimal.Decimal {
 	total := decimal.Zero
 	for _, v := range byCurrency {
 		total = total.Add(v)
 	}
-	return total.InexactFloat64()
+	return total
 }
 
 // pipelineSource gives win rate, weighted pipeline value and sales cycle. Conversion weighted by
@@ -110,11 +114,11 @@ func pipelineSource(p *pipeline.Service) appraisal.Source {
 		}
 		out := map[uuid.UUID]appraisal.Figures{}
 		for _, m := range ms {
-			out[m.RepID] = appraisal.Figures{
+			out[m.RepID] = appraisal.Figures{Actuals: map[string]kpi.Actual{
 				"win_rate":            part("win_rate", float64(m.Won), float64(m.Won+m.Lost)),
 				"pipeline_value":      count(m.WeightedValue.InexactFloat64()),
 				"average_sales_cycle": part("average_sales_cycle", m.AvgSalesCycleDays*float64(m.Won), float64(m.Won)),
-			}
+			}}
 		}
 		return out, nil
 	}

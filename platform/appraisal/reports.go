@@ -65,20 +65,9 @@ func (s *Service) MakeReport(ctx context.Context, month string) (report.Report, 
 	for i, r := range reps {
 		ids[i] = r.ID
 	}
-	figures := map[uuid.UUID]Figures{}
-	for _, src := range s.deps.Sources {
-		figs, err := src(ctx, from, to, ids)
-		if err != nil {
-			return report.Report{}, err
-		}
-		for rep, fs := range figs {
-			if figures[rep] == nil {
-				figures[rep] = Figures{}
-			}
-			for k, v := range fs {
-				figures[rep][k] = v
-			}
-		}
+	figures, err := s.gather(ctx, from, to, ids)
+	if err != nil {
+		return report.Report{}, err
 	}
 	var out report.Report
 	err = s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
@@ -93,7 +82,7 @@ func (s *Service) MakeReport(ctx context.Context, month string) (report.Report, 
 		out = report.Report{ID: identity.NewID(), Period: month, Scope: TenantScope, TemplateID: tmpl.ID, TemplateVersion: tmpl.Version,
 			CreatedBy: me.UserID, CreatedAt: s.now()}
 		for _, r := range reps {
-			card, err := kpi.Score(tmpl.Body, figures[r.ID], targets[r.ID], kpi.Period{From: from, To: to})
+			card, err := kpi.Score(tmpl.Body, figures[r.ID].Actuals, targets[r.ID], kpi.Period{From: from, To: to})
 			if err != nil {
 				return fmt.Errorf("score rep %s: %w", r.ID, err)
 			}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
 	"gorm.io/gorm"
 
 	"github.com/repflow/repflow/platform/access"
@@ -15,8 +16,38 @@ import (
 	"github.com/repflow/repflow/platform/identity"
 )
 
-// Figures are a rep's actuals for a period, by KPI key.
-type Figures map[string]kpi.Actual
+// Figures are a rep's actuals for a period, by KPI key, and the exact amounts behind the money
+// ones (revenue, collected), which commissions are computed from: a float is fine for a score,
+// not for a payment.
+type Figures struct {
+	Actuals map[string]kpi.Actual
+	Money   map[string]decimal.Decimal
+}
+
+// gather asks every source for the reps' figures over [from, to) and merges them per rep.
+func (s *Service) gather(ctx context.Context, from, to time.Time, reps []uuid.UUID) (map[uuid.UUID]Figures, error) {
+	out := map[uuid.UUID]Figures{}
+	for _, src := range s.deps.Sources {
+		figs, err := src(ctx, from, to, reps)
+		if err != nil {
+			return nil, err
+		}
+		for rep, f := range figs {
+			all, ok := out[rep]
+			if !ok {
+				all = Figures{Actuals: map[string]kpi.Actual{}, Money: map[string]decimal.Decimal{}}
+			}
+			for k, v := range f.Actuals {
+				all.Actuals[k] = v
+			}
+			for k, v := range f.Money {
+				all.Money[k] = v
+			}
+			out[rep] = all
+		}
+	}
+	return out, nil
+}
 
 // Source gives one domain's figures of the reps over [from, to), as far as the caller may see
 // them. The appraisal reads the domains only through their sources, never their tables.
@@ -63,21 +94,15 @@ func (s *Service) RepScorecard(ctx context.Context, repID uuid.UUID, month strin
 	if err != nil {
 		return Scorecard{}, err
 	}
-	actuals := Figures{}
-	for _, src := range s.deps.Sources {
-		figs, err := src(ctx, from, to, []uuid.UUID{rep.ID})
-		if err != nil {
-			return Scorecard{}, err
-		}
-		for k, v := range figs[rep.ID] {
-			actuals[k] = v
-		}
+	figs, err := s.gather(ctx, from, to, []uuid.UUID{rep.ID})
+	if err != nil {
+		return Scorecard{}, err
 	}
 	p := kpi.Period{From: from, To: to}
 	if now := s.now(); now.Before(to) {
 		p.Today = now.In(from.Location())
 	}
-	card, err := kpi.Score(tmpl.Body, actuals, targets[rep.ID], p)
+	card, err := kpi.Score(tmpl.Body, figs[rep.ID].Actuals, targets[rep.ID], p)
 	if err != nil {
 		return Scorecard{}, fmt.Errorf("score rep %s: %w", rep.ID, err)
 	}
