@@ -88,7 +88,7 @@ func newApp(s *store.Store, cfg *config) (*app, error) {
 		FollowUp: followUp(a.activities)})
 	a.orders = orders.NewService(s, a.warden, orderCustomers{a.visits}, a.org, a.jobs, a.pipeline,
 		orders.Options{TimeZone: a.org.TimeZone, Opportunity: orderOpportunity(a.pipeline)})
-	a.appraisal = appraisal.NewService(s, a.warden, appraisal.Deps{Rep: targetRep(a.org), Reps: reportReps(a.org), TimeZone: a.org.TimeZone,
+	a.appraisal = appraisal.NewService(s, a.warden, appraisal.Deps{Rep: targetRep(a.org), Reps: reportReps(a.org), TimeZone: a.org.TimeZone, Currencies: a.org.Currencies,
 		Sources: []appraisal.Source{visitSource(a.visits), activitySource(a.activities), orderSource(a.orders), pipelineSource(a.pipeline)}})
 	a.provisioner = tenants.NewProvisioner(s, a.org, a.warden, a.visits, a.pipeline, a.appraisal)
 	return a, nil

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
 
 	"github.com/repflow/repflow/platform/access"
 	"github.com/repflow/repflow/platform/appraisal/kpi"
@@ -26,6 +28,9 @@ type fixture struct {
 	srv    *web.Server
 	tenant uuid.UUID
 	users  map[string]uuid.UUID
+	// figures are what the fake source reports, by rep and by year (this one, and a year ago).
+	figures map[uuid.UUID]Figures
+	prior   map[uuid.UUID]Figures
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -33,14 +38,26 @@ func newFixture(t *testing.T) *fixture {
 	s := storetest.Open(t)
 	w := access.NewWarden(s)
 	o := org.NewService(s, w, nil)
+	f := &fixture{tenant: identity.NewID(), users: map[string]uuid.UUID{}, figures: map[uuid.UUID]Figures{}, prior: map[uuid.UUID]Figures{}}
 	svc := NewService(s, w, Deps{Rep: func(ctx context.Context, id uuid.UUID) (Rep, error) {
 		p, err := o.Principal(ctx, id)
 		if errors.Is(err, org.ErrUserInactive) {
 			return Rep{}, fault.NotFoundf("rep")
 		}
 		return Rep{ID: p.UserID, RegionPath: p.RegionPath, IsRep: p.HasRole(identity.RoleRep)}, err
-	}})
-	f := &fixture{tenant: identity.NewID(), users: map[string]uuid.UUID{}}
+	}, Reps: func(ctx context.Context) ([]RepInfo, error) {
+		page, err := o.ListUsers(ctx, org.UserFilter{Role: identity.RoleRep, Status: org.StatusActive, Limit: org.MaxPageSize})
+		out := make([]RepInfo, len(page.Users))
+		for i, u := range page.Users {
+			out[i] = RepInfo{ID: u.ID, Name: u.Name, RegionPath: u.RegionPath}
+		}
+		return out, err
+	}, Currencies: o.Currencies, Sources: []Source{func(_ context.Context, from, _ time.Time, _ []uuid.UUID) (map[uuid.UUID]Figures, error) {
+		if from.Before(time.Now().AddDate(0, -6, 0)) {
+			return f.prior, nil
+		}
+		return f.figures, nil
+	}}})
 	ctx := context.Background()
 	now := time.Now().UTC()
 	row := map[string]any{"id": f.tenant, "slug": "acme", "name": "Acme", "industry": "fmcg", "time_zone": "Asia/Shanghai",
@@ -215,4 +232,61 @@ func TestCommissionSimulation(t *testing.T) {
 	}
 	body["plan"].(map[string]any)["brackets"] = []map[string]any{{"from": "0", "to": "10000", "rate": "0.02"}, {"from": "9000", "to": nil, "rate": "0.05"}}
 	refused(t, f, "rep", http.MethodPost, "/api/v1/appraisal/commission/simulate", body, http.StatusBadRequest, "invalid_commission_plan", "body.brackets[1].from")
+}
+
+// The report pays each rep by the plan in force, on the exact revenue. Marginal brackets: 2 % up
+// to 10,000, 5 % above; +20 % year on year multiplies by 1.1; the gate pays half below a score
+// of 50 and all from 50 (the scores here: nothing has an actual but visits, so the total is the
+// visits line alone).
+//   - rep: revenue 15,000.50, a year ago 12,000: growth 25 %, × 1.1.
+//     10,000 × 0.02 + 5,000.50 × 0.05 = 200 + 250.025 = 450.025; × 1.1 = 495.0275.
+//     visits 45 of 45: completion 100 %, score 100 (linear); every other line scores 0 for want
+//     of an actual, so the total is visits' effective weight: 20 of the 75 with a target
+//     (orders and revenue have none), 100 × 20/75 = 26.67: below 50, × 0.5 = 247.51375 ->
+//     247.51 (half even).
+//   - repSouth: revenue 8,000.25, no prior year: 8,000.25 × 0.02 = 160.005; score 0 × 0.5 =
+//     80.0025 -> 80.00.
+func TestReportPaysByThePlanInForce(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	rep, south := f.users["rep"], f.users["repSouth"]
+	d := decimal.RequireFromString
+	f.figures[rep] = Figures{Actuals: map[string]kpi.Actual{"visits": {Value: 45}}, Money: map[string]decimal.Decimal{"revenue": d("15000.50")}}
+	f.figures[south] = Figures{Money: map[string]decimal.Decimal{"revenue": d("8000.25")}}
+	f.prior[rep] = Figures{Money: map[string]decimal.Decimal{"revenue": d("12000")}}
+	month := time.Now().Format("2006-01")
+	call[TargetListDTO](t, f, "admin", http.MethodPut, "/api/v1/appraisal/targets",
+		SetTargetsDTO{Period: month, Targets: []NewTargetDTO{{RepID: rep, Metric: "visits", Value: 45}, {RepID: south, Metric: "visits", Value: 45}}}, http.StatusOK)
+	plan := map[string]any{"currency": "CNY", "base": "revenue", "mode": "marginal",
+		"brackets": []map[string]any{{"from": "0", "to": "10000", "rate": "0.02"}, {"from": "10000", "to": nil, "rate": "0.05"}},
+		"growth":   []map[string]any{{"min_growth": "0.2", "multiplier": "1.1"}},
+		"gate":     []map[string]any{{"min_score": "0", "factor": "0.5"}, {"min_score": "50", "factor": "1"}}}
+	refused(t, f, "admin", http.MethodPut, "/api/v1/appraisal/commission-plan", withField(plan, "currency", "USD"), http.StatusBadRequest, "invalid_input", "body.currency")
+	refused(t, f, "admin", http.MethodPut, "/api/v1/appraisal/commission-plan", withField(plan, "base", "gross_margin"), http.StatusBadRequest, "invalid_input", "body.base")
+	refused(t, f, "rep", http.MethodPut, "/api/v1/appraisal/commission-plan", plan, http.StatusForbidden, "forbidden", "")
+	if got := call[CommissionPlanDTO](t, f, "admin", http.MethodPut, "/api/v1/appraisal/commission-plan", plan, http.StatusOK); got.Version != 1 {
+		t.Fatalf("plan version %d", got.Version)
+	}
+	r := call[AppraisalReportDTO](t, f, "admin", http.MethodPost, "/api/v1/appraisal/reports", MakeReportDTO{Period: month}, http.StatusCreated)
+	if r.CommissionPlanVersion != 1 || r.Currency != "CNY" || len(r.Reps) != 2 {
+		t.Fatalf("report: plan %d, currency %q, %d reps", r.CommissionPlanVersion, r.Currency, len(r.Reps))
+	}
+	want := map[uuid.UUID]string{rep: "247.51", south: "80"}
+	if top := r.Reps[0]; top.RepID != rep || math.Abs(top.Card.Total-100*20.0/75) > 0.01 || top.Card.ScoredWeight != 75 {
+		t.Errorf("the best rep %s scored %.4f over weight %d, want rep at %.4f over 75", top.Name, top.Card.Total, top.Card.ScoredWeight, 100*20.0/75)
+	}
+	for _, line := range r.Reps {
+		if line.Commission == nil || !line.Commission.Final.Equal(d(want[line.RepID])) {
+			t.Errorf("%s: commission %+v, want %s", line.Name, line.Commission, want[line.RepID])
+		}
+	}
+}
+
+func withField(m map[string]any, k string, v any) map[string]any {
+	out := map[string]any{}
+	for key, val := range m {
+		out[key] = val
+	}
+	out[k] = v
+	return out
 }

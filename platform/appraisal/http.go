@@ -60,6 +60,10 @@ func (h *HTTP) Register(api huma.API) {
 		Summary: "A frozen report version as an Excel workbook: a summary sheet and a sheet per team, coloured by band", Tags: tags,
 		Responses: map[string]*huma.Response{"200": {Description: "The workbook", Content: map[string]*huma.MediaType{
 			"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}}}, h.excel)
+	huma.Register(api, huma.Operation{OperationID: "get-commission-plan", Method: http.MethodGet, Path: "/api/v1/appraisal/commission-plan",
+		Summary: "The tenant's commission plan in force", Tags: tags}, h.getPlan)
+	huma.Register(api, huma.Operation{OperationID: "set-commission-plan", Method: http.MethodPut, Path: "/api/v1/appraisal/commission-plan",
+		Summary: "Set the commission plan, as its next version; reports name the version they paid by", Tags: tags}, h.setPlan)
 	huma.Register(api, huma.Operation{OperationID: "list-targets", Method: http.MethodGet, Path: "/api/v1/appraisal/targets",
 		Summary: "A month's targets of the reps the caller may see", Tags: tags}, h.targets)
 	huma.Register(api, huma.Operation{OperationID: "set-targets", Method: http.MethodPut, Path: "/api/v1/appraisal/targets",
@@ -379,4 +383,36 @@ func (h *HTTP) excel(ctx context.Context, in *excelInput) (*excelOutput, error) 
 	name := fmt.Sprintf("appraisal-%s-v%d.xlsx", r.Period, r.Version)
 	return &excelOutput{ContentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 		ContentDisposition: `attachment; filename="` + name + `"`, Body: raw}, nil
+}
+
+// CommissionPlanDTO is the plan in force at its version.
+type CommissionPlanDTO struct {
+	Version   int             `json:"version"`
+	Plan      commission.Plan `json:"plan"`
+	CreatedBy uuid.UUID       `json:"created_by"`
+	CreatedAt time.Time       `json:"created_at"`
+}
+
+type planOutput struct{ Body CommissionPlanDTO }
+
+func planDTO(p CommissionPlan) *planOutput {
+	return &planOutput{Body: CommissionPlanDTO{Version: p.Version, Plan: p.Plan, CreatedBy: p.CreatedBy, CreatedAt: p.CreatedAt}}
+}
+
+func (h *HTTP) getPlan(ctx context.Context, _ *struct{}) (*planOutput, error) {
+	p, err := h.svc.GetCommissionPlan(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return planDTO(p), nil
+}
+
+type setPlanInput struct{ Body commission.Plan }
+
+func (h *HTTP) setPlan(ctx context.Context, in *setPlanInput) (*planOutput, error) {
+	p, err := h.svc.SetCommissionPlan(ctx, in.Body)
+	if err != nil {
+		return nil, err
+	}
+	return planDTO(p), nil
 }

@@ -8,9 +8,11 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
 	"gorm.io/gorm"
 
 	"github.com/repflow/repflow/platform/access"
+	"github.com/repflow/repflow/platform/appraisal/commission"
 	"github.com/repflow/repflow/platform/appraisal/kpi"
 	"github.com/repflow/repflow/platform/appraisal/report"
 	"github.com/repflow/repflow/platform/fault"
@@ -69,6 +71,10 @@ func (s *Service) MakeReport(ctx context.Context, month string) (report.Report, 
 	if err != nil {
 		return report.Report{}, err
 	}
+	pay, err := s.payments(ctx, from, to, ids)
+	if err != nil {
+		return report.Report{}, err
+	}
 	var out report.Report
 	err = s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
 		tmpl, err := repTemplate(db)
@@ -86,7 +92,14 @@ func (s *Service) MakeReport(ctx context.Context, month string) (report.Report, 
 			if err != nil {
 				return fmt.Errorf("score rep %s: %w", r.ID, err)
 			}
-			out.Reps = append(out.Reps, report.RepResult{RepID: r.ID, Name: r.Name, Team: r.Team, Region: r.Region, Card: card})
+			line := report.RepResult{RepID: r.ID, Name: r.Name, Team: r.Team, Region: r.Region, Card: card}
+			if line.Commission, err = pay.commission(r.ID, figures[r.ID], card.Total); err != nil {
+				return fmt.Errorf("commission of rep %s: %w", r.ID, err)
+			}
+			out.Reps = append(out.Reps, line)
+		}
+		if pay.plan != nil {
+			out.Currency, out.CommissionPlanVersion = pay.plan.Plan.Currency, pay.plan.Version
 		}
 		rank(out.Reps)
 		var last int
@@ -106,6 +119,44 @@ func (s *Service) MakeReport(ctx context.Context, month string) (report.Report, 
 		return report.Report{}, fmt.Errorf("make report %s: %w", month, err)
 	}
 	return out, nil
+}
+
+// payroll is what a report pays by: the plan in force (nil: none, and no commissions) and the
+// reps' figures of the same month a year earlier, for the growth multiplier.
+type payroll struct {
+	plan      *CommissionPlan
+	priorYear map[uuid.UUID]Figures
+}
+
+func (s *Service) payments(ctx context.Context, from, to time.Time, reps []uuid.UUID) (payroll, error) {
+	plan, err := s.GetCommissionPlan(ctx)
+	if fault.Is(err, fault.NotFound) {
+		return payroll{}, nil
+	}
+	if err != nil {
+		return payroll{}, err
+	}
+	prior, err := s.gather(ctx, from.AddDate(-1, 0, 0), to.AddDate(-1, 0, 0), reps)
+	if err != nil {
+		return payroll{}, err
+	}
+	return payroll{plan: &plan, priorYear: prior}, nil
+}
+
+// commission computes a rep's commission on the plan's base. The score gate reads the appraisal
+// total, capped at 100: a gate's thresholds are on a 0 to 100 scale, and scoring above every
+// target passes the highest.
+func (p payroll) commission(rep uuid.UUID, f Figures, total float64) (*commission.Result, error) {
+	if p.plan == nil {
+		return nil, nil
+	}
+	base := string(p.plan.Plan.Base)
+	score := decimal.NewFromFloat(min(total, 100)).Round(4)
+	r, err := commission.Compute(p.plan.Plan, commission.Inputs{Base: f.Money[base], PriorYearBase: p.priorYear[rep].Money[base], Score: &score})
+	if err != nil {
+		return nil, err
+	}
+	return &r, nil
 }
 
 // rank orders the reps by total score, best first, and numbers them in the tenant, their region

@@ -39,6 +39,8 @@ type Deps struct {
 	Reps func(ctx context.Context) ([]RepInfo, error)
 	// Sources give the figures the scorecards are made of, one per domain.
 	Sources []Source
+	// Currencies lists the tenant's currencies, which a commission plan must pay in.
+	Currencies func(ctx context.Context) ([]string, error)
 	// TimeZone is the tenant's, in which months begin (nil: UTC).
 	TimeZone func(ctx context.Context) (*time.Location, error)
 	// Now is the clock (nil: time.Now).

@@ -16,16 +16,18 @@ import (
 // when it is made: the figures, scores, rankings and commissions as they were, under the template
 // version named. Recomputing makes a new version; a version never changes.
 type Report struct {
-	ID              uuid.UUID   `json:"id"`
-	Version         int         `json:"version"`
-	Period          string      `json:"period"` // YYYY-MM
-	Scope           string      `json:"scope"`  // "tenant"; later "region:<id>", "team:<id>", "rep:<id>"
-	TemplateID      uuid.UUID   `json:"template_id"`
-	TemplateVersion int         `json:"template_version"`
-	Currency        string      `json:"currency,omitempty"`
-	CreatedBy       uuid.UUID   `json:"created_by"`
-	CreatedAt       time.Time   `json:"created_at"`
-	Reps            []RepResult `json:"reps"` // in the order of their total score, best first
+	ID              uuid.UUID `json:"id"`
+	Version         int       `json:"version"`
+	Period          string    `json:"period"` // YYYY-MM
+	Scope           string    `json:"scope"`  // "tenant"; later "region:<id>", "team:<id>", "rep:<id>"
+	TemplateID      uuid.UUID `json:"template_id"`
+	TemplateVersion int       `json:"template_version"`
+	Currency        string    `json:"currency,omitempty"` // of the commissions
+	// CommissionPlanVersion is the plan version the commissions were paid by; 0 for none.
+	CommissionPlanVersion int         `json:"commission_plan_version,omitempty"`
+	CreatedBy             uuid.UUID   `json:"created_by"`
+	CreatedAt             time.Time   `json:"created_at"`
+	Reps                  []RepResult `json:"reps"` // in the order of their total score, best first
 }
 
 // RepResult is one rep's line of a report.
