@@ -1,0 +1,102 @@
+package appraisal
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/repflow/repflow/platform/appraisal/export"
+	"github.com/repflow/repflow/platform/appraisal/report"
+	"github.com/repflow/repflow/platform/web"
+)
+
+// AppraisalReportDTO is a frozen report version; Changes, on a newly made version, are what
+// moved since the version before it.
+type AppraisalReportDTO struct {
+	report.Report
+	Changes []report.RepChange `json:"changes,omitempty"`
+}
+
+// MakeReportDTO asks for a month's report.
+type MakeReportDTO struct {
+	Period string `json:"period" doc:"the month, YYYY-MM; it must have begun"`
+}
+
+type makeReportInput struct{ Body MakeReportDTO }
+
+func (h *HTTP) makeReport(ctx context.Context, in *makeReportInput) (*struct{ Body AppraisalReportDTO }, error) {
+	r, err := h.svc.MakeReport(ctx, in.Body.Period)
+	if err != nil {
+		return nil, err
+	}
+	out := &struct{ Body AppraisalReportDTO }{Body: AppraisalReportDTO{Report: r}}
+	prev, ok, err := h.svc.PreviousReport(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		out.Body.Changes = report.Diff(prev, r)
+	}
+	return out, nil
+}
+
+type reportPath struct {
+	ID string `path:"id" format:"uuid" doc:"the report version's id"`
+}
+
+func (h *HTTP) getReport(ctx context.Context, in *reportPath) (*struct{ Body AppraisalReportDTO }, error) {
+	id, err := web.ParseID(in.ID, "path.id")
+	if err != nil {
+		return nil, err
+	}
+	r, err := h.svc.GetReport(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &struct{ Body AppraisalReportDTO }{Body: AppraisalReportDTO{Report: r}}, nil
+}
+
+// ReportVersionsDTO lists a month's report versions.
+type ReportVersionsDTO struct {
+	Versions []ReportVersion `json:"versions"`
+}
+
+type listReportsInput struct {
+	Period string `query:"period" doc:"the month, YYYY-MM; absent: every month"`
+}
+
+func (h *HTTP) listReports(ctx context.Context, in *listReportsInput) (*struct{ Body ReportVersionsDTO }, error) {
+	vs, err := h.svc.ListReports(ctx, in.Period)
+	if err != nil {
+		return nil, err
+	}
+	return &struct{ Body ReportVersionsDTO }{Body: ReportVersionsDTO{Versions: append([]ReportVersion{}, vs...)}}, nil
+}
+
+type excelInput struct {
+	ID   string `path:"id" format:"uuid" doc:"the report version's id"`
+	Lang string `query:"lang" enum:"en,zh" default:"en" doc:"the language of the headers and metric names"`
+}
+
+type excelOutput struct {
+	ContentType        string `header:"Content-Type"`
+	ContentDisposition string `header:"Content-Disposition"`
+	Body               []byte
+}
+
+func (h *HTTP) excel(ctx context.Context, in *excelInput) (*excelOutput, error) {
+	id, err := web.ParseID(in.ID, "path.id")
+	if err != nil {
+		return nil, err
+	}
+	r, err := h.svc.ExportReport(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := export.Excel(r, in.Lang)
+	if err != nil {
+		return nil, err
+	}
+	name := fmt.Sprintf("appraisal-%s-v%d.xlsx", r.Period, r.Version)
+	return &excelOutput{ContentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+		ContentDisposition: `attachment; filename="` + name + `"`, Body: raw}, nil
+}
