@@ -11,6 +11,7 @@ import (
 
 	"github.com/repflow/repflow/platform/access"
 	"github.com/repflow/repflow/platform/fault"
+	"github.com/repflow/repflow/platform/identity"
 )
 
 // An account is a customer seen as a key account: its place in the group it belongs to (one
@@ -71,7 +72,7 @@ func (s *Service) GetAccount(ctx context.Context, id uuid.UUID) (Account, error)
 // LinkAccount places child under parent, replacing its earlier parent. It needs the right to
 // update the child; a link that would make an account its own ancestor is refused, naming both.
 func (s *Service) LinkAccount(ctx context.Context, child, parent uuid.UUID) (Account, error) {
-	p, err := caller(ctx, "link accounts")
+	p, err := identity.SignedIn(ctx, "link accounts")
 	if err != nil {
 		return Account{}, err
 	}
@@ -137,7 +138,7 @@ func (s *Service) UnlinkAccount(ctx context.Context, child uuid.UUID) (Account, 
 
 // MarkKey marks an account key (or, with key false, unmarks it). Doing it again changes nothing.
 func (s *Service) MarkKey(ctx context.Context, id uuid.UUID, key bool) (Account, error) {
-	p, err := caller(ctx, "mark key accounts")
+	p, err := identity.SignedIn(ctx, "mark key accounts")
 	if err != nil {
 		return Account{}, err
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/repflow/repflow/platform/access"
 	"github.com/repflow/repflow/platform/fault"
+	"github.com/repflow/repflow/platform/identity"
 )
 
 // CreateActivity logs a call, meeting or message of the caller's with a customer the caller may
@@ -21,7 +22,7 @@ import (
 // returns the stored activity (created is then false), whatever happened to it since; the same
 // id with a different body is a conflict, never a second activity or an overwrite.
 func (s *Service) CreateActivity(ctx context.Context, in NewActivity) (a Activity, created bool, err error) {
-	p, err := caller(ctx, "log an activity")
+	p, err := identity.SignedIn(ctx, "log an activity")
 	if err != nil {
 		return Activity{}, false, err
 	}

@@ -67,7 +67,7 @@ func toRelationship(r relationshipRow) Relationship {
 // AddRelationship relates contact from to another contact of the same account. It needs the
 // update right on from. A reporting line that would close a loop is refused, naming both.
 func (s *Service) AddRelationship(ctx context.Context, from uuid.UUID, in NewRelationship) (Relationship, error) {
-	p, err := caller(ctx, "relate contacts")
+	p, err := identity.SignedIn(ctx, "relate contacts")
 	if err != nil {
 		return Relationship{}, err
 	}

@@ -62,15 +62,6 @@ func NewService(s *store.Store, w *access.Warden, c Customers, o Options) *Servi
 	return &Service{store: s, warden: w, customers: c, opts: o}
 }
 
-// caller is the signed-in principal doing what; without one, what is refused.
-func caller(ctx context.Context, what string) (identity.Principal, error) {
-	p, ok := identity.From(ctx)
-	if !ok || p.UserID == uuid.Nil {
-		return p, fault.New(fault.Unauthorized, "unauthenticated", "sign in to "+what)
-	}
-	return p, nil
-}
-
 // now is the service's clock, in UTC at the database's precision.
 func (s *Service) now() time.Time { return s.opts.Now().UTC().Truncate(time.Microsecond) }
 

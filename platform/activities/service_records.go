@@ -77,7 +77,7 @@ var serviceRecordColumns = access.Columns{Owner: "service_records.owner_id", Reg
 
 // CreateServiceRecord records service done for an account the caller may see.
 func (s *Service) CreateServiceRecord(ctx context.Context, in NewServiceRecord) (ServiceRecord, error) {
-	p, err := caller(ctx, "record service")
+	p, err := identity.SignedIn(ctx, "record service")
 	if err != nil {
 		return ServiceRecord{}, err
 	}

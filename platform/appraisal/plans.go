@@ -13,6 +13,7 @@ import (
 	"github.com/repflow/repflow/platform/access"
 	"github.com/repflow/repflow/platform/appraisal/commission"
 	"github.com/repflow/repflow/platform/fault"
+	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/store"
 )
 
@@ -41,7 +42,7 @@ var payableBases = []commission.Base{commission.Revenue, commission.Collected}
 // SetCommissionPlan makes p the tenant's plan, as its next version; earlier versions stay, for
 // the reports they paid by. The plan's currency must be one the tenant trades in.
 func (s *Service) SetCommissionPlan(ctx context.Context, p commission.Plan) (CommissionPlan, error) {
-	me, err := caller(ctx, "set the commission plan")
+	me, err := identity.SignedIn(ctx, "set the commission plan")
 	if err != nil {
 		return CommissionPlan{}, err
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/repflow/repflow/platform/appraisal/commission"
+	"github.com/repflow/repflow/platform/identity"
 )
 
 // SimulationDTO asks what a plan would pay for hypothetical figures.
@@ -19,7 +20,7 @@ type simulateInput struct{ Body SimulationDTO }
 
 // simulate computes a commission without reading or saving anything: "what if this rep sells X".
 func (h *HTTP) simulate(ctx context.Context, in *simulateInput) (*struct{ Body commission.Result }, error) {
-	if _, err := caller(ctx, "simulate a commission"); err != nil {
+	if _, err := identity.SignedIn(ctx, "simulate a commission"); err != nil {
 		return nil, err
 	}
 	r, err := commission.Simulate(in.Body.Plan, in.Body.Inputs)

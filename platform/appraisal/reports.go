@@ -48,7 +48,7 @@ func (reportRow) TableName() string { return "appraisal_reports" }
 // MakeReport computes the month's appraisal of every active rep and freezes it as the month's
 // next version. The month must have begun; a month still running is a report so far.
 func (s *Service) MakeReport(ctx context.Context, month string) (report.Report, error) {
-	me, err := caller(ctx, "make an appraisal report")
+	me, err := identity.SignedIn(ctx, "make an appraisal report")
 	if err != nil {
 		return report.Report{}, err
 	}

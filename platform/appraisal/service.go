@@ -11,8 +11,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/repflow/repflow/platform/access"
-	"github.com/repflow/repflow/platform/fault"
-	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/store"
 )
 
@@ -56,12 +54,3 @@ func NewService(s *store.Store, w *access.Warden, d Deps) *Service {
 }
 
 func (s *Service) now() time.Time { return s.deps.Now().UTC().Truncate(time.Microsecond) }
-
-// caller returns the signed-in user of ctx.
-func caller(ctx context.Context, what string) (identity.Principal, error) {
-	p, ok := identity.From(ctx)
-	if !ok || p.UserID == uuid.Nil {
-		return p, fault.New(fault.Unauthorized, "unauthenticated", "sign in to "+what)
-	}
-	return p, nil
-}

@@ -58,7 +58,7 @@ type NewTarget struct {
 // set targets for, an unknown metric or a negative value refuses the whole request, naming the
 // offending entry.
 func (s *Service) SetTargets(ctx context.Context, month string, in []NewTarget) ([]Target, error) {
-	me, err := caller(ctx, "set targets")
+	me, err := identity.SignedIn(ctx, "set targets")
 	if err != nil {
 		return nil, err
 	}

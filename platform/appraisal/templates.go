@@ -100,7 +100,7 @@ func (s *Service) GetTemplate(ctx context.Context, id uuid.UUID, version int) (T
 
 // CreateTemplate stores a new template (a clone of a shipped one, edited) as its version 1.
 func (s *Service) CreateTemplate(ctx context.Context, body kpi.Template) (Template, error) {
-	me, err := caller(ctx, "create a KPI template")
+	me, err := identity.SignedIn(ctx, "create a KPI template")
 	if err != nil {
 		return Template{}, err
 	}
@@ -163,7 +163,7 @@ func (s *Service) insertTemplate(db *gorm.DB, body kpi.Template, by *uuid.UUID) 
 // they were, for the reports they scored. base, when not zero, must be the newest version, so
 // that two admins' edits never silently overwrite each other.
 func (s *Service) UpdateTemplate(ctx context.Context, id uuid.UUID, body kpi.Template, base int) (Template, error) {
-	me, err := caller(ctx, "edit a KPI template")
+	me, err := identity.SignedIn(ctx, "edit a KPI template")
 	if err != nil {
 		return Template{}, err
 	}

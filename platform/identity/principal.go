@@ -10,6 +10,8 @@ import (
 	"slices"
 
 	"github.com/google/uuid"
+
+	"github.com/repflow/repflow/platform/fault"
 )
 
 // Role names. A user holds one or more; policies are granted to roles and to single users.
@@ -70,3 +72,13 @@ func System(ctx context.Context, t uuid.UUID) context.Context {
 
 // NewID returns a new time-ordered UUIDv7: ids leak no counts and clients may mint them offline.
 func NewID() uuid.UUID { return uuid.Must(uuid.NewV7()) }
+
+// SignedIn returns the principal of a signed-in user in ctx, or the fault that asks to sign in
+// to do what: a person's request, never the platform's own work (which has no user).
+func SignedIn(ctx context.Context, what string) (Principal, error) {
+	p, ok := From(ctx)
+	if !ok || p.UserID == uuid.Nil {
+		return p, fault.New(fault.Unauthorized, "unauthenticated", "sign in to "+what)
+	}
+	return p, nil
+}

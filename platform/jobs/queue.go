@@ -13,6 +13,7 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -71,7 +72,7 @@ func New(s *store.Store, o Options) (*Queue, error) {
 		log = slog.Default()
 	}
 	q := &Queue{store: s, workers: river.NewWorkers()}
-	poll := cmpOr(o.PollInterval, time.Second)
+	poll := cmp.Or(o.PollInterval, time.Second)
 	cfg := &river.Config{
 		// River waits at least FetchCooldown (default 100 ms) between fetches, and refuses a
 		// poll interval shorter than that.
@@ -81,7 +82,7 @@ func New(s *store.Store, o Options) (*Queue, error) {
 		// River logs each job's progress at info; only its trouble belongs in ours.
 		Logger:   slog.New(levelFloor{log.Handler(), slog.LevelWarn}),
 		PollOnly: true,
-		Queues:   map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cmpOr(o.Workers, 4)}},
+		Queues:   map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cmp.Or(o.Workers, 4)}},
 		Workers:  q.workers,
 	}
 	if s.Dialect() == store.Postgres {
@@ -123,12 +124,4 @@ func (q *Queue) Enqueue(ctx context.Context, args Args, at time.Time) error {
 		return fmt.Errorf("queue %s: %w", args.Kind(), err)
 	}
 	return nil
-}
-
-func cmpOr[T comparable](v, fallback T) T {
-	var zero T
-	if v == zero {
-		return fallback
-	}
-	return v
 }

@@ -21,7 +21,7 @@ const clockSkew = 5 * time.Minute
 // Each line's quantity may not exceed what is still outstanding on it. When every line is
 // delivered in full the order becomes delivered (and paid, if payments already cover it).
 func (s *Service) RecordDelivery(ctx context.Context, id uuid.UUID, in NewDelivery) (Order, Delivery, error) {
-	p, err := caller(ctx, "record a delivery")
+	p, err := identity.SignedIn(ctx, "record a delivery")
 	if err != nil {
 		return Order{}, Delivery{}, err
 	}

@@ -44,7 +44,7 @@ func (s *Service) checkOpportunity(ctx context.Context, o Order) error {
 // CreateOrder starts a draft order for a customer the caller can see. The order belongs to the
 // customer's rep and region, so the rep and their managers see it whoever typed it in.
 func (s *Service) CreateOrder(ctx context.Context, in NewOrder) (Order, error) {
-	p, err := caller(ctx, "create an order")
+	p, err := identity.SignedIn(ctx, "create an order")
 	if err != nil {
 		return Order{}, err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/repflow/repflow/platform/access"
 	"github.com/repflow/repflow/platform/fault"
+	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/money"
 )
 
@@ -25,7 +26,7 @@ var payable = []string{string(Approved), string(Shipped), string(Delivered)}
 // stored payment and the order as it now stands (created is then false), whatever happened to the
 // order since, and records nothing; the same id with other content is a conflict.
 func (s *Service) RecordPayment(ctx context.Context, id uuid.UUID, in NewPayment) (o Order, pay Payment, created bool, err error) {
-	p, err := caller(ctx, "record a payment")
+	p, err := identity.SignedIn(ctx, "record a payment")
 	if err != nil {
 		return Order{}, Payment{}, false, err
 	}

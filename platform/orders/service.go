@@ -14,7 +14,6 @@ import (
 
 	"github.com/repflow/repflow/platform/access"
 	"github.com/repflow/repflow/platform/fault"
-	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/jobs"
 	"github.com/repflow/repflow/platform/store"
 )
@@ -63,15 +62,6 @@ func NewService(s *store.Store, w *access.Warden, customers Customers, currencie
 		jobs.Handle(q, svc.onReplenishmentDue)
 	}
 	return svc
-}
-
-// caller is the signed-in principal doing what; without one, what is refused.
-func caller(ctx context.Context, what string) (identity.Principal, error) {
-	p, ok := identity.From(ctx)
-	if !ok || p.UserID == uuid.Nil {
-		return p, fault.New(fault.Unauthorized, "unauthenticated", "sign in to "+what)
-	}
-	return p, nil
 }
 
 // now is the service's clock, in UTC at the database's precision.

@@ -70,7 +70,7 @@ var shelfColumns = access.Columns{Owner: "shelf_checks.owner_id", RegionID: "she
 
 // RecordShelfCheck records a shelf check of a customer's store the caller can see.
 func (s *Service) RecordShelfCheck(ctx context.Context, in NewShelfCheck) (ShelfCheck, error) {
-	p, err := caller(ctx, "record a shelf check")
+	p, err := identity.SignedIn(ctx, "record a shelf check")
 	if err != nil {
 		return ShelfCheck{}, err
 	}

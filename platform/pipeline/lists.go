@@ -168,7 +168,7 @@ func (s *Service) ListTasks(ctx context.Context, f TaskFilter) (TaskPage, error)
 
 // ListReminders returns the caller's own reminders, newest first; unread only when asked.
 func (s *Service) ListReminders(ctx context.Context, unreadOnly bool, before *uuid.UUID, limit int) ([]Reminder, *uuid.UUID, error) {
-	me, err := caller(ctx, "read your reminders")
+	me, err := identity.SignedIn(ctx, "read your reminders")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -211,7 +211,7 @@ func (s *Service) Remind(ctx context.Context, userID uuid.UUID, kind, message, k
 
 // MarkReminderRead marks one of the caller's reminders read; another user's is not found.
 func (s *Service) MarkReminderRead(ctx context.Context, id uuid.UUID) error {
-	me, err := caller(ctx, "read your reminders")
+	me, err := identity.SignedIn(ctx, "read your reminders")
 	if err != nil {
 		return err
 	}

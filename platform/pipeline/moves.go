@@ -11,6 +11,7 @@ import (
 
 	"github.com/repflow/repflow/platform/access"
 	"github.com/repflow/repflow/platform/fault"
+	"github.com/repflow/repflow/platform/identity"
 )
 
 // Move is a person moving an opportunity to another stage.
@@ -24,7 +25,7 @@ type Move struct {
 // stage it leaves has required tasks open (the fault lists them), and for a closed opportunity.
 // Entering the stage runs its rules.
 func (s *Service) MoveOpportunity(ctx context.Context, id uuid.UUID, m Move) (Opportunity, error) {
-	me, err := caller(ctx, "move an opportunity")
+	me, err := identity.SignedIn(ctx, "move an opportunity")
 	if err != nil {
 		return Opportunity{}, err
 	}

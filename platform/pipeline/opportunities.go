@@ -50,7 +50,7 @@ type OpportunityChanges struct {
 // CreateOpportunity opens an opportunity in its pipeline's first (or named) stage and runs that
 // stage's rules.
 func (s *Service) CreateOpportunity(ctx context.Context, in NewOpportunity) (Opportunity, error) {
-	me, err := caller(ctx, "open an opportunity")
+	me, err := identity.SignedIn(ctx, "open an opportunity")
 	if err != nil {
 		return Opportunity{}, err
 	}
