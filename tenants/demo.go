@@ -194,7 +194,7 @@ func (p *Provisioner) demoActivity(admin context.Context, sum *DemoSummary) erro
 	if sum.Sales, err = p.demoSalesCounts(admin); err != nil {
 		return err
 	}
-	reports, err := p.appraisal.ListReports(admin, "")
+	reports, err := p.appraisal.ListReports(admin, "", nil)
 	sum.Reports = len(reports)
 	return err
 }

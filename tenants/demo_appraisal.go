@@ -42,7 +42,7 @@ func (p *Provisioner) buildDemoAppraisal(ctx context.Context, now time.Time) err
 	if _, err := p.appraisal.SetTargets(ctx, month, targets); err != nil {
 		return fmt.Errorf("demo targets: %w", err)
 	}
-	if _, err := p.appraisal.MakeReport(ctx, month); err != nil {
+	if _, err := p.appraisal.MakeReport(ctx, month, appraisal.WholeTenant); err != nil {
 		return fmt.Errorf("demo report: %w", err)
 	}
 	return nil

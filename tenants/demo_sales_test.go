@@ -280,12 +280,12 @@ func TestDemoHasAnAppraisalMonth(t *testing.T) {
 	if err != nil || len(targets) != reps*len(demoTargets) {
 		t.Fatalf("%d targets for %d reps (%v)", len(targets), reps, err)
 	}
-	versions, err := h.prov.appraisal.ListReports(admin, month)
+	versions, err := h.prov.appraisal.ListReports(admin, month, nil)
 	if err != nil || len(versions) != 1 || sum.Reports != 1 {
 		t.Fatalf("report versions %+v, summary %d (%v)", versions, sum.Reports, err)
 	}
 	r, err := h.prov.appraisal.GetReport(admin, versions[0].ID)
-	if err != nil || len(r.Reps) != reps || r.Reps[0].RankInTenant != 1 {
+	if err != nil || len(r.Reps) != reps || r.Reps[0].Rank != 1 {
 		t.Fatalf("the report holds %d of %d reps (%v)", len(r.Reps), reps, err)
 	}
 }

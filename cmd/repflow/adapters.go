@@ -102,12 +102,13 @@ func reportReps(o *org.Service) func(ctx context.Context) ([]appraisal.RepInfo, 
 		if err != nil {
 			return nil, err
 		}
-		teamOf := map[uuid.UUID]string{}
+		teamOf, teamIDs := map[uuid.UUID]string{}, map[uuid.UUID][]uuid.UUID{}
 		for _, t := range teams {
 			for _, m := range t.MemberIDs {
 				if _, ok := teamOf[m]; !ok {
 					teamOf[m] = t.Name
 				}
+				teamIDs[m] = append(teamIDs[m], t.ID)
 			}
 		}
 		var out []appraisal.RepInfo
@@ -118,7 +119,7 @@ func reportReps(o *org.Service) func(ctx context.Context) ([]appraisal.RepInfo, 
 				return nil, err
 			}
 			for _, u := range page.Users {
-				out = append(out, appraisal.RepInfo{ID: u.ID, Name: u.Name, Team: teamOf[u.ID], Region: regionName[u.RegionID], RegionPath: u.RegionPath})
+				out = append(out, appraisal.RepInfo{ID: u.ID, Name: u.Name, Team: teamOf[u.ID], TeamIDs: teamIDs[u.ID], Region: regionName[u.RegionID], RegionPath: u.RegionPath})
 			}
 			if page.Next == nil {
 				return out, nil

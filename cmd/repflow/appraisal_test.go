@@ -5,10 +5,13 @@ import (
 	"context"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/repflow/repflow/platform/appraisal"
@@ -92,7 +95,7 @@ func TestReportIsFrozenRecomputedAndExported(t *testing.T) {
 	if code := h.call(hq, http.MethodGet, "/api/v1/appraisal/reports/"+versions.Versions[0].ID.String(), nil, &v1); code != http.StatusOK {
 		t.Fatalf("version 1: %d", code)
 	}
-	if len(v1.Reps) != 3 || v1.Reps[0].RankInTenant != 1 {
+	if len(v1.Reps) != 3 || v1.Reps[0].Rank != 1 {
 		t.Fatalf("version 1 reps: %+v", v1.Reps)
 	}
 	// The manager raises the rep's visits target: the frozen version does not move.
@@ -123,6 +126,18 @@ func TestReportIsFrozenRecomputedAndExported(t *testing.T) {
 		t.Errorf("a rep made a report: %d", code)
 	}
 
+	var page []byte
+	if code := h.call(hq, http.MethodGet, "/api/v1/appraisal/reports/"+v2.ID.String()+"/html?lang=zh", nil, &page); code != http.StatusOK {
+		t.Fatalf("printable page: %d", code)
+	}
+	for _, r := range v2.Reps {
+		if !strings.Contains(string(page), r.Name) {
+			t.Errorf("the printable page does not name %s", r.Name)
+		}
+	}
+	if code := h.call(c.tokens["rep"], http.MethodGet, "/api/v1/appraisal/reports/"+v2.ID.String()+"/html", nil, nil); code != http.StatusNotFound {
+		t.Errorf("a rep printed the report: %d", code)
+	}
 	var xlsx []byte
 	if code := h.call(hq, http.MethodGet, "/api/v1/appraisal/reports/"+v2.ID.String()+"/excel", nil, &xlsx); code != http.StatusOK {
 		t.Fatalf("excel: %d", code)
@@ -155,5 +170,72 @@ func TestReportIsFrozenRecomputedAndExported(t *testing.T) {
 	}
 	if v, err := strconv.ParseFloat(got, 64); err != nil || math.Abs(v-mean) > 1e-4 {
 		t.Errorf("the workbook's mean total %s, the API's %.4f", got, mean)
+	}
+}
+
+// A report of a region, a team or a rep covers only its reps, is versioned apart from the
+// tenant's, and compares every metric with the month before and the year before.
+func TestReportScopes(t *testing.T) {
+	h := newHarness(t)
+	c := h.company("Scoped Co")
+	month := time.Now().In(shanghai(t)).Format("2006-01")
+	hq := c.tokens["hq"]
+	report := func(scope string) appraisal.AppraisalReportDTO {
+		t.Helper()
+		var r appraisal.AppraisalReportDTO
+		if code := h.call(hq, http.MethodPost, "/api/v1/appraisal/reports", map[string]any{"period": month, "scope": scope}, &r); code != http.StatusCreated {
+			t.Fatalf("report of %s: %d", scope, code)
+		}
+		return r
+	}
+	names := func(r appraisal.AppraisalReportDTO) []string {
+		var out []string
+		for _, line := range r.Reps {
+			out = append(out, line.Name)
+		}
+		slices.Sort(out)
+		return out
+	}
+	rep, rep2, south := c.users["rep"], c.users["rep2"], c.users["repSouth"]
+	both := []string{rep.Name, rep2.Name}
+	slices.Sort(both)
+	// East's subtree holds Jinan, where rep and rep2 work; repSouth works in South.
+	east := report("region:" + c.regions["east"].ID.String())
+	if got := names(east); !slices.Equal(got, both) || east.Scope != "region:"+c.regions["east"].ID.String() || east.Version != 1 {
+		t.Errorf("east's report: %v scope %s version %d", got, east.Scope, east.Version)
+	}
+	for _, line := range east.Reps {
+		if line.Rank == 0 || line.Rank > 2 || line.RankInRegion == 0 || line.RankInTeam == 0 {
+			t.Errorf("east's report ranks %s %d, in region %d, in team %d", line.Name, line.Rank, line.RankInRegion, line.RankInTeam)
+		}
+	}
+	if got := names(report("team:" + c.team.ID.String())); !slices.Equal(got, both) {
+		t.Errorf("the team's report names %v", got)
+	}
+	one := report("rep:" + south.ID.String())
+	if got := names(one); !slices.Equal(got, []string{south.Name}) {
+		t.Errorf("repSouth's report names %v", got)
+	}
+	// Each metric is compared with the month before and the year before, where there was work.
+	for _, m := range one.Reps[0].Card.Metrics {
+		if m.LastMonth == nil || m.LastYear == nil {
+			t.Errorf("metric %s has no comparison: %+v %+v", m.Key, m.LastMonth, m.LastYear)
+		}
+	}
+	// The tenant's own versions go on from the fixture's version 1, apart from the scoped ones.
+	if whole := report(""); whole.Version != 2 || len(whole.Reps) != 3 {
+		t.Errorf("the tenant's report: version %d with %d reps", whole.Version, len(whole.Reps))
+	}
+	var listed appraisal.ReportVersionsDTO
+	h.call(hq, http.MethodGet, "/api/v1/appraisal/reports?period="+month+"&scope=team:"+c.team.ID.String(), nil, &listed)
+	if len(listed.Versions) != 1 || listed.Versions[0].Scope != "team:"+c.team.ID.String() {
+		t.Errorf("the team's versions: %+v", listed.Versions)
+	}
+	// A scope that is not one, or names nobody, is refused at its place.
+	for _, bad := range []string{"district:" + south.ID.String(), "team:nope", "team:" + uuid.NewString()} {
+		var raw []byte
+		if code := h.call(hq, http.MethodPost, "/api/v1/appraisal/reports", map[string]any{"period": month, "scope": bad}, &raw); code != http.StatusBadRequest || !strings.Contains(string(raw), `"body.scope"`) {
+			t.Errorf("scope %q: %d %s", bad, code, raw)
+		}
 	}
 }

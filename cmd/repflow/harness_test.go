@@ -17,6 +17,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/repflow/repflow/platform/activities"
+	"github.com/repflow/repflow/platform/appraisal"
 	"github.com/repflow/repflow/platform/auth"
 	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/orders"
@@ -248,7 +249,7 @@ func (h *harness) company(name string) *company {
 	c.orderWork(h, actx, rctx)
 	c.accountWork(h, rctx)
 	hctx := identity.With(ctx, h.principal(c.tenant, c.users["hq"].ID))
-	if _, err := h.app.appraisal.MakeReport(hctx, time.Now().In(shanghai(h.t)).Format("2006-01")); err != nil {
+	if _, err := h.app.appraisal.MakeReport(hctx, time.Now().In(shanghai(h.t)).Format("2006-01"), appraisal.WholeTenant); err != nil {
 		h.t.Fatalf("appraisal report: %v", err)
 	}
 	for key, u := range c.users {

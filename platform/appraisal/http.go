@@ -56,6 +56,9 @@ func (h *HTTP) Register(api huma.API) {
 		Summary: "A frozen report version as an Excel workbook: a summary sheet and a sheet per team, coloured by band", Tags: tags,
 		Responses: map[string]*huma.Response{"200": {Description: "The workbook", Content: map[string]*huma.MediaType{
 			"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}}}, h.excel)
+	huma.Register(api, huma.Operation{OperationID: "print-appraisal-report", Method: http.MethodGet, Path: "/api/v1/appraisal/reports/{id}/html",
+		Summary: "A frozen report version as one printable HTML page (A4 landscape): the summary, then a section per team", Tags: tags,
+		Responses: map[string]*huma.Response{"200": {Description: "The page", Content: map[string]*huma.MediaType{"text/html": {}}}}}, h.print)
 	huma.Register(api, huma.Operation{OperationID: "get-commission-plan", Method: http.MethodGet, Path: "/api/v1/appraisal/commission-plan",
 		Summary: "The tenant's commission plan in force", Tags: tags}, h.getPlan)
 	huma.Register(api, huma.Operation{OperationID: "set-commission-plan", Method: http.MethodPut, Path: "/api/v1/appraisal/commission-plan",

@@ -24,13 +24,11 @@ import (
 type RepInfo struct {
 	ID         uuid.UUID
 	Name       string
-	Team       string
+	Team       string // the name of the rep's first team; "" for none
+	TeamIDs    []uuid.UUID
 	Region     string
 	RegionPath string
 }
-
-// TenantScope is the scope of a report of every rep of the tenant.
-const TenantScope = "tenant"
 
 type reportRow struct {
 	TenantID  uuid.UUID
@@ -45,9 +43,10 @@ type reportRow struct {
 
 func (reportRow) TableName() string { return "appraisal_reports" }
 
-// MakeReport computes the month's appraisal of every active rep and freezes it as the month's
-// next version. The month must have begun; a month still running is a report so far.
-func (s *Service) MakeReport(ctx context.Context, month string) (report.Report, error) {
+// MakeReport computes the month's appraisal of the active reps in scope and freezes it as the
+// next version of that month and scope. The month must have begun; a month still running is a
+// report so far.
+func (s *Service) MakeReport(ctx context.Context, month string, scope Scope) (report.Report, error) {
 	me, err := identity.SignedIn(ctx, "make an appraisal report")
 	if err != nil {
 		return report.Report{}, err
@@ -59,7 +58,11 @@ func (s *Service) MakeReport(ctx context.Context, month string) (report.Report, 
 	if err != nil {
 		return report.Report{}, err
 	}
-	reps, err := s.deps.Reps(ctx)
+	all, err := s.deps.Reps(ctx)
+	if err != nil {
+		return report.Report{}, err
+	}
+	reps, err := scope.repsIn(all, "body.scope")
 	if err != nil {
 		return report.Report{}, err
 	}
@@ -67,11 +70,11 @@ func (s *Service) MakeReport(ctx context.Context, month string) (report.Report, 
 	for i, r := range reps {
 		ids[i] = r.ID
 	}
-	figures, err := s.gather(ctx, from, to, ids)
+	figures, err := s.gatherComparable(ctx, from, to, ids)
 	if err != nil {
 		return report.Report{}, err
 	}
-	pay, err := s.payments(ctx, from, to, ids)
+	pay, err := s.payments(ctx, figures.lastYear)
 	if err != nil {
 		return report.Report{}, err
 	}
@@ -85,15 +88,16 @@ func (s *Service) MakeReport(ctx context.Context, month string) (report.Report, 
 		if err != nil {
 			return err
 		}
-		out = report.Report{ID: identity.NewID(), Period: month, Scope: TenantScope, TemplateID: tmpl.ID, TemplateVersion: tmpl.Version,
+		out = report.Report{ID: identity.NewID(), Period: month, Scope: scope.String(), TemplateID: tmpl.ID, TemplateVersion: tmpl.Version,
 			CreatedBy: me.UserID, CreatedAt: s.now()}
 		for _, r := range reps {
-			card, err := kpi.Score(tmpl.Body, figures[r.ID].Actuals, targets[r.ID], kpi.Period{From: from, To: to})
+			card, err := kpi.Score(tmpl.Body, figures.now[r.ID].Actuals, targets[r.ID], kpi.Period{From: from, To: to})
 			if err != nil {
 				return fmt.Errorf("score rep %s: %w", r.ID, err)
 			}
+			card.Compare(figures.lastMonth[r.ID].Actuals, figures.lastYear[r.ID].Actuals)
 			line := report.RepResult{RepID: r.ID, Name: r.Name, Team: r.Team, Region: r.Region, Card: card}
-			if line.Commission, err = pay.commission(r.ID, figures[r.ID], card.Total); err != nil {
+			if line.Commission, err = pay.commission(r.ID, figures.now[r.ID], card.Total); err != nil {
 				return fmt.Errorf("commission of rep %s: %w", r.ID, err)
 			}
 			out.Reps = append(out.Reps, line)
@@ -103,7 +107,7 @@ func (s *Service) MakeReport(ctx context.Context, month string) (report.Report, 
 		}
 		rank(out.Reps)
 		var last int
-		if err := db.Model(&reportRow{}).Where("period = ? AND scope = ?", month, TenantScope).
+		if err := db.Model(&reportRow{}).Where("period = ? AND scope = ?", month, out.Scope).
 			Select("COALESCE(MAX(version), 0)").Scan(&last).Error; err != nil {
 			return err
 		}
@@ -112,13 +116,33 @@ func (s *Service) MakeReport(ctx context.Context, month string) (report.Report, 
 		if err != nil {
 			return err
 		}
-		return db.Create(&reportRow{ID: out.ID, Period: month, Scope: TenantScope, Version: out.Version, Body: string(body),
+		return db.Create(&reportRow{ID: out.ID, Period: month, Scope: out.Scope, Version: out.Version, Body: string(body),
 			CreatedBy: me.UserID, CreatedAt: out.CreatedAt}).Error
 	})
 	if err != nil {
 		return report.Report{}, fmt.Errorf("make report %s: %w", month, err)
 	}
 	return out, nil
+}
+
+// comparable are the reps' figures of a month, of the month before it and of the same month a
+// year before: the report compares each metric month on month and year on year, and pays the
+// growth multiplier on last year's.
+type comparable struct {
+	now, lastMonth, lastYear map[uuid.UUID]Figures
+}
+
+func (s *Service) gatherComparable(ctx context.Context, from, to time.Time, reps []uuid.UUID) (comparable, error) {
+	var c comparable
+	var err error
+	if c.now, err = s.gather(ctx, from, to, reps); err != nil {
+		return c, err
+	}
+	if c.lastMonth, err = s.gather(ctx, from.AddDate(0, -1, 0), from, reps); err != nil {
+		return c, err
+	}
+	c.lastYear, err = s.gather(ctx, from.AddDate(-1, 0, 0), to.AddDate(-1, 0, 0), reps)
+	return c, err
 }
 
 // payroll is what a report pays by: the plan in force (nil: none, and no commissions) and the
@@ -128,7 +152,7 @@ type payroll struct {
 	priorYear map[uuid.UUID]Figures
 }
 
-func (s *Service) payments(ctx context.Context, from, to time.Time, reps []uuid.UUID) (payroll, error) {
+func (s *Service) payments(ctx context.Context, priorYear map[uuid.UUID]Figures) (payroll, error) {
 	plan, err := s.GetCommissionPlan(ctx)
 	if fault.Is(err, fault.NotFound) {
 		return payroll{}, nil
@@ -136,11 +160,7 @@ func (s *Service) payments(ctx context.Context, from, to time.Time, reps []uuid.
 	if err != nil {
 		return payroll{}, err
 	}
-	prior, err := s.gather(ctx, from.AddDate(-1, 0, 0), to.AddDate(-1, 0, 0), reps)
-	if err != nil {
-		return payroll{}, err
-	}
-	return payroll{plan: &plan, priorYear: prior}, nil
+	return payroll{plan: &plan, priorYear: priorYear}, nil
 }
 
 // commission computes a rep's commission on the plan's base. The score gate reads the appraisal
@@ -159,11 +179,11 @@ func (p payroll) commission(rep uuid.UUID, f Figures, total float64) (*commissio
 	return &r, nil
 }
 
-// rank orders the reps by total score, best first, and numbers them in the tenant, their region
-// and their team; equal totals share a rank.
+// rank orders the reps by total score, best first, and numbers them among all of them, and among
+// those of their region and of their team; equal totals share a rank.
 func rank(reps []report.RepResult) {
 	sort.SliceStable(reps, func(i, j int) bool { return reps[i].Card.Total > reps[j].Card.Total })
-	tenant, byRegion, byTeam := ranker{}, map[string]*ranker{}, map[string]*ranker{}
+	all, byRegion, byTeam := ranker{}, map[string]*ranker{}, map[string]*ranker{}
 	for i := range reps {
 		r := &reps[i]
 		if byRegion[r.Region] == nil {
@@ -172,7 +192,7 @@ func rank(reps []report.RepResult) {
 		if byTeam[r.Team] == nil {
 			byTeam[r.Team] = &ranker{}
 		}
-		r.RankInTenant, r.RankInRegion, r.RankInTeam = tenant.next(r.Card.Total), byRegion[r.Region].next(r.Card.Total), byTeam[r.Team].next(r.Card.Total)
+		r.Rank, r.RankInRegion, r.RankInTeam = all.next(r.Card.Total), byRegion[r.Region].next(r.Card.Total), byTeam[r.Team].next(r.Card.Total)
 	}
 }
 
@@ -231,10 +251,11 @@ func (s *Service) PreviousReport(ctx context.Context, r report.Report) (report.R
 	return out, err == nil, err
 }
 
-// ReportVersion names one version of a month's report.
+// ReportVersion names one version of a month's report of a scope.
 type ReportVersion struct {
 	ID        uuid.UUID `json:"id"`
 	Period    string    `json:"period"`
+	Scope     string    `json:"scope"`
 	Version   int       `json:"version"`
 	CreatedBy uuid.UUID `json:"created_by"`
 	CreatedAt time.Time `json:"created_at"`
@@ -243,9 +264,9 @@ type ReportVersion struct {
 // MaxReportVersions bounds a list of report versions.
 const MaxReportVersions = 200
 
-// ListReports lists the report versions of a month, or of every month when month is "", newest
-// first, at most MaxReportVersions.
-func (s *Service) ListReports(ctx context.Context, month string) ([]ReportVersion, error) {
+// ListReports lists the report versions of a month, or of every month when month is "", of one
+// scope or of all (nil), newest first, at most MaxReportVersions.
+func (s *Service) ListReports(ctx context.Context, month string, scope *Scope) ([]ReportVersion, error) {
 	if month != "" && !period.MatchString(month) {
 		return nil, fault.Field("query.period", "is not a month written YYYY-MM", month)
 	}
@@ -254,7 +275,10 @@ func (s *Service) ListReports(ctx context.Context, month string) ([]ReportVersio
 		if err := s.warden.Check(ctx, access.List, access.Resource{Kind: access.KindAppraisalReport}); err != nil {
 			return err
 		}
-		q := db.Select("id, period, version, created_by, created_at").Where("scope = ?", TenantScope)
+		q := db.Select("id, period, scope, version, created_by, created_at")
+		if scope != nil {
+			q = q.Where("scope = ?", scope.String())
+		}
 		if month != "" {
 			q = q.Where("period = ?", month)
 		}
@@ -265,7 +289,7 @@ func (s *Service) ListReports(ctx context.Context, month string) ([]ReportVersio
 	}
 	out := make([]ReportVersion, len(rows))
 	for i, r := range rows {
-		out[i] = ReportVersion{ID: r.ID, Period: r.Period, Version: r.Version, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt}
+		out[i] = ReportVersion{ID: r.ID, Period: r.Period, Scope: r.Scope, Version: r.Version, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt}
 	}
 	return out, nil
 }

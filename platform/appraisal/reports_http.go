@@ -19,12 +19,17 @@ type AppraisalReportDTO struct {
 // MakeReportDTO asks for a month's report.
 type MakeReportDTO struct {
 	Period string `json:"period" doc:"the month, YYYY-MM; it must have begun"`
+	Scope  string `json:"scope,omitempty" doc:"tenant (the default), region:<id> (the region's subtree), team:<id> or rep:<id>"`
 }
 
 type makeReportInput struct{ Body MakeReportDTO }
 
 func (h *HTTP) makeReport(ctx context.Context, in *makeReportInput) (*struct{ Body AppraisalReportDTO }, error) {
-	r, err := h.svc.MakeReport(ctx, in.Body.Period)
+	scope, err := ParseScope(in.Body.Scope, "body.scope")
+	if err != nil {
+		return nil, err
+	}
+	r, err := h.svc.MakeReport(ctx, in.Body.Period, scope)
 	if err != nil {
 		return nil, err
 	}
@@ -62,10 +67,19 @@ type ReportVersionsDTO struct {
 
 type listReportsInput struct {
 	Period string `query:"period" doc:"the month, YYYY-MM; absent: every month"`
+	Scope  string `query:"scope" doc:"tenant, region:<id>, team:<id> or rep:<id>; absent: every scope"`
 }
 
 func (h *HTTP) listReports(ctx context.Context, in *listReportsInput) (*struct{ Body ReportVersionsDTO }, error) {
-	vs, err := h.svc.ListReports(ctx, in.Period)
+	var scope *Scope
+	if in.Scope != "" {
+		s, err := ParseScope(in.Scope, "query.scope")
+		if err != nil {
+			return nil, err
+		}
+		scope = &s
+	}
+	vs, err := h.svc.ListReports(ctx, in.Period, scope)
 	if err != nil {
 		return nil, err
 	}
@@ -99,4 +113,30 @@ func (h *HTTP) excel(ctx context.Context, in *excelInput) (*excelOutput, error) 
 	name := fmt.Sprintf("appraisal-%s-v%d.xlsx", r.Period, r.Version)
 	return &excelOutput{ContentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 		ContentDisposition: `attachment; filename="` + name + `"`, Body: raw}, nil
+}
+
+type printInput struct {
+	ID   string `path:"id" format:"uuid" doc:"the report version's id"`
+	Lang string `query:"lang" enum:"en,zh" default:"en" doc:"the language of the headers and metric names"`
+}
+
+type printOutput struct {
+	ContentType string `header:"Content-Type"`
+	Body        []byte
+}
+
+func (h *HTTP) print(ctx context.Context, in *printInput) (*printOutput, error) {
+	id, err := web.ParseID(in.ID, "path.id")
+	if err != nil {
+		return nil, err
+	}
+	r, err := h.svc.ExportReport(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	page, err := export.HTML(r, in.Lang)
+	if err != nil {
+		return nil, err
+	}
+	return &printOutput{ContentType: export.HTMLContentType, Body: page}, nil
 }

@@ -54,7 +54,8 @@ func (s *Service) gather(ctx context.Context, from, to time.Time, reps []uuid.UU
 type Source func(ctx context.Context, from, to time.Time, reps []uuid.UUID) (map[uuid.UUID]Figures, error)
 
 // Scorecard is a rep's KPI dashboard for a month: the template (and version) that scored it, and
-// each metric's actual, target, completion, colour and pace.
+// each metric's actual, target, completion, colour and pace, compared month on month and year on
+// year.
 type Scorecard struct {
 	RepID      uuid.UUID
 	Period     string
@@ -94,7 +95,7 @@ func (s *Service) RepScorecard(ctx context.Context, repID uuid.UUID, month strin
 	if err != nil {
 		return Scorecard{}, err
 	}
-	figs, err := s.gather(ctx, from, to, []uuid.UUID{rep.ID})
+	figs, err := s.gatherComparable(ctx, from, to, []uuid.UUID{rep.ID})
 	if err != nil {
 		return Scorecard{}, err
 	}
@@ -102,10 +103,11 @@ func (s *Service) RepScorecard(ctx context.Context, repID uuid.UUID, month strin
 	if now := s.now(); now.Before(to) {
 		p.Today = now.In(from.Location())
 	}
-	card, err := kpi.Score(tmpl.Body, figs[rep.ID].Actuals, targets[rep.ID], p)
+	card, err := kpi.Score(tmpl.Body, figs.now[rep.ID].Actuals, targets[rep.ID], p)
 	if err != nil {
 		return Scorecard{}, fmt.Errorf("score rep %s: %w", rep.ID, err)
 	}
+	card.Compare(figs.lastMonth[rep.ID].Actuals, figs.lastYear[rep.ID].Actuals)
 	return Scorecard{RepID: rep.ID, Period: month, TemplateID: tmpl.ID, Version: tmpl.Version, Scorecard: card}, nil
 }
 

@@ -30,14 +30,6 @@ const (
 	colMetric = 8 // the first metric's completion; one column per metric of the template
 )
 
-// Number formats. Completion is written as the percent the dashboard shows (85.5, not 0.855) with
-// a literal "%": the cell then holds exactly the app's figure, free of the binary noise a /100
-// would add, and sums or averages of the column read as percents.
-const (
-	fmtScore      = "0.00"
-	fmtCompletion = `0.0"%"`
-)
-
 var colWidths = []float64{7, 20, 16, 14, 11, 9, 18}
 
 // Excel writes the report as an .xlsx workbook in lang ("en" or "zh"; the language of headers,
@@ -58,7 +50,7 @@ func Excel(r report.Report, lang string) ([]byte, error) {
 	if err := f.SetSheetName(f.GetSheetName(0), summary); err != nil {
 		return nil, fmt.Errorf("export: naming the summary sheet: %w", err)
 	}
-	b.sheet(summary, r.Reps, func(rep report.RepResult) int { return rep.RankInTenant })
+	b.sheet(summary, r.Reps, func(rep report.RepResult) int { return rep.Rank })
 	for _, t := range teams(r.Reps, b.l.noTeam) {
 		name := names.name(t.name, b.l.header[colTeam-1])
 		if _, err := f.NewSheet(name); err != nil {
@@ -161,31 +153,47 @@ func (b *book) repRow(sheet string, row int, rep report.RepResult, rank int) {
 
 // totalsRow writes the count of reps, the mean total score and the sum of commissions as values
 // computed here rather than formulas: viewers that do not calculate (previews, mail clients,
-// importers) would show a formula's cell empty. The sum is taken in decimal, as money is.
+// importers) would show a formula's cell empty.
 func (b *book) totalsRow(sheet string, row int, reps []report.RepResult) {
+	t := sum(reps)
 	b.set(sheet, colRank, row, b.l.total, b.style(styleKey{role: roleTotals}))
-	b.set(sheet, colName, row, len(reps), b.style(styleKey{role: roleTotals, numFmt: b.l.repsFmt}))
+	b.set(sheet, colName, row, t.reps, b.style(styleKey{role: roleTotals, numFmt: b.l.repsFmt()}))
+	if t.judged > 0 {
+		b.set(sheet, colTotal, row, t.mean, b.style(styleKey{role: roleTotals, numFmt: fmtScore}))
+	}
+	if t.paid > 0 {
+		b.set(sheet, colComm, row, t.commission.InexactFloat64(), b.style(styleKey{role: roleTotals, numFmt: b.moneyFmt()}))
+	}
+}
+
+// totals are what the totals row of a list of reps shows, in the workbook and on the page.
+type totals struct {
+	reps       int
+	judged     int     // reps with a total score: a card with no scored weight has none
+	mean       float64 // of the judged reps' total scores
+	paid       int     // reps with a commission
+	commission decimal.Decimal
+}
+
+// sum totals reps. The commissions are summed in decimal, as money is.
+func sum(reps []report.RepResult) totals {
+	t := totals{reps: len(reps), commission: decimal.Zero}
 	var scoreSum float64
-	var judged, paid int
-	commission := decimal.Zero
 	for _, rep := range reps {
 		if rep.Card.ScoredWeight > 0 {
 			scoreSum += rep.Card.Total
-			judged++
+			t.judged++
 		}
 		if rep.Commission != nil {
-			commission = commission.Add(rep.Commission.Final)
-			paid++
+			t.commission = t.commission.Add(rep.Commission.Final)
+			t.paid++
 		}
 	}
-	if judged > 0 {
+	if t.judged > 0 {
 		// Four places, as the scorecard keeps, so the mean is the same figure wherever computed.
-		mean := math.Round(scoreSum/float64(judged)*1e4) / 1e4
-		b.set(sheet, colTotal, row, mean, b.style(styleKey{role: roleTotals, numFmt: fmtScore}))
+		t.mean = math.Round(scoreSum/float64(t.judged)*1e4) / 1e4
 	}
-	if paid > 0 {
-		b.set(sheet, colComm, row, commission.InexactFloat64(), b.style(styleKey{role: roleTotals, numFmt: b.moneyFmt()}))
-	}
+	return t
 }
 
 // layout freezes the title, header, rank and name, so a long list scrolls under them, sets the

@@ -24,9 +24,9 @@ func metric(key, en, zh string, completion float64, band kpi.Colour) kpi.MetricS
 func rep(name, team string, total float64, band kpi.Colour, final string, tenant, inTeam int, ms ...kpi.MetricScore) report.RepResult {
 	return report.RepResult{
 		Name: name, Team: team, Region: "East",
-		Card:         kpi.Scorecard{Metrics: ms, ScoredWeight: 100, Total: total, Band: band},
-		Commission:   &commission.Result{Currency: "CNY", Final: decimal.RequireFromString(final), Places: 2},
-		RankInTenant: tenant, RankInTeam: inTeam, RankInRegion: tenant,
+		Card:       kpi.Scorecard{Metrics: ms, ScoredWeight: 100, Total: total, Band: band},
+		Commission: &commission.Result{Currency: "CNY", Final: decimal.RequireFromString(final), Places: 2},
+		Rank:       tenant, RankInTeam: inTeam, RankInRegion: tenant,
 	}
 }
 

@@ -24,7 +24,8 @@ type styleKey struct {
 }
 
 // bandFill is the pastel fill and the dark text of each band: Excel's own "Bad", "Neutral" and
-// "Good" cell styles, which stay readable on screen and in black-and-white print.
+// "Good" cell styles, which stay readable on screen and in black-and-white print. The printable
+// page (pageCSS) colours its cells with the same pairs.
 var bandFill = map[kpi.Colour]struct{ fill, font string }{
 	kpi.Red:   {"FFC7CE", "9C0006"},
 	kpi.Amber: {"FFEB9C", "9C5700"},

@@ -52,6 +52,9 @@ type MetricScore struct {
 	Contribution float64 `json:"contribution"` // points of the total
 	Band         Colour  `json:"band,omitempty"`
 	Pace         *Pace   `json:"pace,omitempty"`
+	// Month on month and year on year (see Compare); absent when not compared.
+	LastMonth *Earlier `json:"last_month,omitempty"`
+	LastYear  *Earlier `json:"last_year,omitempty"`
 }
 
 // Scorecard is a rep's or a team's score under a template over a period.

@@ -19,7 +19,7 @@ type Report struct {
 	ID              uuid.UUID `json:"id"`
 	Version         int       `json:"version"`
 	Period          string    `json:"period"` // YYYY-MM
-	Scope           string    `json:"scope"`  // "tenant"; later "region:<id>", "team:<id>", "rep:<id>"
+	Scope           string    `json:"scope"`  // "tenant", "region:<id>", "team:<id>" or "rep:<id>"
 	TemplateID      uuid.UUID `json:"template_id"`
 	TemplateVersion int       `json:"template_version"`
 	Currency        string    `json:"currency,omitempty"` // of the commissions
@@ -39,8 +39,10 @@ type RepResult struct {
 	Card   kpi.Scorecard `json:"scorecard"`
 	// Commission is nil when the tenant has no commission plan.
 	Commission *commission.Result `json:"commission,omitempty"`
-	// Ranks by total score, 1 for the best; ties share a rank.
+	// Ranks by total score, 1 for the best, ties sharing a rank: Rank among every rep of the
+	// report (of the tenant, the region's subtree, the team), the others among the report's reps
+	// of the rep's team and of the rep's own region.
+	Rank         int `json:"rank"`
 	RankInTeam   int `json:"rank_in_team"`
 	RankInRegion int `json:"rank_in_region"`
-	RankInTenant int `json:"rank_in_tenant"`
 }

@@ -1,0 +1,34 @@
+package kpi
+
+// Earlier is a metric's actual over an earlier period (the month before, the same month a year
+// before), beside the one scored, and how the scored actual changed from it.
+type Earlier struct {
+	Actual float64 `json:"actual"`
+	// ChangePct is (now - earlier) / earlier in percent, rounded to 4 decimals; nil when the
+	// earlier actual is 0: growth from nothing is no percentage.
+	ChangePct *float64 `json:"change_pct,omitempty"`
+}
+
+// Compare sets each metric line's comparisons with the actuals of the month before and of the
+// same month a year before. A metric with no earlier figure (the rep was not there, or the
+// source reported nothing) gets no comparison rather than a made-up 0.
+func (c *Scorecard) Compare(lastMonth, lastYear map[string]Actual) {
+	for i := range c.Metrics {
+		line := &c.Metrics[i]
+		line.LastMonth = earlier(line.Actual, lastMonth, line.Key)
+		line.LastYear = earlier(line.Actual, lastYear, line.Key)
+	}
+}
+
+func earlier(now float64, actuals map[string]Actual, key string) *Earlier {
+	a, ok := actuals[key]
+	if !ok {
+		return nil
+	}
+	e := &Earlier{Actual: a.Value}
+	if a.Value != 0 {
+		pct := round((now - a.Value) * 100 / a.Value)
+		e.ChangePct = &pct
+	}
+	return e
+}
