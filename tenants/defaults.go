@@ -84,3 +84,12 @@ func (p *Provisioner) RefreshDefaults(ctx context.Context) (int, error) {
 	}
 	return len(ids), nil
 }
+
+// Active lists the ids of the active tenants, for the platform's sweeps across tenants.
+func (p *Provisioner) Active(ctx context.Context) ([]uuid.UUID, error) {
+	var ids []uuid.UUID
+	if err := p.store.Owner(ctx).Model(&tenantRow{}).Where("status = ?", StatusActive).Order("id").Pluck("id", &ids).Error; err != nil {
+		return nil, fmt.Errorf("list active tenants: %w", err)
+	}
+	return ids, nil
+}

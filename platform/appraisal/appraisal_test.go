@@ -17,6 +17,7 @@ import (
 	"github.com/repflow/repflow/platform/fault"
 	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/org"
+	"github.com/repflow/repflow/platform/store"
 	"github.com/repflow/repflow/platform/storetest"
 	"github.com/repflow/repflow/platform/web"
 	"github.com/repflow/repflow/platform/web/webtest"
@@ -26,8 +27,14 @@ import (
 // and its rep; South with mgrSouth and repSouth. Sign-up's KPI template is seeded.
 type fixture struct {
 	srv    *web.Server
+	store  *store.Store
+	svc    *Service
 	tenant uuid.UUID
-	users  map[string]uuid.UUID
+	// clock is the service's (time.Now until a test sets it).
+	clock func() time.Time
+	users map[string]uuid.UUID
+	// audited are the actions recorded in the audit trail, as "action resource".
+	audited []string
 	// figures are what the fake source reports, by rep and by year (this one, and a year ago).
 	figures map[uuid.UUID]Figures
 	prior   map[uuid.UUID]Figures
@@ -38,8 +45,8 @@ func newFixture(t *testing.T) *fixture {
 	s := storetest.Open(t)
 	w := access.NewWarden(s)
 	o := org.NewService(s, w, nil)
-	f := &fixture{tenant: identity.NewID(), users: map[string]uuid.UUID{}, figures: map[uuid.UUID]Figures{}, prior: map[uuid.UUID]Figures{}}
-	svc := NewService(s, w, Deps{Rep: func(ctx context.Context, id uuid.UUID) (Rep, error) {
+	f := &fixture{store: s, tenant: identity.NewID(), clock: time.Now, users: map[string]uuid.UUID{}, figures: map[uuid.UUID]Figures{}, prior: map[uuid.UUID]Figures{}}
+	svc := NewService(s, w, Deps{Now: func() time.Time { return f.clock() }, Administrator: o.Administrator, Record: f.record, TimeZone: o.TimeZone, Rep: func(ctx context.Context, id uuid.UUID) (Rep, error) {
 		p, err := o.Principal(ctx, id)
 		if errors.Is(err, org.ErrUserInactive) {
 			return Rep{}, fault.NotFoundf("rep")
@@ -99,9 +106,15 @@ func newFixture(t *testing.T) *fixture {
 		}
 		f.users["mgr"+suffix], f.users["rep"+suffix] = m.ID, rep.ID
 	}
+	f.svc = svc
 	f.srv = web.New(web.Options{Authenticate: webtest.Authenticate(o.Principal), Log: slog.New(slog.DiscardHandler)})
 	f.srv.Mount(NewHTTP(svc))
 	return f
+}
+
+func (f *fixture) record(_ context.Context, action, resource string) error {
+	f.audited = append(f.audited, action+" "+resource)
+	return nil
 }
 
 func call[T any](t *testing.T, f *fixture, key, method, path string, body any, want int) T {

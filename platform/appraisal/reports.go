@@ -47,6 +47,11 @@ func (reportRow) TableName() string { return "appraisal_reports" }
 // next version of that month and scope. The month must have begun; a month still running is a
 // report so far.
 func (s *Service) MakeReport(ctx context.Context, month string, scope Scope) (report.Report, error) {
+	return s.makeReport(ctx, month, scope, false)
+}
+
+// makeReport makes the report, by hand or by the schedule.
+func (s *Service) makeReport(ctx context.Context, month string, scope Scope, scheduled bool) (report.Report, error) {
 	me, err := identity.SignedIn(ctx, "make an appraisal report")
 	if err != nil {
 		return report.Report{}, err
@@ -89,7 +94,7 @@ func (s *Service) MakeReport(ctx context.Context, month string, scope Scope) (re
 			return err
 		}
 		out = report.Report{ID: identity.NewID(), Period: month, Scope: scope.String(), TemplateID: tmpl.ID, TemplateVersion: tmpl.Version,
-			CreatedBy: me.UserID, CreatedAt: s.now()}
+			CreatedBy: me.UserID, CreatedAt: s.now(), Scheduled: scheduled}
 		for _, r := range reps {
 			card, err := kpi.Score(tmpl.Body, figures.now[r.ID].Actuals, targets[r.ID], kpi.Period{From: from, To: to})
 			if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/repflow/repflow/platform/access"
+	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/store"
 )
 
@@ -41,6 +42,12 @@ type Deps struct {
 	Currencies func(ctx context.Context) ([]string, error)
 	// TimeZone is the tenant's, in which months begin (nil: UTC).
 	TimeZone func(ctx context.Context) (*time.Location, error)
+	// Administrator is whom the scheduled monthly report is made as: the tenant's longest-serving
+	// active admin (not found: a fault of kind NotFound, and no report).
+	Administrator func(ctx context.Context) (identity.Principal, error)
+	// Record writes an entry of the audit trail in the transaction of ctx, for what the platform
+	// does without a request: the scheduled report (nil: not recorded).
+	Record func(ctx context.Context, action, resource string) error
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
 }

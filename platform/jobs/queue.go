@@ -58,6 +58,7 @@ type Options struct {
 type Queue struct {
 	store   *store.Store
 	workers *river.Workers
+	sweeps  *sweeper
 	client  *river.Client[*sql.Tx]
 }
 
@@ -71,7 +72,8 @@ func New(s *store.Store, o Options) (*Queue, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	q := &Queue{store: s, workers: river.NewWorkers()}
+	q := &Queue{store: s, workers: river.NewWorkers(), sweeps: &sweeper{tasks: map[string]func(context.Context) error{}}}
+	river.AddWorker(q.workers, q.sweeps)
 	poll := cmp.Or(o.PollInterval, time.Second)
 	cfg := &river.Config{
 		// River waits at least FetchCooldown (default 100 ms) between fetches, and refuses a
@@ -109,9 +111,19 @@ func (q *Queue) Stop(ctx context.Context) error {
 }
 
 // Enqueue queues args to be worked at (now when at is zero or past), inside the tenant
-// transaction of ctx: the job exists only if that transaction commits. Unique, when not empty,
-// makes a second job with the same key and kind a no-op while the first is not yet worked.
+// transaction of ctx: the job exists only if that transaction commits.
 func (q *Queue) Enqueue(ctx context.Context, args Args, at time.Time) error {
+	return q.insert(ctx, args, &river.InsertOpts{ScheduledAt: at})
+}
+
+// EnqueueOnce is Enqueue, except that it does nothing while a job of the same kind and arguments
+// is queued, running, or completed less than a day ago (River keeps completed jobs that long):
+// for a sweep that asks for the same tenant's job on every run.
+func (q *Queue) EnqueueOnce(ctx context.Context, args Args, at time.Time) error {
+	return q.insert(ctx, args, &river.InsertOpts{ScheduledAt: at, UniqueOpts: river.UniqueOpts{ByArgs: true}})
+}
+
+func (q *Queue) insert(ctx context.Context, args Args, opts *river.InsertOpts) error {
 	if t := identity.TenantID(ctx); args.tenant() != t {
 		return fmt.Errorf("jobs: a job for tenant %s queued by tenant %s", args.tenant(), t)
 	}
@@ -119,7 +131,7 @@ func (q *Queue) Enqueue(ctx context.Context, args Args, at time.Time) error {
 	if err != nil {
 		return err
 	}
-	_, err = q.client.InsertTx(ctx, tx, args, &river.InsertOpts{ScheduledAt: at})
+	_, err = q.client.InsertTx(ctx, tx, args, opts)
 	if err != nil {
 		return fmt.Errorf("queue %s: %w", args.Kind(), err)
 	}

@@ -53,6 +53,26 @@ func (s *Service) Principal(ctx context.Context, userID uuid.UUID) (identity.Pri
 	return p, nil
 }
 
+// Administrator loads the principal of the context's tenant's longest-serving active tenant
+// admin: whom the platform's scheduled work acts as when it does what an admin would (the
+// monthly appraisal report), so that it sees exactly what that admin sees. A tenant with no
+// active admin answers a NotFound fault.
+func (s *Service) Administrator(ctx context.Context) (identity.Principal, error) {
+	var ids []uuid.UUID
+	err := s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
+		return db.Model(&userRow{}).
+			Joins("JOIN user_roles ur ON ur.tenant_id = users.tenant_id AND ur.user_id = users.id AND ur.role = ?", identity.RoleTenantAdmin).
+			Where("users.status = ?", StatusActive).Order("users.created_at, users.id").Limit(1).Pluck("users.id", &ids).Error
+	})
+	if err != nil {
+		return identity.Principal{}, fmt.Errorf("find the tenant's administrator: %w", err)
+	}
+	if len(ids) == 0 {
+		return identity.Principal{}, fault.NotFoundf("active tenant administrator")
+	}
+	return s.Principal(ctx, ids[0])
+}
+
 // Me returns the caller's user, region, manager, teams and tenant.
 func (s *Service) Me(ctx context.Context) (Me, error) {
 	p, ok := identity.From(ctx)

@@ -24,10 +24,12 @@ type Report struct {
 	TemplateVersion int       `json:"template_version"`
 	Currency        string    `json:"currency,omitempty"` // of the commissions
 	// CommissionPlanVersion is the plan version the commissions were paid by; 0 for none.
-	CommissionPlanVersion int         `json:"commission_plan_version,omitempty"`
-	CreatedBy             uuid.UUID   `json:"created_by"`
-	CreatedAt             time.Time   `json:"created_at"`
-	Reps                  []RepResult `json:"reps"` // in the order of their total score, best first
+	CommissionPlanVersion int       `json:"commission_plan_version,omitempty"`
+	CreatedBy             uuid.UUID `json:"created_by"`
+	CreatedAt             time.Time `json:"created_at"`
+	// Scheduled: made by the monthly schedule, as CreatedBy (the tenant's administrator).
+	Scheduled bool        `json:"scheduled,omitempty"`
+	Reps      []RepResult `json:"reps"` // in the order of their total score, best first
 }
 
 // RepResult is one rep's line of a report.
