@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/repflow/repflow/platform/activities"
 	"github.com/repflow/repflow/platform/appraisal"
 	"github.com/repflow/repflow/platform/identity"
 )
@@ -236,6 +237,35 @@ func TestReportScopes(t *testing.T) {
 		var raw []byte
 		if code := h.call(hq, http.MethodPost, "/api/v1/appraisal/reports", map[string]any{"period": month, "scope": bad}, &raw); code != http.StatusBadRequest || !strings.Contains(string(raw), `"body.scope"`) {
 			t.Errorf("scope %q: %d %s", bad, code, raw)
+		}
+	}
+}
+
+// A record counts in the month its instant falls in, in the tenant's zone (Shanghai, UTC+8): a
+// call at 2026-05-31 23:59:59 local is May's, one at midnight is June's, through the appraisal's
+// activity source and the activities' own figures.
+func TestRecordsCountInTheTenantsMonth(t *testing.T) {
+	h := newHarness(t)
+	c := h.company("Midnight Co")
+	rep := c.users["rep"].ID
+	rctx := identity.With(context.Background(), h.principal(c.tenant, rep))
+	for _, at := range []string{"2026-05-31T15:59:59Z", "2026-05-31T16:00:00Z", "2026-06-30T15:59:59Z", "2026-06-30T16:00:00Z"} {
+		when, _ := time.Parse(time.RFC3339, at)
+		if _, _, err := h.app.activities.CreateActivity(rctx, activities.NewActivity{ID: identity.NewID(), Kind: activities.KindCall,
+			CustomerID: c.customer.ID, OccurredAt: when, Direction: activities.Outbound, DurationS: 60, Outcome: activities.OutcomeAnswered}); err != nil {
+			t.Fatalf("call at %s: %v", at, err)
+		}
+	}
+	hq := identity.With(context.Background(), h.principal(c.tenant, c.users["hq"].ID))
+	source := activitySource(h.app.activities)
+	for month, want := range map[string]float64{"2026-05": 1, "2026-06": 2, "2026-07": 1} {
+		from, _ := time.ParseInLocation("2006-01", month, shanghai(t))
+		figs, err := source(hq, from, from.AddDate(0, 1, 0), []uuid.UUID{rep})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := figs[rep].Actuals["calls"].Value; got != want {
+			t.Errorf("%s: %v calls, want %v", month, got, want)
 		}
 	}
 }

@@ -33,6 +33,8 @@ type fixture struct {
 	// clock is the service's (time.Now until a test sets it).
 	clock func() time.Time
 	users map[string]uuid.UUID
+	// asked are the periods [from, to) the source was asked for, in order.
+	asked [][2]time.Time
 	// audited are the actions recorded in the audit trail, as "action resource".
 	audited []string
 	// figures are what the fake source reports, by rep and by year (this one, and a year ago).
@@ -59,7 +61,8 @@ func newFixture(t *testing.T) *fixture {
 			out[i] = RepInfo{ID: u.ID, Name: u.Name, RegionPath: u.RegionPath}
 		}
 		return out, err
-	}, Currencies: o.Currencies, Sources: []Source{func(_ context.Context, from, _ time.Time, _ []uuid.UUID) (map[uuid.UUID]Figures, error) {
+	}, Currencies: o.Currencies, Sources: []Source{func(_ context.Context, from, to time.Time, _ []uuid.UUID) (map[uuid.UUID]Figures, error) {
+		f.asked = append(f.asked, [2]time.Time{from, to})
 		if from.Before(time.Now().AddDate(0, -6, 0)) {
 			return f.prior, nil
 		}
