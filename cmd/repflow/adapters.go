@@ -1,8 +1,10 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -127,4 +129,49 @@ func reportReps(o *org.Service) func(ctx context.Context) ([]appraisal.RepInfo, 
 			f.After = page.Next
 		}
 	}
+}
+
+// suggestions hands the appraisal's dashboard a rep's next steps: the opportunities the pipeline
+// ranks likeliest to close, and the customers today's visit plan finds due, most overdue first
+// (of equally overdue ones, those never visited first).
+func suggestions(p *pipeline.Service, v *visits.Service) func(ctx context.Context, rep uuid.UUID, today time.Time) ([]appraisal.SuggestedAction, error) {
+	return func(ctx context.Context, rep uuid.UUID, today time.Time) ([]appraisal.SuggestedAction, error) {
+		likely, err := p.LikelyToClose(ctx, rep, appraisal.MaxActionsPerKind)
+		if err != nil && !fault.Is(err, fault.Forbidden) {
+			return nil, err
+		}
+		var out []appraisal.SuggestedAction
+		for _, l := range likely {
+			out = append(out, appraisal.SuggestedAction{Kind: appraisal.ActionCloseOpportunity, ID: l.ID, Name: l.Name,
+				Metrics: []string{"win_rate", "opportunity_conversion_rate", "revenue"}, Stage: l.StageName,
+				Probability: l.Probability, Amount: &l.Amount, Currency: l.Currency, ExpectedClose: l.ExpectedClose})
+		}
+		plan, err := v.PlanDay(ctx, visits.PlanRequest{RepID: rep, Date: today.Format(time.DateOnly)})
+		if fault.Is(err, fault.Forbidden) || fault.Is(err, fault.NotFound) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		due := slices.Clone(plan.Due)
+		slices.SortStableFunc(due, func(a, b visits.DueCustomer) int {
+			if a.OverdueDays != b.OverdueDays {
+				return b.OverdueDays - a.OverdueDays
+			}
+			return cmp.Compare(visitedRank(a), visitedRank(b))
+		})
+		for _, d := range due[:min(len(due), appraisal.MaxActionsPerKind)] {
+			out = append(out, appraisal.SuggestedAction{Kind: appraisal.ActionVisitCustomer, ID: d.CustomerID, Name: plan.Customers[d.CustomerID].Name,
+				Metrics: []string{"visits", "coverage_rate"}, Grade: string(d.Grade), OverdueDays: d.OverdueDays, LastVisit: d.LastVisit})
+		}
+		return out, nil
+	}
+}
+
+// visitedRank orders a customer never visited (0) before one visited (1).
+func visitedRank(d visits.DueCustomer) int {
+	if d.LastVisit == nil {
+		return 0
+	}
+	return 1
 }

@@ -17,6 +17,8 @@ import (
 	"github.com/repflow/repflow/platform/activities"
 	"github.com/repflow/repflow/platform/appraisal"
 	"github.com/repflow/repflow/platform/identity"
+	"github.com/repflow/repflow/platform/visits"
+	"github.com/repflow/repflow/platform/visits/geo"
 )
 
 // A rep's scorecard is made from the domains' figures under the tenant's template (the one sign-up
@@ -45,18 +47,36 @@ func TestScorecardFromTheRecordedWork(t *testing.T) {
 	}
 	// The fixture's rep has one visit still open (not counted) and one draft order (not
 	// approved): nothing counted yet against targets of 40 visits and 8 orders.
-	visits, orders := card.Metrics[lines["visits"]], card.Metrics[lines["orders"]]
-	if visits.Target != 40 || visits.Actual != 0 || orders.Target != 8 || orders.Actual != 0 {
-		t.Errorf("visits %+v, orders %+v", visits, orders)
+	visited, ordered := card.Metrics[lines["visits"]], card.Metrics[lines["orders"]]
+	if visited.Target != 40 || visited.Actual != 0 || ordered.Target != 8 || ordered.Actual != 0 {
+		t.Errorf("visits %+v, orders %+v", visited, ordered)
 	}
 	// The pace spreads the 40 visits over the working days left (today included).
-	if p := visits.Pace; card.DaysRemaining > 0 && (p == nil || p.Remaining != 40 ||
+	if p := visited.Pace; card.DaysRemaining > 0 && (p == nil || p.Remaining != 40 ||
 		math.Abs(p.PerDay-math.Ceil(40/float64(card.DaysRemaining)*10)/10) > 1e-9) {
-		t.Errorf("pace %+v over %d working days", visits.Pace, card.DaysRemaining)
+		t.Errorf("pace %+v over %d working days", visited.Pace, card.DaysRemaining)
 	}
 	// Revenue has no target in the template nor from the manager: left out, its weight shared.
 	if rev := card.Metrics[lines["revenue"]]; rev.Status != "no_target" || card.ScoredWeight != 90 {
 		t.Errorf("revenue line %+v, scored weight %d", rev, card.ScoredWeight)
+	}
+	// The month is running: the rep's open opportunity is suggested to close, and a new customer,
+	// never visited, to visit (the fixture's customer has a visit in progress, so is not due).
+	fresh, err := h.app.visits.CreateCustomer(mctx, visits.NewCustomer{Name: "Fresh Mart", Grade: visits.GradeB, OwnerID: rep,
+		RegionID: c.regions["jinan"].ID, Location: visits.Position{Point: geo.Point{Lat: 36.66, Lon: 117.13}, Datum: visits.WGS84},
+		Fence: visits.FenceInput{Kind: visits.FenceCircle, RadiusM: 60}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code := h.call(c.tokens["manager"], http.MethodGet, path, nil, &card); code != http.StatusOK {
+		t.Fatalf("scorecard: %d", code)
+	}
+	kinds := map[string]uuid.UUID{}
+	for _, a := range card.Actions {
+		kinds[a.Kind] = a.ID
+	}
+	if kinds[appraisal.ActionCloseOpportunity] != c.opportunity.ID || kinds[appraisal.ActionVisitCustomer] != fresh.ID {
+		t.Errorf("suggested actions %+v, want the opportunity %s and the customer %s", card.Actions, c.opportunity.ID, fresh.ID)
 	}
 	if code := h.call(c.tokens["rep"], http.MethodGet, path, nil, &card); code != http.StatusOK {
 		t.Errorf("the rep's own scorecard: %d", code)

@@ -62,6 +62,8 @@ type Scorecard struct {
 	TemplateID uuid.UUID
 	Version    int
 	kpi.Scorecard
+	// Actions are the suggested next steps, for a month still running.
+	Actions []SuggestedAction
 }
 
 // RepScorecard scores a rep's month so far (or a past month whole) under the tenant's template
@@ -108,7 +110,14 @@ func (s *Service) RepScorecard(ctx context.Context, repID uuid.UUID, month strin
 		return Scorecard{}, fmt.Errorf("score rep %s: %w", rep.ID, err)
 	}
 	card.Compare(figs.lastMonth[rep.ID].Actuals, figs.lastYear[rep.ID].Actuals)
-	return Scorecard{RepID: rep.ID, Period: month, TemplateID: tmpl.ID, Version: tmpl.Version, Scorecard: card}, nil
+	out := Scorecard{RepID: rep.ID, Period: month, TemplateID: tmpl.ID, Version: tmpl.Version, Scorecard: card}
+	if !p.Today.IsZero() && s.deps.Actions != nil {
+		y, m, d := p.Today.Date()
+		if out.Actions, err = s.deps.Actions(ctx, rep.ID, time.Date(y, m, d, 0, 0, 0, 0, p.Today.Location())); err != nil {
+			return Scorecard{}, err
+		}
+	}
+	return out, nil
 }
 
 // repTemplate is the template reps are scored with: the oldest that applies to the rep role, at

@@ -38,6 +38,9 @@ type Deps struct {
 	Reps func(ctx context.Context) ([]RepInfo, error)
 	// Sources give the figures the scorecards are made of, one per domain.
 	Sources []Source
+	// Actions suggests the rep's next steps on day today (local midnight), at most
+	// MaxActionsPerKind of each kind, as far as the caller may see (nil: none suggested).
+	Actions func(ctx context.Context, rep uuid.UUID, today time.Time) ([]SuggestedAction, error)
 	// Currencies lists the tenant's currencies, which a commission plan must pay in.
 	Currencies func(ctx context.Context) ([]string, error)
 	// TimeZone is the tenant's, in which months begin (nil: UTC).

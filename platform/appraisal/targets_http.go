@@ -84,6 +84,7 @@ type ScorecardDTO struct {
 	TemplateID      uuid.UUID `json:"template_id"`
 	TemplateVersion int       `json:"template_version"`
 	kpi.Scorecard
+	Actions []SuggestedAction `json:"actions" doc:"suggested next steps, for a month still running: the opportunities likeliest to close, the customers most overdue for a visit"`
 }
 
 type scorecardInput struct {
@@ -101,5 +102,5 @@ func (h *HTTP) scorecard(ctx context.Context, in *scorecardInput) (*struct{ Body
 		return nil, err
 	}
 	return &struct{ Body ScorecardDTO }{Body: ScorecardDTO{RepID: c.RepID, Period: c.Period, TemplateID: c.TemplateID,
-		TemplateVersion: c.Version, Scorecard: c.Scorecard}}, nil
+		TemplateVersion: c.Version, Scorecard: c.Scorecard, Actions: append([]SuggestedAction{}, c.Actions...)}}, nil
 }
