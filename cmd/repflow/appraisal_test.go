@@ -289,3 +289,29 @@ func TestRecordsCountInTheTenantsMonth(t *testing.T) {
 		}
 	}
 }
+
+// The conversion is weighted by follow-up: the fixture's opportunity, opened and moved on this
+// month, converted; its follow-up is the one answered call logged against it.
+func TestConversionWeightedByFollowUp(t *testing.T) {
+	h := newHarness(t)
+	c := h.company("Convert Co")
+	rep := c.users["rep"].ID
+	from, _ := time.ParseInLocation("2006-01", time.Now().In(shanghai(t)).Format("2006-01"), shanghai(t))
+	to := from.AddDate(0, 1, 0)
+	hq := identity.With(context.Background(), h.principal(c.tenant, c.users["hq"].ID))
+	figs, err := pipelineSource(h.app.pipeline, h.app.activities)(hq, from, to, []uuid.UUID{rep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One touch over the month's weeks (days / 7), against two a week for full credit; one kind
+	// of activity of three; one contact reached (the call was answered) of three. The depth is the
+	// mean of the three shares; a converted opportunity earns 0.5 + 0.5 × depth, over the one
+	// opportunity judged.
+	weeks := to.Sub(from).Hours() / (24 * 7)
+	depth := ((1/weeks)/2 + 1.0/3 + 1.0/3) / 3
+	want := 0.5 + 0.5*depth
+	got := figs[rep].Actuals["opportunity_conversion_rate"]
+	if math.Abs(got.Value-want) > 1e-9 || got.Den != 1 {
+		t.Errorf("conversion %+v, want %.6f over 1 opportunity", got, want)
+	}
+}

@@ -103,21 +103,39 @@ func sum(byCurrency map[string]decimal.Decimal) decimal.Decimal {
 	return total
 }
 
-// pipelineSource gives win rate, weighted pipeline value and sales cycle. Conversion weighted by
-// follow-up needs each opportunity's engagement and is not given yet: a template that scores it
-// shows it without an actual.
-func pipelineSource(p *pipeline.Service) appraisal.Source {
+// pipelineSource gives win rate, weighted pipeline value, sales cycle and the conversion
+// weighted by follow-up (kpi.WeightedConversion), which reads the follow-up of the opportunities
+// converted in the period from activities, all of them in one query.
+func pipelineSource(p *pipeline.Service, a *activities.Service) appraisal.Source {
 	return func(ctx context.Context, from, to time.Time, reps []uuid.UUID) (map[uuid.UUID]appraisal.Figures, error) {
 		ms, err := p.Metrics(ctx, pipeline.MetricsQuery{From: from, To: to, RepIDs: reps})
 		if err != nil {
 			return nil, err
 		}
+		var converted []uuid.UUID
+		for _, m := range ms {
+			for _, j := range m.Judged {
+				if j.Converted {
+					converted = append(converted, j.OpportunityID)
+				}
+			}
+		}
+		follow, err := a.FollowUps(ctx, converted, from, to)
+		if err != nil {
+			return nil, err
+		}
 		out := map[uuid.UUID]appraisal.Figures{}
 		for _, m := range ms {
+			judged := make([]kpi.Judged, len(m.Judged))
+			for i, j := range m.Judged {
+				f := follow[j.OpportunityID]
+				judged[i] = kpi.Judged{Converted: j.Converted, TouchesPerWeek: f.TouchesPerWeek, ActivityKinds: f.Kinds, ContactsReached: f.ContactsReached}
+			}
 			out[m.RepID] = appraisal.Figures{Actuals: map[string]kpi.Actual{
-				"win_rate":            part("win_rate", float64(m.Won), float64(m.Won+m.Lost)),
-				"pipeline_value":      count(m.WeightedValue.InexactFloat64()),
-				"average_sales_cycle": part("average_sales_cycle", m.AvgSalesCycleDays*float64(m.Won), float64(m.Won)),
+				"win_rate":                    part("win_rate", float64(m.Won), float64(m.Won+m.Lost)),
+				"pipeline_value":              count(m.WeightedValue.InexactFloat64()),
+				"average_sales_cycle":         part("average_sales_cycle", m.AvgSalesCycleDays*float64(m.Won), float64(m.Won)),
+				"opportunity_conversion_rate": kpi.WeightedConversion(judged),
 			}}
 		}
 		return out, nil

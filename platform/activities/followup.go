@@ -43,39 +43,84 @@ func (s *Service) FollowUp(ctx context.Context, q FollowUpQuery) (FollowUp, erro
 	if (q.CustomerID == nil) == (q.OpportunityID == nil) {
 		return FollowUp{}, fault.Field("query.customer_id", "name a customer or an opportunity, one of the two", nil)
 	}
-	if !q.To.After(q.From) || q.To.Sub(q.From) > maxPeriod {
-		return FollowUp{}, fault.Field("query.to", "must be after from, and the period at most 400 days", q.To)
+	if q.OpportunityID != nil {
+		all, err := s.FollowUps(ctx, []uuid.UUID{*q.OpportunityID}, q.From, q.To)
+		return all[*q.OpportunityID], err
+	}
+	if err := checkFollowUpPeriod(q.From, q.To); err != nil {
+		return FollowUp{}, err
 	}
 	var acts []Activity
 	err := s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
-		scope, err := s.warden.Scope(ctx, access.List, access.KindActivity, activityColumns)
-		if err != nil {
+		if _, err := s.account(ctx, db, *q.CustomerID, ""); err != nil {
 			return err
 		}
-		qq := db.Model(&activityRow{}).Scopes(scope).
-			Where("activities.occurred_at >= ? AND activities.occurred_at < ?", q.From.UTC(), q.To.UTC())
-		if q.CustomerID != nil {
-			if _, err := s.account(ctx, db, *q.CustomerID, ""); err != nil {
-				return err
-			}
-			qq = qq.Where("activities.customer_id = ?", *q.CustomerID)
-		} else {
-			qq = qq.Where("activities.opportunity_id = ?", *q.OpportunityID)
-		}
-		var rows []activityRow
-		if err := qq.Find(&rows).Error; err != nil {
-			return err
-		}
-		acts = make([]Activity, len(rows))
-		for i, r := range rows {
-			acts[i] = toActivity(r)
-		}
-		return loadActivityDetails(db, acts)
+		var err error
+		acts, err = s.followedUp(ctx, db, "activities.customer_id = ?", *q.CustomerID, q.From, q.To)
+		return err
 	})
 	if err != nil {
 		return FollowUp{}, fmt.Errorf("follow-up: %w", err)
 	}
 	return followUp(acts, q.To.Sub(q.From)), nil
+}
+
+// FollowUps measures the follow-up of each opportunity over [from, to) at once, for the
+// appraisal's conversion weighted by follow-up: every id is in the answer, those with no
+// activity the caller may list at zero.
+func (s *Service) FollowUps(ctx context.Context, opportunities []uuid.UUID, from, to time.Time) (map[uuid.UUID]FollowUp, error) {
+	if err := checkFollowUpPeriod(from, to); err != nil {
+		return nil, err
+	}
+	out := make(map[uuid.UUID]FollowUp, len(opportunities))
+	if len(opportunities) == 0 {
+		return out, nil
+	}
+	var acts []Activity
+	err := s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
+		var err error
+		acts, err = s.followedUp(ctx, db, "activities.opportunity_id IN ?", opportunities, from, to)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("follow-ups: %w", err)
+	}
+	byOpportunity := map[uuid.UUID][]Activity{}
+	for _, a := range acts {
+		byOpportunity[*a.OpportunityID] = append(byOpportunity[*a.OpportunityID], a)
+	}
+	for _, id := range opportunities {
+		out[id] = followUp(byOpportunity[id], to.Sub(from))
+	}
+	return out, nil
+}
+
+func checkFollowUpPeriod(from, to time.Time) error {
+	if !to.After(from) || to.Sub(from) > maxPeriod {
+		return fault.Field("query.to", "must be after from, and the period at most 400 days", to)
+	}
+	return nil
+}
+
+// followedUp loads, with their details, the activities the caller may list that occurred in
+// [from, to) and match the condition on what was followed up.
+func (s *Service) followedUp(ctx context.Context, db *gorm.DB, which string, id any, from, to time.Time) ([]Activity, error) {
+	scope, err := s.warden.Scope(ctx, access.List, access.KindActivity, activityColumns)
+	if err != nil {
+		return nil, err
+	}
+	var rows []activityRow
+	err = db.Model(&activityRow{}).Scopes(scope).
+		Where("activities.occurred_at >= ? AND activities.occurred_at < ?", from.UTC(), to.UTC()).
+		Where(which, id).Find(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	acts := make([]Activity, len(rows))
+	for i, r := range rows {
+		acts[i] = toActivity(r)
+	}
+	return acts, loadActivityDetails(db, acts)
 }
 
 // followUp applies FollowUp's rules to the activities of a period of length d.

@@ -40,6 +40,16 @@ type RepMetrics struct {
 	// Conversion is, per stage in pipeline order, how many opportunities entered it in the
 	// period and how many of those moved on to a later stage (or were won) by To.
 	Conversion []StageConversion
+	// Judged are the opportunities that entered an open stage in the period, each once, and
+	// whether one of those entries was followed by a move to a later stage or a won one by To:
+	// what the conversion weighted by follow-up is judged on.
+	Judged []Judged
+}
+
+// Judged is one opportunity judged for conversion in a period.
+type Judged struct {
+	OpportunityID uuid.UUID
+	Converted     bool
 }
 
 // StageConversion is one stage's conversion in a period.
@@ -150,7 +160,7 @@ func compute(q MetricsQuery, rows []opportunityRow, moves []moveRow, stages map[
 			m.WeightedValue = m.WeightedValue.Add(o.Amount.Mul(p).Div(decimal.NewFromInt(100)))
 		}
 	}
-	conversion := stageConversion(in, moves, stages, owner)
+	conversion, judged := stageConversion(in, moves, stages, owner)
 	var out []RepMetrics
 	for id, m := range byRep {
 		m.WinRate = ratio(m.Won, m.Won+m.Lost)
@@ -161,7 +171,7 @@ func compute(q MetricsQuery, rows []opportunityRow, moves []moveRow, stages map[
 			}
 			m.AvgSalesCycleDays = sum / float64(len(c))
 		}
-		m.Conversion = conversion[id]
+		m.Conversion, m.Judged = conversion[id], judged[id]
 		out = append(out, *m)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].RepID.String() < out[j].RepID.String() })
@@ -169,13 +179,15 @@ func compute(q MetricsQuery, rows []opportunityRow, moves []moveRow, stages map[
 }
 
 // stageConversion counts, per rep and open stage, the entries in the period and those followed
-// by a move to a later stage or a won one.
-func stageConversion(in func(time.Time) bool, moves []moveRow, stages map[uuid.UUID]stageRow, owner map[uuid.UUID]uuid.UUID) map[uuid.UUID][]StageConversion {
+// by a move to a later stage or a won one; and lists per rep the opportunities so judged.
+func stageConversion(in func(time.Time) bool, moves []moveRow, stages map[uuid.UUID]stageRow,
+	owner map[uuid.UUID]uuid.UUID) (map[uuid.UUID][]StageConversion, map[uuid.UUID][]Judged) {
 	type key struct {
 		rep   uuid.UUID
 		stage uuid.UUID
 	}
 	entered, advanced := map[key]int{}, map[key]int{}
+	judged := map[uuid.UUID][]Judged{}
 	byOpp := map[uuid.UUID][]moveRow{}
 	for _, m := range moves {
 		byOpp[m.OpportunityID] = append(byOpp[m.OpportunityID], m)
@@ -185,10 +197,14 @@ func stageConversion(in func(time.Time) bool, moves []moveRow, stages map[uuid.U
 		if !counted {
 			continue // another rep's, outside the query
 		}
+		var j *Judged
 		for i, m := range ms {
 			st := stages[m.ToStageID]
 			if !in(m.MovedAt) || Outcome(st.Outcome) != Open {
 				continue
+			}
+			if j == nil {
+				j = &Judged{OpportunityID: opp}
 			}
 			k := key{rep, m.ToStageID}
 			entered[k]++
@@ -196,8 +212,12 @@ func stageConversion(in func(time.Time) bool, moves []moveRow, stages map[uuid.U
 				next := stages[ms[i+1].ToStageID]
 				if Outcome(next.Outcome) == Won || (Outcome(next.Outcome) == Open && next.Position > st.Position) {
 					advanced[k]++
+					j.Converted = true
 				}
 			}
+		}
+		if j != nil {
+			judged[rep] = append(judged[rep], *j)
 		}
 	}
 	out := map[uuid.UUID][]StageConversion{}
@@ -209,7 +229,10 @@ func stageConversion(in func(time.Time) bool, moves []moveRow, stages map[uuid.U
 		sort.Slice(cs, func(i, j int) bool { return positionOf(stages, cs[i].Stage) < positionOf(stages, cs[j].Stage) })
 		out[rep] = cs
 	}
-	return out
+	for _, js := range judged {
+		sort.Slice(js, func(i, j int) bool { return js[i].OpportunityID.String() < js[j].OpportunityID.String() })
+	}
+	return out, judged
 }
 
 func positionOf(stages map[uuid.UUID]stageRow, key string) int {

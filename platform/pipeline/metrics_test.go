@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 )
@@ -58,20 +59,24 @@ func TestMetricsByHand(t *testing.T) {
 		// The won deal took 20 October to 10 November: 21 days.
 		// Entries in November: qualify by the 2000 (moved on), 500 (lost) and 300 (still there):
 		// 1 of 3; proposal by the 1000 (won) and the 2000 (still there): 1 of 2.
+		// Judged for conversion, each once: the 1000 (into proposal, then won) and the 2000 (into
+		// qualify, then proposal) converted; the 500 (lost) and the 300 (still in qualify) did not.
 		a: {RepID: a, NewOpportunities: 3, Won: 1, Lost: 1, WinRate: 0.5, WonValue: d("1000"), OpenValue: d("2300"),
 			WeightedValue: d("830"), AvgSalesCycleDays: 21,
-			Conversion: []StageConversion{{"qualify", 3, 1, 1.0 / 3}, {"proposal", 2, 1, 0.5}}},
+			Conversion: []StageConversion{{"qualify", 3, 1, 1.0 / 3}, {"proposal", 2, 1, 0.5}},
+			Judged:     []Judged{{rows[0].ID, true}, {rows[1].ID, true}, {rows[2].ID, false}, {rows[3].ID, false}}},
 		// Nothing opened or closed in November: a win rate of 1 over nothing. Open at the end:
 		// 4000, weighed by the stage it is in now (won, 100 %). It entered negotiate in November
 		// and had not moved on by the end.
 		b: {RepID: b, WinRate: 1, WonValue: d("0"), OpenValue: d("4000"), WeightedValue: d("4000"),
-			Conversion: []StageConversion{{"negotiate", 1, 0, 0}}},
+			Conversion: []StageConversion{{"negotiate", 1, 0, 0}}, Judged: []Judged{{rows[4].ID, false}}},
 	}
 	if len(got) != 2 {
 		t.Fatalf("%d reps, want 2", len(got))
 	}
 	for _, m := range got {
-		if diff := cmp.Diff(want[m.RepID], m, cmp.Comparer(func(x, y decimal.Decimal) bool { return x.Equal(y) })); diff != "" {
+		if diff := cmp.Diff(want[m.RepID], m, cmp.Comparer(func(x, y decimal.Decimal) bool { return x.Equal(y) }),
+			cmpopts.SortSlices(func(x, y Judged) bool { return x.OpportunityID.String() < y.OpportunityID.String() })); diff != "" {
 			t.Errorf("rep %s (-want +got):\n%s", m.RepID, diff)
 		}
 	}
