@@ -242,6 +242,9 @@ func TestReportScopes(t *testing.T) {
 		if m.LastMonth == nil || m.LastYear == nil {
 			t.Errorf("metric %s has no comparison: %+v %+v", m.Key, m.LastMonth, m.LastYear)
 		}
+		if m.Key == "visits" && !(strings.HasPrefix(m.Records, "/api/v1/visits?") && strings.Contains(m.Records, "rep_id="+south.ID.String())) {
+			t.Errorf("the visits line drills down to %q", m.Records)
+		}
 	}
 	// The tenant's own versions go on from the fixture's version 1, apart from the scoped ones.
 	if whole := report(""); whole.Version != 2 || len(whole.Reps) != 3 {
@@ -286,6 +289,11 @@ func TestRecordsCountInTheTenantsMonth(t *testing.T) {
 		}
 		if got := figs[rep].Actuals["calls"].Value; got != want {
 			t.Errorf("%s: %v calls, want %v", month, got, want)
+		}
+		// The figure drills down to the very calls it counted.
+		var listed activities.ActivityPageDTO
+		if code := h.call(c.tokens["hq"], http.MethodGet, figs[rep].Records["calls"], nil, &listed); code != http.StatusOK || float64(len(listed.Activities)) != want {
+			t.Errorf("%s: the calls' records %s: %d, %d listed, want %v", month, figs[rep].Records["calls"], code, len(listed.Activities), want)
 		}
 	}
 }

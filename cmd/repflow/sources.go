@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"net/url"
 	"time"
 
 	"github.com/google/uuid"
@@ -29,6 +30,25 @@ func count(n float64) kpi.Actual { return kpi.Actual{Value: n} }
 // day is the tenant's calendar day of t, for the sources that take days.
 func day(t time.Time) string { return t.Format(time.DateOnly) }
 
+// list is the path of a domain's list of the rep's records over [from, to), where the rep is
+// named by repParam, with more of the list's filters: where a figure drills down to.
+func list(path, repParam string, rep uuid.UUID, from, to time.Time, filters ...string) string {
+	q := url.Values{repParam: {rep.String()}, "from": {from.UTC().Format(time.RFC3339)}, "to": {to.UTC().Format(time.RFC3339)}}
+	for i := 0; i+1 < len(filters); i += 2 {
+		q.Set(filters[i], filters[i+1])
+	}
+	return path + "?" + q.Encode()
+}
+
+// drill names the same list for each of keys.
+func drill(path string, keys ...string) map[string]string {
+	out := make(map[string]string, len(keys))
+	for _, k := range keys {
+		out[k] = path
+	}
+	return out
+}
+
 func visitSource(v *visits.Service) appraisal.Source {
 	return func(ctx context.Context, from, to time.Time, reps []uuid.UUID) (map[uuid.UUID]appraisal.Figures, error) {
 		ms, err := v.Metrics(ctx, visits.MetricsQuery{From: day(from), To: day(to), RepIDs: reps})
@@ -43,7 +63,8 @@ func visitSource(v *visits.Service) appraisal.Source {
 				"coverage_rate":          part("coverage_rate", float64(m.CustomersCovered), float64(m.CustomersDue)),
 				"verified_check_in_rate": part("verified_check_in_rate", float64(m.VerifiedCheckIns), float64(m.CheckIns)),
 				"average_visit_duration": part("average_visit_duration", m.AvgDuration.Minutes()*float64(m.Visits), float64(m.Visits)),
-			}}
+			}, Records: drill(list("/api/v1/visits", "rep_id", m.RepID, from, to, "status", "closed"),
+				"visits", "visits_per_working_day", "verified_check_in_rate", "average_visit_duration")}
 		}
 		return out, nil
 	}
@@ -63,6 +84,10 @@ func activitySource(a *activities.Service) appraisal.Source {
 				"response_rate": part("response_rate", float64(m.AnsweredOutboundCalls+m.RepliedOutboundMessages),
 					float64(m.OutboundCalls+m.OutboundMessages)),
 				"milestone_on_time_rate": part("milestone_on_time_rate", float64(m.Milestones.OnTime), float64(m.Milestones.Due)),
+			}, Records: map[string]string{
+				"calls":                 list("/api/v1/activities", "owner_id", m.RepID, from, to, "kind", "call"),
+				"average_call_duration": list("/api/v1/activities", "owner_id", m.RepID, from, to, "kind", "call"),
+				"response_rate":         list("/api/v1/activities", "owner_id", m.RepID, from, to),
 			}}
 		}
 		return out, nil

@@ -101,6 +101,7 @@ func (s *Service) makeReport(ctx context.Context, month string, scope Scope, sch
 				return fmt.Errorf("score rep %s: %w", r.ID, err)
 			}
 			card.Compare(figures.lastMonth[r.ID].Actuals, figures.lastYear[r.ID].Actuals)
+			drillDown(&card, figures.now[r.ID])
 			line := report.RepResult{RepID: r.ID, Name: r.Name, Team: r.Team, Region: r.Region, Card: card}
 			if line.Commission, err = pay.commission(r.ID, figures.now[r.ID], card.Total); err != nil {
 				return fmt.Errorf("commission of rep %s: %w", r.ID, err)

@@ -3,6 +3,7 @@ package appraisal
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -22,6 +23,15 @@ import (
 type Figures struct {
 	Actuals map[string]kpi.Actual
 	Money   map[string]decimal.Decimal
+	// Records are, by KPI key, the API paths listing the records an actual was computed from.
+	Records map[string]string
+}
+
+// drillDown gives each metric line the path to its records.
+func drillDown(card *kpi.Scorecard, f Figures) {
+	for i := range card.Metrics {
+		card.Metrics[i].Records = f.Records[card.Metrics[i].Key]
+	}
 }
 
 // gather asks every source for the reps' figures over [from, to) and merges them per rep.
@@ -35,14 +45,11 @@ func (s *Service) gather(ctx context.Context, from, to time.Time, reps []uuid.UU
 		for rep, f := range figs {
 			all, ok := out[rep]
 			if !ok {
-				all = Figures{Actuals: map[string]kpi.Actual{}, Money: map[string]decimal.Decimal{}}
+				all = Figures{Actuals: map[string]kpi.Actual{}, Money: map[string]decimal.Decimal{}, Records: map[string]string{}}
 			}
-			for k, v := range f.Actuals {
-				all.Actuals[k] = v
-			}
-			for k, v := range f.Money {
-				all.Money[k] = v
-			}
+			maps.Copy(all.Actuals, f.Actuals)
+			maps.Copy(all.Money, f.Money)
+			maps.Copy(all.Records, f.Records)
 			out[rep] = all
 		}
 	}
@@ -110,6 +117,7 @@ func (s *Service) RepScorecard(ctx context.Context, repID uuid.UUID, month strin
 		return Scorecard{}, fmt.Errorf("score rep %s: %w", rep.ID, err)
 	}
 	card.Compare(figs.lastMonth[rep.ID].Actuals, figs.lastYear[rep.ID].Actuals)
+	drillDown(&card, figs.now[rep.ID])
 	out := Scorecard{RepID: rep.ID, Period: month, TemplateID: tmpl.ID, Version: tmpl.Version, Scorecard: card}
 	if !p.Today.IsZero() && s.deps.Actions != nil {
 		y, m, d := p.Today.Date()

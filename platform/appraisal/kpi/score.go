@@ -52,6 +52,9 @@ type MetricScore struct {
 	Contribution float64 `json:"contribution"` // points of the total
 	Band         Colour  `json:"band,omitempty"`
 	Pace         *Pace   `json:"pace,omitempty"`
+	// Records is the API path that lists the records behind Actual (the rep's visits or calls of
+	// the period, say), where one list holds exactly them; absent otherwise.
+	Records string `json:"records,omitempty"`
 	// Month on month and year on year (see Compare); absent when not compared.
 	LastMonth *Earlier `json:"last_month,omitempty"`
 	LastYear  *Earlier `json:"last_year,omitempty"`
