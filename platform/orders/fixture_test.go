@@ -37,7 +37,7 @@ type world struct {
 // tenantCurrencies are what every test tenant trades in.
 var tenantCurrencies = CurrencyList{"CNY", "USD", "JPY"}
 
-func newWorld(t *testing.T) *world {
+func newWorld(t testing.TB) *world {
 	s := storetest.Open(t)
 	w := &world{s: s, w: access.NewWarden(s), zone: time.UTC, reminders: &reminderLog{}}
 	w.org = org.NewService(s, w.w, nil)

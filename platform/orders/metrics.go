@@ -12,6 +12,7 @@ import (
 	"github.com/repflow/repflow/platform/access"
 	"github.com/repflow/repflow/platform/fault"
 	"github.com/repflow/repflow/platform/identity"
+	"github.com/repflow/repflow/platform/store"
 )
 
 // What counts, for the figures the appraisal scores reps on, over a period [From, To):
@@ -58,49 +59,25 @@ func (s *Service) Metrics(ctx context.Context, q MetricsQuery) ([]RepMetrics, er
 	if err != nil {
 		return nil, err
 	}
-	fromDay, toDay := civilDay(q.From, loc).Format(time.DateOnly), civilDay(q.To, loc).Format(time.DateOnly)
 	var out []RepMetrics
 	err = s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
+		if err := s.customPlans(db); err != nil {
+			return err
+		}
 		reps, err := s.visibleReps(ctx, db, q)
 		if err != nil || len(reps) == 0 {
 			return err
 		}
-		scope, err := s.warden.Scope(ctx, access.List, access.KindOrder, orderColumns)
-		if err != nil {
-			return err
-		}
-		byRep := map[uuid.UUID]*RepMetrics{}
+		byRep := make(map[uuid.UUID]*RepMetrics, len(reps))
 		for _, r := range reps {
 			byRep[r] = &RepMetrics{RepID: r, Revenue: map[string]decimal.Decimal{}, Due: map[string]decimal.Decimal{},
 				Collected: map[string]decimal.Decimal{}, CollectionRate: 1}
 		}
-		var approved []orderRow
-		err = db.Model(&orderRow{}).Scopes(scope).Where("orders.owner_id IN ? AND orders.status <> ? AND orders.approved_at >= ? AND orders.approved_at < ?",
-			reps, string(Cancelled), q.From.UTC(), q.To.UTC()).Find(&approved).Error
-		if err != nil {
-			return fmt.Errorf("load approved orders: %w", err)
-		}
-		for _, o := range approved {
-			m := byRep[o.OwnerID]
-			m.Orders++
-			m.Revenue[o.Currency] = m.Revenue[o.Currency].Add(o.Total)
-		}
-		if err := collection(db, scope, byRep, reps, fromDay, toDay, q.To); err != nil {
+		if err := s.orderFigures(ctx, db, q, loc, reps, byRep); err != nil {
 			return err
 		}
-		stores, products, err := s.latestChecks(ctx, db, DistributionQuery{From: q.From, To: q.To, RepIDs: reps})
-		if err != nil {
+		if err := s.coverage(ctx, db, q.From, q.To, reps, byRep); err != nil {
 			return err
-		}
-		sums := map[uuid.UUID]float64{}
-		for _, row := range distribution(stores, products, GroupRep) {
-			sums[row.RepID] += row.Rate
-		}
-		for _, st := range stores {
-			byRep[st.rep].StoresCovered++
-		}
-		for rep, sum := range sums {
-			byRep[rep].DistributionRate = sum / float64(len(products))
 		}
 		for _, r := range reps {
 			out = append(out, *byRep[r])
@@ -113,51 +90,172 @@ func (s *Service) Metrics(ctx context.Context, q MetricsQuery) ([]RepMetrics, er
 	return out, nil
 }
 
-// collection fills in Due, Collected and CollectionRate.
-func collection(db *gorm.DB, scope func(*gorm.DB) *gorm.DB, byRep map[uuid.UUID]*RepMetrics, reps []uuid.UUID, fromDay, toDay string, to time.Time) error {
-	var due []orderRow
-	err := db.Model(&orderRow{}).Scopes(scope).Where("orders.owner_id IN ? AND orders.status <> ? AND orders.due_on >= ? AND orders.due_on < ?",
-		reps, string(Cancelled), fromDay, toDay).Find(&due).Error
-	if err != nil {
-		return fmt.Errorf("load orders due: %w", err)
-	}
-	if len(due) == 0 {
+// customPlans has PostgreSQL plan each statement of the transaction for its own period and reps.
+// pgx prepares every statement once per connection, and after five runs PostgreSQL may switch to
+// a generic plan blind to both: at 2,000 reps the coverage query then took ten times as long.
+func (s *Service) customPlans(db *gorm.DB) error {
+	if s.store.Dialect() != store.Postgres {
 		return nil
 	}
-	ids := make([]uuid.UUID, len(due))
-	for i, o := range due {
-		ids[i] = o.ID
+	if err := db.Exec("SET LOCAL plan_cache_mode = force_custom_plan").Error; err != nil {
+		return fmt.Errorf("plan per statement: %w", err)
 	}
-	var payments []paymentRow
-	if err := db.Where("order_id IN ? AND received_at < ?", ids, to.UTC()).Find(&payments).Error; err != nil {
-		return fmt.Errorf("load payments: %w", err)
+	return nil
+}
+
+// orderFigures fills in the order and collection figures of the reps.
+func (s *Service) orderFigures(ctx context.Context, db *gorm.DB, q MetricsQuery, loc *time.Location, reps []uuid.UUID, byRep map[uuid.UUID]*RepMetrics) error {
+	scope, err := s.warden.Scope(ctx, access.List, access.KindOrder, orderColumns)
+	if err != nil {
+		return err
 	}
-	received := map[uuid.UUID]decimal.Decimal{}
-	for _, p := range payments {
-		received[p.OrderID] = received[p.OrderID].Add(p.Amount)
+	// A fresh statement each time: a gorm chain gathers conditions in place.
+	counted := func() *gorm.DB {
+		return db.Model(&orderRow{}).Scopes(scope).Where("orders.owner_id IN ? AND orders.status <> ?", reps, string(Cancelled))
+	}
+	approved := counted().Where("orders.approved_at >= ? AND orders.approved_at < ?", q.From.UTC(), q.To.UTC())
+	fromDay, toDay := civilDay(q.From, loc).Format(time.DateOnly), civilDay(q.To, loc).Format(time.DateOnly)
+	due := func() *gorm.DB { return counted().Where("orders.due_on >= ? AND orders.due_on < ?", fromDay, toDay) }
+	inSQL := s.store.Dialect() == store.Postgres
+	if err := revenue(approved, inSQL, byRep); err != nil {
+		return err
+	}
+	return collection(due, inSQL, q.To, byRep)
+}
+
+// repAmount is an amount of one rep's orders in one currency: the sum of N rows.
+type repAmount struct {
+	OwnerID  uuid.UUID
+	Currency string
+	N        int
+	Amount   decimal.Decimal
+}
+
+// sumPerRep sums amount, a money column of tx's rows (orders, maybe joined), per owner and
+// currency. PostgreSQL sums NUMERIC exactly, so with inSQL the database groups the rows. SQLite
+// stores money as TEXT, and its SUM of text is a float, which money must never pass through:
+// there each row comes back on its own (N = 1), narrow, for the caller's decimals to add. The
+// caller adds rows up either way, so one fold serves both.
+func sumPerRep(tx *gorm.DB, amount string, inSQL bool) ([]repAmount, error) {
+	if inSQL {
+		tx = tx.Select("orders.owner_id, orders.currency, COUNT(*) AS n, SUM(" + amount + ") AS amount").
+			Group("orders.owner_id, orders.currency")
+	} else {
+		tx = tx.Select("orders.owner_id, orders.currency, 1 AS n, " + amount + " AS amount")
+	}
+	var rows []repAmount
+	return rows, tx.Scan(&rows).Error
+}
+
+// revenue fills in Orders and Revenue from the orders approved in the period.
+func revenue(approved *gorm.DB, inSQL bool, byRep map[uuid.UUID]*RepMetrics) error {
+	rows, err := sumPerRep(approved, "orders.total", inSQL)
+	if err != nil {
+		return fmt.Errorf("sum approved orders: %w", err)
+	}
+	for _, r := range rows {
+		m := byRep[r.OwnerID]
+		m.Orders += r.N
+		m.Revenue[r.Currency] = m.Revenue[r.Currency].Add(r.Amount)
+	}
+	return nil
+}
+
+// collection fills in Due, Collected and CollectionRate from the orders falling due in the
+// period and what was received for them before to.
+func collection(due func() *gorm.DB, inSQL bool, to time.Time, byRep map[uuid.UUID]*RepMetrics) error {
+	owed, err := sumPerRep(due(), "orders.total", inSQL)
+	if err != nil {
+		return fmt.Errorf("sum orders due: %w", err)
+	}
+	// CROSS JOIN keeps orders the outer loop on SQLite, which would otherwise scan payments and
+	// probe orders once per rep asked for; PostgreSQL orders it like any join.
+	paid := due().Joins("CROSS JOIN payments").
+		Where("payments.tenant_id = orders.tenant_id AND payments.order_id = orders.id AND payments.received_at < ?", to.UTC())
+	received, err := sumPerRep(paid, "payments.amount", inSQL)
+	if err != nil {
+		return fmt.Errorf("sum payments: %w", err)
 	}
 	counts := map[uuid.UUID]map[string]int{}
-	for _, o := range due {
-		m := byRep[o.OwnerID]
-		m.Due[o.Currency] = m.Due[o.Currency].Add(o.Total)
-		m.Collected[o.Currency] = m.Collected[o.Currency].Add(received[o.ID])
-		if counts[o.OwnerID] == nil {
-			counts[o.OwnerID] = map[string]int{}
+	for _, r := range owed {
+		m := byRep[r.OwnerID]
+		m.Due[r.Currency] = m.Due[r.Currency].Add(r.Amount)
+		if _, ok := m.Collected[r.Currency]; !ok {
+			m.Collected[r.Currency] = decimal.Zero // a currency due shows what was collected in it, if nothing
 		}
-		counts[o.OwnerID][o.Currency]++
+		if counts[r.OwnerID] == nil {
+			counts[r.OwnerID] = map[string]int{}
+		}
+		counts[r.OwnerID][r.Currency] += r.N
+	}
+	for _, r := range received {
+		m := byRep[r.OwnerID]
+		m.Collected[r.Currency] = m.Collected[r.Currency].Add(r.Amount)
 	}
 	for rep, perCurrency := range counts {
-		m := byRep[rep]
-		weighted, n := 0.0, 0
-		for cur, k := range perCurrency {
-			rate := 1.0
-			if m.Due[cur].IsPositive() {
-				rate = m.Collected[cur].Div(m.Due[cur]).InexactFloat64()
-			}
-			weighted += rate * float64(k)
-			n += k
+		byRep[rep].CollectionRate = collectionRate(byRep[rep], perCurrency)
+	}
+	return nil
+}
+
+// collectionRate is the mean of each currency's Collected / Due weighted by the orders due in it.
+func collectionRate(m *RepMetrics, dueOrders map[string]int) float64 {
+	weighted, n := 0.0, 0
+	for cur, k := range dueOrders {
+		rate := 1.0
+		if m.Due[cur].IsPositive() {
+			rate = m.Collected[cur].Div(m.Due[cur]).InexactFloat64()
 		}
-		m.CollectionRate = weighted / float64(n)
+		weighted += rate * float64(k)
+		n += k
+	}
+	return weighted / float64(n)
+}
+
+// coverage fills in StoresCovered and DistributionRate as Distribution grouped by rep would, with
+// counts made in the database instead of every check and item of the period loaded into Go. A
+// rep's stores are those whose latest check in the query's reach is the rep's (on a tie the
+// greatest id, as latestChecks). Distribution's rate of an SKU over them is carrying / covered,
+// so the mean over the K SKUs that the reach's checks list is the count of present items on
+// those latest checks over covered × K.
+func (s *Service) coverage(ctx context.Context, db *gorm.DB, from, to time.Time, reps []uuid.UUID, byRep map[uuid.UUID]*RepMetrics) error {
+	scope, err := s.warden.Scope(ctx, access.List, access.KindShelfCheck, shelfColumns)
+	if err != nil {
+		return err
+	}
+	reach := func(tx *gorm.DB) *gorm.DB {
+		return tx.Scopes(scope).Where("shelf_checks.checked_at >= ? AND shelf_checks.checked_at < ? AND shelf_checks.owner_id IN ?",
+			from.UTC(), to.UTC(), reps)
+	}
+	var skus []uuid.UUID
+	err = reach(db.Model(&shelfItemRow{}).
+		Joins("JOIN shelf_checks ON shelf_checks.tenant_id = shelf_check_items.tenant_id AND shelf_checks.id = shelf_check_items.check_id")).
+		Distinct("shelf_check_items.product_id").Pluck("shelf_check_items.product_id", &skus).Error
+	if err != nil {
+		return fmt.Errorf("list SKUs checked: %w", err)
+	}
+	ranked := reach(db.Model(&shelfCheckRow{})).Select(`shelf_checks.tenant_id, shelf_checks.id, shelf_checks.owner_id,
+		ROW_NUMBER() OVER (PARTITION BY shelf_checks.customer_id ORDER BY shelf_checks.checked_at DESC, shelf_checks.id DESC) AS recency`)
+	var rows []struct {
+		OwnerID         uuid.UUID
+		Stores, Present int
+	}
+	// The present items are counted check by check, through the items' primary key: a join
+	// would have to be grouped by check again to count the stores.
+	err = db.Table("(?) AS latest", ranked).
+		Select(`latest.owner_id, COUNT(*) AS stores, SUM((SELECT COUNT(*) FROM shelf_check_items
+			WHERE shelf_check_items.tenant_id = latest.tenant_id AND shelf_check_items.check_id = latest.id
+				AND shelf_check_items.present)) AS present`).
+		Where("latest.recency = 1").Group("latest.owner_id").Scan(&rows).Error
+	if err != nil {
+		return fmt.Errorf("count stores covered: %w", err)
+	}
+	for _, r := range rows {
+		m := byRep[r.OwnerID]
+		m.StoresCovered = r.Stores
+		if len(skus) > 0 {
+			m.DistributionRate = float64(r.Present) / float64(r.Stores) / float64(len(skus))
+		}
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package orders
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -121,3 +122,133 @@ func TestMetrics(t *testing.T) {
 }
 
 func near(a, b float64) bool { return a-b < 1e-9 && b-a < 1e-9 }
+
+// The edges of the period, worked by hand for May 2026 (UTC), rep.guangdong at Canton Store:
+//
+//	G1: 14.00 CNY approved at 1 May 00:00, the period's first instant, terms 0 → due 1 May;
+//	    10.00 paid at 1 June 00:00, the period's end
+//	G2:  7.00 CNY approved at 1 June 00:00, the period's end
+//	G3: 12.00 USD approved 15 May, terms 0 → due 15 May; 12.00 paid 20 May
+//	G4: 12.00 CNY approved 10 Apr, terms 21 → due 1 May; 5.00 paid 15 Apr, before the period
+//	G5: 35.00 CNY approved 5 Apr, terms 30 → due 5 May, cancelled 6 Apr
+//	G6:  3.50 CNY approved 20 May, terms 12 → due 1 June, the period's end
+//
+// and rep.jinan.1's J1: 7.00 CNY approved 2 May, terms 0, paid 3 May.
+//
+// rep.guangdong: orders G1, G3, G6 = 3; revenue 14.00 + 3.50 = 17.50 CNY and 12.00 USD; due G1 +
+// G4 = 26.00 CNY and G3 = 12.00 USD; collected 5.00 CNY and 12.00 USD; rate (2 × 5/26 + 1 × 1) / 3.
+// rep.jinan.1: 1 order, 7.00 revenue, due and collected: rate 1.
+func TestMetricsEdges(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	f := w.tenant(t, "acme")
+	at := func(m time.Month, d, h int) time.Time { return time.Date(2026, m, d, h, 0, 0, 0, time.UTC) }
+	order := func(customer, rep, approver, currency string, terms int, approved time.Time, lines ...LineInput) Order {
+		t.Helper()
+		o, err := w.at(approved).CreateOrder(f.as(t, rep), NewOrder{CustomerID: f.customers[customer], Currency: currency, PaymentTermsDays: &terms, Lines: lines})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.step(t, w.at(approved), rep, o.ID, Submitted)
+		return f.step(t, w.at(approved), approver, o.ID, Approved)
+	}
+	pay := func(o Order, amount string, received time.Time) {
+		t.Helper()
+		_, _, _, err := w.at(at(time.June, 5, 9)).RecordPayment(f.as(t, "admin"), o.ID, NewPayment{ID: identity.NewID(), Amount: dec(amount), ReceivedAt: received, Method: MethodCash})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	canton := func(terms int, approved time.Time, currency string, lines ...LineInput) Order {
+		t.Helper()
+		return order("Canton Store", "rep.guangdong", "mgr.guangdong", currency, terms, approved, lines...)
+	}
+	g1 := canton(0, at(time.May, 1, 0), "CNY", f.line("COLA-330", "4"))
+	pay(g1, "10.00", at(time.June, 1, 0))
+	canton(0, at(time.June, 1, 0), "CNY", f.line("COLA-330", "2"))
+	g3 := canton(0, at(time.May, 15, 9), "USD", f.line("CHIPS-70", "3"))
+	pay(g3, "12.00", at(time.May, 20, 9))
+	g4 := canton(21, at(time.April, 10, 9), "CNY", f.line("WATER-500", "10"))
+	pay(g4, "5.00", at(time.April, 15, 9))
+	g5 := canton(30, at(time.April, 5, 9), "CNY", f.line("COLA-330", "10"))
+	if _, err := w.at(at(time.April, 6, 9)).Transition(f.as(t, "rep.guangdong"), g5.ID, Cancelled, "customer closed"); err != nil {
+		t.Fatal(err)
+	}
+	canton(12, at(time.May, 20, 9), "CNY", f.line("COLA-330", "1"))
+	j1 := order("Jinan One", "rep.jinan.1", "mgr.shandong", "CNY", 0, at(time.May, 2, 9), f.line("COLA-330", "2"))
+	pay(j1, "7.00", at(time.May, 3, 9))
+
+	may := MetricsQuery{From: at(time.May, 1, 0), To: at(time.June, 1, 0)}
+	byRep := metricsByRep(t, f.as(t, "admin"), w.svc, may)
+	g := byRep[f.users["rep.guangdong"].ID]
+	if g.Orders != 3 || !sameAmounts(g.Revenue, "CNY", "17.50", "USD", "12.00") || !sameAmounts(g.Due, "CNY", "26.00", "USD", "12.00") ||
+		!sameAmounts(g.Collected, "CNY", "5.00", "USD", "12.00") {
+		t.Errorf("rep.guangdong: orders %d revenue %v due %v collected %v", g.Orders, g.Revenue, g.Due, g.Collected)
+	}
+	if want := (2*5.0/26 + 1) / 3; !near(g.CollectionRate, want) {
+		t.Errorf("rep.guangdong collection rate %v, want %v", g.CollectionRate, want)
+	}
+	j := byRep[f.users["rep.jinan.1"].ID]
+	if j.Orders != 1 || !sameAmounts(j.Revenue, "CNY", "7.00") || !sameAmounts(j.Due, "CNY", "7.00") ||
+		!sameAmounts(j.Collected, "CNY", "7.00") || j.CollectionRate != 1 {
+		t.Errorf("rep.jinan.1: %+v", j)
+	}
+
+	// A manager asking for both reps gets the one of their region only.
+	reps := []uuid.UUID{f.users["rep.guangdong"].ID, f.users["rep.jinan.1"].ID}
+	got, err := w.svc.Metrics(f.as(t, "mgr.shandong"), MetricsQuery{From: may.From, To: may.To, RepIDs: reps})
+	if err != nil || len(got) != 1 || got[0].RepID != f.users["rep.jinan.1"].ID || got[0].Orders != 1 {
+		t.Errorf("mgr.shandong asks for rep.guangdong and rep.jinan.1: %+v, %v", got, err)
+	}
+}
+
+// TestMetricsAgreesWithOld holds Metrics to the implementation it replaced on generated data
+// (see seedMetrics), for callers of every reach and for periods cut across days and zones.
+func TestMetricsAgreesWithOld(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	d := seedMetrics(t, w, metricsSize{reps: 9, orders: 12, lines: 2, stores: 3, checks: 3, skus: 4})
+	may := MetricsQuery{From: metricsMay, To: metricsJune}
+	mid := MetricsQuery{From: metricsMay.AddDate(0, 0, 9).Add(7 * time.Hour), To: metricsMay.AddDate(0, 0, 20).Add(13 * time.Hour)}
+	for _, c := range []struct {
+		who string
+		q   MetricsQuery
+	}{
+		{"admin", may},
+		{"admin", MetricsQuery{From: may.From, To: may.To, RepIDs: d.reps[2:6]}},
+		{"admin", MetricsQuery{From: may.From, To: may.To, RegionPath: d.f.regions["Shandong"].Path}},
+		{"mgr.shandong", may},
+		{"mgr.guangdong", mid},
+		{"rep.0004", may},
+	} {
+		checkAgrees(t, d.f.as(t, c.who), w.svc, c.q)
+	}
+	w.zone = time.FixedZone("CST", 8*3600) // due days counted in the tenant's zone
+	checkAgrees(t, d.f.as(t, "admin"), w.svc, may)
+}
+
+func metricsByRep(t *testing.T, ctx context.Context, svc *Service, q MetricsQuery) map[uuid.UUID]RepMetrics {
+	t.Helper()
+	got, err := svc.Metrics(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[uuid.UUID]RepMetrics{}
+	for _, m := range got {
+		out[m.RepID] = m
+	}
+	return out
+}
+
+// sameAmounts reports whether m holds exactly the currency, amount pairs given.
+func sameAmounts(m map[string]decimal.Decimal, pairs ...string) bool {
+	if len(m) != len(pairs)/2 {
+		return false
+	}
+	for i := 0; i < len(pairs); i += 2 {
+		if v, ok := m[pairs[i]]; !ok || !v.Equal(dec(pairs[i+1])) {
+			return false
+		}
+	}
+	return true
+}
