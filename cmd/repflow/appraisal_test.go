@@ -17,6 +17,7 @@ import (
 	"github.com/repflow/repflow/platform/activities"
 	"github.com/repflow/repflow/platform/appraisal"
 	"github.com/repflow/repflow/platform/identity"
+	"github.com/repflow/repflow/platform/orders"
 	"github.com/repflow/repflow/platform/visits"
 	"github.com/repflow/repflow/platform/visits/geo"
 )
@@ -321,5 +322,41 @@ func TestConversionWeightedByFollowUp(t *testing.T) {
 	got := figs[rep].Actuals["opportunity_conversion_rate"]
 	if math.Abs(got.Value-want) > 1e-9 || got.Den != 1 {
 		t.Errorf("conversion %+v, want %.6f over 1 opportunity", got, want)
+	}
+}
+
+// Orders and revenue drill down to the orders they counted: approved in the month and not
+// cancelled, not the rep's drafts.
+func TestOrderFiguresDrillDownToTheOrdersCounted(t *testing.T) {
+	h := newHarness(t)
+	c := h.company("Drill Co")
+	rep := c.users["rep"].ID
+	rctx := identity.With(context.Background(), h.principal(c.tenant, rep))
+	mctx := identity.With(context.Background(), h.principal(c.tenant, c.users["manager"].ID))
+	line := c.order.Lines[0]
+	draft, err := h.app.orders.CreateOrder(rctx, orders.NewOrder{CustomerID: c.customer.ID, Currency: "CNY",
+		Lines: []orders.LineInput{{ProductID: line.ProductID, Quantity: line.Quantity}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.app.orders.Transition(rctx, c.order.ID, orders.Submitted, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.app.orders.Transition(mctx, c.order.ID, orders.Approved, ""); err != nil {
+		t.Fatal(err)
+	}
+	from, _ := time.ParseInLocation("2006-01", time.Now().In(shanghai(t)).Format("2006-01"), shanghai(t))
+	hq := identity.With(context.Background(), h.principal(c.tenant, c.users["hq"].ID))
+	figs, err := orderSource(h.app.orders)(hq, from, from.AddDate(0, 1, 0), []uuid.UUID{rep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var listed orders.OrderPageDTO
+	if code := h.call(c.tokens["hq"], http.MethodGet, figs[rep].Records["revenue"], nil, &listed); code != http.StatusOK {
+		t.Fatalf("the revenue's records %s: %d", figs[rep].Records["revenue"], code)
+	}
+	if figs[rep].Actuals["orders"].Value != 1 || len(listed.Orders) != 1 || listed.Orders[0].ID != c.order.ID {
+		t.Errorf("%v orders counted; listed %+v, want only the approved %s (not the draft %s)",
+			figs[rep].Actuals["orders"].Value, listed.Orders, c.order.ID, draft.ID)
 	}
 }

@@ -114,10 +114,21 @@ func orderSource(o *orders.Service) appraisal.Source {
 				},
 				// The exact amounts, for commissions on revenue or on collected payments.
 				Money: map[string]decimal.Decimal{"revenue": revenue, "collected": collected},
+				Records: map[string]string{
+					"orders":            counted(m.RepID, from, to),
+					"revenue":           counted(m.RepID, from, to),
+					"distribution_rate": list("/api/v1/shelf-checks", "owner_id", m.RepID, from, to),
+				},
 			}
 		}
 		return out, nil
 	}
+}
+
+// counted is the list of the rep's orders that count for the period's figures.
+func counted(rep uuid.UUID, from, to time.Time) string {
+	q := url.Values{"owner_id": {rep.String()}, "counted_from": {from.UTC().Format(time.RFC3339)}, "counted_to": {to.UTC().Format(time.RFC3339)}}
+	return "/api/v1/orders?" + q.Encode()
 }
 
 func sum(byCurrency map[string]decimal.Decimal) decimal.Decimal {

@@ -174,8 +174,11 @@ type OrderFilter struct {
 	CustomerID *uuid.UUID
 	OwnerID    *uuid.UUID
 	From, To   time.Time // created in [From, To); zero leaves that side open
-	Limit      int
-	After      *uuid.UUID // keyset cursor: the last id of the previous page
+	// CountedFrom and CountedTo keep the orders that count for their rep's figures of that
+	// period (see Metrics): approved in it and not cancelled. Zero: no such filter.
+	CountedFrom, CountedTo time.Time
+	Limit                  int
+	After                  *uuid.UUID // keyset cursor: the last id of the previous page
 }
 
 // OrderPage is one page of orders, newest first; Next is nil on the last page. The orders of a

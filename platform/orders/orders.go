@@ -211,6 +211,15 @@ func (s *Service) ListOrders(ctx context.Context, f OrderFilter) (OrderPage, err
 		if !f.To.IsZero() {
 			q = q.Where("orders.created_at < ?", f.To.UTC())
 		}
+		if !f.CountedFrom.IsZero() || !f.CountedTo.IsZero() {
+			q = q.Where("orders.status <> ? AND orders.approved_at IS NOT NULL", string(Cancelled))
+		}
+		if !f.CountedFrom.IsZero() {
+			q = q.Where("orders.approved_at >= ?", f.CountedFrom.UTC())
+		}
+		if !f.CountedTo.IsZero() {
+			q = q.Where("orders.approved_at < ?", f.CountedTo.UTC())
+		}
 		if f.After != nil {
 			q = q.Where("orders.id < ?", *f.After)
 		}

@@ -119,8 +119,11 @@ type listOrdersInput struct {
 	OwnerID    string    `query:"owner_id" format:"uuid" doc:"only this rep's orders"`
 	From       time.Time `query:"from" doc:"created at or after"`
 	To         time.Time `query:"to" doc:"created before"`
-	Limit      int       `query:"limit" minimum:"1" maximum:"200" default:"50"`
-	Cursor     string    `query:"cursor" format:"uuid" doc:"next_cursor of the previous page"`
+	// What a rep's order figures of a period count, for the appraisal's drill-down.
+	CountedFrom time.Time `query:"counted_from" doc:"counted for the rep's figures from: approved at or after, and not cancelled"`
+	CountedTo   time.Time `query:"counted_to" doc:"counted for the rep's figures until: approved before, and not cancelled"`
+	Limit       int       `query:"limit" minimum:"1" maximum:"200" default:"50"`
+	Cursor      string    `query:"cursor" format:"uuid" doc:"next_cursor of the previous page"`
 }
 
 type orderPath struct {
@@ -184,7 +187,7 @@ func lineInputs(in []OrderLineInputDTO) ([]LineInput, error) {
 }
 
 func (h *HTTP) listOrders(ctx context.Context, in *listOrdersInput) (*orderPageOutput, error) {
-	f := OrderFilter{Status: Status(in.Status), From: in.From, To: in.To, Limit: in.Limit}
+	f := OrderFilter{Status: Status(in.Status), From: in.From, To: in.To, CountedFrom: in.CountedFrom, CountedTo: in.CountedTo, Limit: in.Limit}
 	var err error
 	if f.CustomerID, err = web.ParseOptionalID(in.CustomerID, "query.customer_id"); err != nil {
 		return nil, err
