@@ -3,6 +3,7 @@ package visits
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/google/uuid"
@@ -11,6 +12,7 @@ import (
 	"github.com/repflow/repflow/platform/access"
 	"github.com/repflow/repflow/platform/fault"
 	"github.com/repflow/repflow/platform/identity"
+	"github.com/repflow/repflow/platform/store"
 	"github.com/repflow/repflow/platform/visits/cadence"
 )
 
@@ -18,8 +20,10 @@ import (
 //   - a visit counts once it is closed, unless a manager rejected it;
 //   - a check-in is verified when its verdict trusted it or a manager accepted it;
 //   - a customer is due in the period when, by its grade's cadence, a visit falls due before the
-//     period ends (never visited, or last visited more than the cadence before the end);
-//   - coverage is the due customers visited in the period over the due customers;
+//     period ends (never visited, or last visited more than the cadence before the end), judged
+//     by its last visit before the period that a manager did not reject, by whichever rep;
+//   - coverage is the due customers of a rep that the rep visited in the period (a visit that
+//     counts) over its due customers; the average duration is over the visits that count;
 //   - working days are Monday to Saturday in the tenant's zone, counted up to today while the
 //     period is still running, so the pace of a month in progress is fair.
 
@@ -66,11 +70,14 @@ func (s *Service) Metrics(ctx context.Context, q MetricsQuery) ([]RepMetrics, er
 	var out []RepMetrics
 	err = s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
 		reps, err := s.visibleReps(ctx, db, q.RepIDs)
-		if err != nil {
+		if err != nil || len(reps) == 0 {
 			return err
 		}
 		cad, err := loadCadences(db)
 		if err != nil {
+			return err
+		}
+		if out, err = s.repFigures(db, reps, from.UTC(), to.UTC(), cad, loc); err != nil {
 			return err
 		}
 		until := to
@@ -78,16 +85,11 @@ func (s *Service) Metrics(ctx context.Context, q MetricsQuery) ([]RepMetrics, er
 			until = tomorrow
 		}
 		days := workingDays(from, until)
-		for _, rep := range reps {
-			m, err := repMetrics(db, rep, from.UTC(), to.UTC(), cad, loc)
-			if err != nil {
-				return err
-			}
-			m.WorkingDays = days
+		for i := range out {
+			out[i].WorkingDays = days
 			if days > 0 {
-				m.VisitsPerDay = float64(m.Visits) / float64(days)
+				out[i].VisitsPerDay = float64(out[i].Visits) / float64(days)
 			}
-			out = append(out, m)
 		}
 		return nil
 	})
@@ -118,89 +120,174 @@ func (s *Service) visibleReps(ctx context.Context, db *gorm.DB, only []uuid.UUID
 	return ids, nil
 }
 
-func repMetrics(db *gorm.DB, rep uuid.UUID, from, to time.Time, cad cadence.Cadences, loc *time.Location) (RepMetrics, error) {
-	m := RepMetrics{RepID: rep, ByGrade: map[Grade]int{}}
-	var visits []struct {
-		CustomerID   uuid.UUID
-		Source       string
-		StartedAt    time.Time
-		EndedAt      *time.Time
-		Trusted      bool
-		ReviewStatus string
-		Grade        string
-	}
-	err := db.Model(&visitRow{}).
-		Select("visits.customer_id, visits.source, visits.started_at, visits.ended_at, visits.trusted, visits.review_status, customers.grade").
-		Joins("JOIN customers ON customers.tenant_id = visits.tenant_id AND customers.id = visits.customer_id").
-		Where("visits.rep_id = ? AND visits.started_at >= ? AND visits.started_at < ? AND visits.status = ?", rep, from, to, VisitClosed).
-		Find(&visits).Error
+// repFigures computes the figures of every rep in reps (ordered by id, as the result) with two
+// queries whatever their number: the period's visits summed per rep and customer, and the reps'
+// customers with their last visit before the period. Sums are left to SQL; Go adds up a few
+// rows per rep and applies the cadence rule, which needs the tenant's calendar.
+func (s *Service) repFigures(db *gorm.DB, reps []uuid.UUID, from, to time.Time, cad cadence.Cadences, loc *time.Location) ([]RepMetrics, error) {
+	visited, err := visitedCustomers(db, s.store.Dialect(), reps, from, to)
 	if err != nil {
-		return m, fmt.Errorf("load visits of rep %s: %w", rep, err)
+		return nil, err
 	}
-	covered := map[uuid.UUID]bool{}
+	due, err := dueByRep(db, reps, from, to, cad, loc)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]RepMetrics, len(reps))
+	for i, rep := range reps {
+		m := sumVisits(rep, visited[rep])
+		m.CustomersDue, m.CustomersCovered = coverage(due[rep], visited[rep])
+		m.Coverage = ratio(m.CustomersCovered, m.CustomersDue)
+		out[i] = m
+	}
+	return out, nil
+}
+
+// customerVisits is what one rep's closed visits to one customer add up to in the period.
+type customerVisits struct {
+	RepID            uuid.UUID
+	CustomerID       uuid.UUID
+	Grade            string
+	CheckIns         int // rejected ones too: a rejected check-in is an unverified one
+	VerifiedCheckIns int
+	Visits           int     // those not rejected
+	Seconds          float64 // their total duration
+}
+
+// visitedCustomers sums the period's closed visits per rep and customer, by rep. A closed visit
+// always has an end (the table's CHECK), so an open one is left out by its status alone.
+//
+// The sums are grouped before the customers are joined for their grade: a join of every visit
+// costs more than the grouping itself, and the rows per rep and customer also tell coverage.
+func visitedCustomers(db *gorm.DB, dialect store.Dialect, reps []uuid.UUID, from, to time.Time) (map[uuid.UUID][]customerVisits, error) {
+	sums := db.Model(&visitRow{}).
+		Select(`visits.tenant_id, visits.rep_id, visits.customer_id,
+			SUM(CASE WHEN visits.source = ? THEN 1 ELSE 0 END) AS check_ins,
+			SUM(CASE WHEN visits.source = ? AND (visits.review_status = ? OR (visits.trusted AND visits.review_status <> ?)) THEN 1 ELSE 0 END) AS verified_check_ins,
+			SUM(CASE WHEN visits.review_status <> ? THEN 1 ELSE 0 END) AS visits,
+			SUM(CASE WHEN visits.review_status <> ? THEN `+visitSeconds(dialect)+` ELSE 0 END) AS seconds`,
+			SourceCheckIn, SourceCheckIn, ReviewAccepted, ReviewRejected, ReviewRejected, ReviewRejected).
+		Where("visits.rep_id IN ? AND visits.started_at >= ? AND visits.started_at < ? AND visits.status = ?", reps, from, to, VisitClosed).
+		Group("visits.tenant_id, visits.rep_id, visits.customer_id")
+	var rows []customerVisits
+	err := db.Table("(?) AS sums", sums).
+		Select("sums.rep_id, sums.customer_id, customers.grade, sums.check_ins, sums.verified_check_ins, sums.visits, sums.seconds").
+		Joins("JOIN customers ON customers.tenant_id = sums.tenant_id AND customers.id = sums.customer_id").
+		Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("sum visits: %w", err)
+	}
+	out := make(map[uuid.UUID][]customerVisits, len(reps))
+	for _, r := range rows {
+		out[r.RepID] = append(out[r.RepID], r)
+	}
+	return out, nil
+}
+
+// visitSeconds is a visit's duration in seconds as SQL: subtracting timestamps has no portable
+// spelling. PostgreSQL keeps microseconds (date_part stays in floating point, where EXTRACT
+// computes in numeric), SQLite's date functions milliseconds.
+func visitSeconds(dialect store.Dialect) string {
+	if dialect == store.Postgres {
+		return "date_part('epoch', visits.ended_at - visits.started_at)"
+	}
+	return "(unixepoch(visits.ended_at, 'subsec') - unixepoch(visits.started_at, 'subsec'))"
+}
+
+// sumVisits adds up one rep's visits over its customers.
+func sumVisits(rep uuid.UUID, visited []customerVisits) RepMetrics {
+	m := RepMetrics{RepID: rep, ByGrade: map[Grade]int{}}
 	var total time.Duration
-	for _, v := range visits {
-		if v.Source == string(SourceCheckIn) {
-			m.CheckIns++
-			if v.ReviewStatus == string(ReviewAccepted) || (v.Trusted && v.ReviewStatus != string(ReviewRejected)) {
-				m.VerifiedCheckIns++
-			}
+	for _, v := range visited {
+		m.CheckIns += v.CheckIns
+		m.VerifiedCheckIns += v.VerifiedCheckIns
+		m.Visits += v.Visits
+		if v.Visits > 0 { // a customer seen only in rejected visits adds no visit to its grade
+			m.ByGrade[Grade(v.Grade)] += v.Visits
 		}
-		if v.ReviewStatus == string(ReviewRejected) || v.EndedAt == nil {
-			continue
-		}
-		m.Visits++
-		m.ByGrade[Grade(v.Grade)]++
-		total += v.EndedAt.Sub(v.StartedAt)
-		covered[v.CustomerID] = true
+		total += time.Duration(math.Round(v.Seconds*1e6)) * time.Microsecond
 	}
 	if m.Visits > 0 {
 		m.AvgDuration = (total / time.Duration(m.Visits)).Round(time.Second)
 	}
 	m.VerifiedRate = ratio(m.VerifiedCheckIns, m.CheckIns)
-
-	due, err := dueInPeriod(db, rep, from, to, cad, loc)
-	if err != nil {
-		return m, err
-	}
-	m.CustomersDue = len(due)
-	for _, id := range due {
-		if covered[id] {
-			m.CustomersCovered++
-		}
-	}
-	m.Coverage = ratio(m.CustomersCovered, m.CustomersDue)
-	return m, nil
+	return m
 }
 
-// dueInPeriod lists the rep's customers that fall due before the period ends: those due, by the
-// cadence rule, on its last day, judged by their last counted visit before it began.
-func dueInPeriod(db *gorm.DB, rep uuid.UUID, from, to time.Time, cad cadence.Cadences, loc *time.Location) ([]uuid.UUID, error) {
-	var customers []customerRow
-	if err := db.Where("owner_id = ?", rep).Find(&customers).Error; err != nil {
-		return nil, fmt.Errorf("load customers of rep %s: %w", rep, err)
+// coverage counts the due customers, and those of them the rep visited (a counted visit).
+func coverage(due []uuid.UUID, visited []customerVisits) (dueN, covered int) {
+	seen := make(map[uuid.UUID]bool, len(visited))
+	for _, v := range visited {
+		if v.Visits > 0 {
+			seen[v.CustomerID] = true
+		}
 	}
-	if len(customers) == 0 {
-		return nil, nil
+	for _, id := range due {
+		if seen[id] {
+			covered++
+		}
 	}
-	ids := make([]uuid.UUID, len(customers))
-	for i, c := range customers {
-		ids[i] = c.ID
-	}
-	lastOf, err := lastVisits(db, ids, from)
+	return len(due), covered
+}
+
+// customerLastVisit is a customer of one of the reps with its last counted visit before the
+// period, by whichever rep.
+type customerLastVisit struct {
+	ID        uuid.UUID
+	OwnerID   uuid.UUID
+	Grade     string
+	LastVisit aggregateTime // zero: never visited
+}
+
+// dueByRep lists, per rep, the customers it owns that fall due before the period ends: those
+// due, by the cadence rule, on its last day, judged by their last counted visit before it began
+// (a visit not rejected, open or closed, as the day plan counts it).
+//
+// The last visit is a subquery per customer, which visits_customer_time answers by reading
+// backwards from the period's start: the cost follows the customers, not the years of history
+// a join and MAX over all earlier visits would read. It is only asked for the grades that need
+// it (see gradesToLook): over a month, with the default cadences, a quarter of the customers.
+func dueByRep(db *gorm.DB, reps []uuid.UUID, from, to time.Time, cad cadence.Cadences, loc *time.Location) (map[uuid.UUID][]uuid.UUID, error) {
+	lastDay := to.Add(-time.Nanosecond)
+	var rows []customerLastVisit
+	err := db.Model(&customerRow{}).
+		Select(`customers.id, customers.owner_id, customers.grade,
+			CASE WHEN customers.grade IN ? THEN
+				(SELECT MAX(visits.started_at) FROM visits WHERE visits.tenant_id = customers.tenant_id
+					AND visits.customer_id = customers.id AND visits.review_status <> ? AND visits.started_at < ?)
+			END AS last_visit`,
+			gradesToLook(cad, from, lastDay, loc), ReviewRejected, from).
+		Where("customers.owner_id IN ?", reps).
+		Scan(&rows).Error
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("load customers and their last visits: %w", err)
 	}
-	in := make([]cadence.Customer, len(customers))
-	for i, c := range customers {
-		in[i] = cadence.Customer{ID: c.ID, Grade: c.Grade, LastVisit: lastOf[c.ID]}
+	owned := make(map[uuid.UUID][]cadence.Customer, len(reps))
+	for _, r := range rows {
+		owned[r.OwnerID] = append(owned[r.OwnerID], cadence.Customer{ID: r.ID, Grade: r.Grade, LastVisit: r.LastVisit.Time})
 	}
-	due := cadence.Due(in, cad, to.Add(-time.Nanosecond), loc)
-	out := make([]uuid.UUID, len(due))
-	for i, d := range due {
-		out[i] = d.ID
+	out := make(map[uuid.UUID][]uuid.UUID, len(owned))
+	for rep, customers := range owned {
+		for _, d := range cadence.Due(customers, cad, lastDay, loc) {
+			out[rep] = append(out[rep], d.ID)
+		}
 	}
 	return out, nil
+}
+
+// gradesToLook are the grades whose customers may or may not be due on lastDay depending on
+// when they were last visited before from. A customer visited just before the period is the
+// least overdue one can be: when even it is due, every customer of its grade is, whenever last
+// visited or if never, so their last visits need not be looked up (and count as none).
+func gradesToLook(cad cadence.Cadences, from, lastDay time.Time, loc *time.Location) []string {
+	var look []string
+	for _, g := range []Grade{GradeA, GradeB, GradeC, GradeD} {
+		latest := cadence.Customer{Grade: string(g), LastVisit: from.Add(-time.Nanosecond)}
+		if len(cadence.Due([]cadence.Customer{latest}, cad, lastDay, loc)) == 0 {
+			look = append(look, string(g))
+		}
+	}
+	return look
 }
 
 // workingDays counts Monday to Saturday in [from, to).
