@@ -83,6 +83,16 @@ func demo(ctx context.Context, cfg *config, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if cfg.Load.Reps > 0 {
+		sum, err := tenants.Load(ctx, a.provisioner, cfg.Load)
+		if err != nil {
+			return err
+		}
+		if err := sum.Print(out); err != nil {
+			return err
+		}
+		return printLogin(out, cfg, sum.AdminEmail, sum.Password)
+	}
 	sum, err := tenants.Demo(ctx, a.provisioner)
 	if err != nil {
 		return err
@@ -94,11 +104,16 @@ func printDemo(out io.Writer, sum tenants.DemoSummary, cfg *config) error {
 	if err := sum.Print(out); err != nil {
 		return err
 	}
+	return printLogin(out, cfg, tenants.DemoAdminEmail, sum.Password)
+}
+
+// printLogin shows how to sign in over the API.
+func printLogin(out io.Writer, cfg *config, email, password string) error {
 	host := cfg.Listen
 	if strings.HasPrefix(host, ":") {
 		host = "localhost" + host
 	}
 	fmt.Fprintf(out, "\nLog in over the API (with the server running):\n  curl -s http://%s/api/v1/auth/login -H 'Content-Type: application/json' \\\n", host)
-	_, err := fmt.Fprintf(out, "    -d '{\"email\":\"%s\",\"password\":\"%s\",\"client\":\"mobile\"}'\n", tenants.DemoAdminEmail, sum.Password)
+	_, err := fmt.Fprintf(out, "    -d '{\"email\":\"%s\",\"password\":\"%s\",\"client\":\"mobile\"}'\n", email, password)
 	return err
 }

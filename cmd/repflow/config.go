@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/repflow/repflow/platform/auth"
+	"github.com/repflow/repflow/tenants"
 )
 
 // config is every setting of the binary. Each comes from a flag, else from its REPFLOW_*
@@ -33,6 +34,9 @@ type config struct {
 	// TrustedProxies is a comma-separated list of proxy IPs or CIDRs whose X-Forwarded-For to believe.
 	TrustedProxies string
 	Demo           bool
+	// Load asks `repflow demo` for a load tenant of this size instead of the demo (--reps, --days,
+	// --until); zero Reps keeps the demo.
+	Load tenants.LoadSize
 	// passwordCost overrides argon2id's cost; zero keeps the production default. Tests only.
 	passwordCost auth.Params
 }
@@ -81,7 +85,16 @@ func parseConfig(name string, args []string, withServe bool) (*config, error) {
 			}
 		}
 	}
+	var until string
+	if name == "demo" {
+		fs.IntVar(&c.Load.Reps, "reps", 0, "create a load tenant with this many reps instead of the demo (with --days)")
+		fs.IntVar(&c.Load.Days, "days", 0, "the load tenant's days of work, ending the day before --until (with --reps)")
+		fs.StringVar(&until, "until", "", "the day after the load tenant's data, YYYY-MM-DD (default: the first of this month)")
+	}
 	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if err := c.parseLoad(until); err != nil {
 		return nil, err
 	}
 	if fs.NArg() > 0 {
@@ -98,6 +111,21 @@ func parseConfig(name string, args []string, withServe bool) (*config, error) {
 		return nil, fmt.Errorf("REPFLOW_DEMO (--demo): %q is not true or false", demo)
 	}
 	return c, c.validate()
+}
+
+// parseLoad checks the load tenant's flags: both sizes or neither, and a date for --until.
+func (c *config) parseLoad(until string) error {
+	if (c.Load.Reps == 0) != (c.Load.Days == 0) || (c.Load.Reps == 0 && until != "") {
+		return errors.New("--reps and --days go together (and --until with them): give both for a load tenant, neither for the demo")
+	}
+	if until == "" {
+		return nil
+	}
+	var err error
+	if c.Load.Until, err = time.Parse(time.DateOnly, until); err != nil {
+		return fmt.Errorf("--until: %q is not a day like 2026-11-01", until)
+	}
+	return nil
 }
 
 func envOr(k, def string) string {

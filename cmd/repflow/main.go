@@ -20,6 +20,10 @@ Usage:
   repflow serve [--demo] [flags]   serve the API (and the UI) on REPFLOW_LISTEN
   repflow migrate up|status        apply or list the database migrations
   repflow demo                     create the demo tenant and print how to log in
+  repflow demo --reps N --days D [--until YYYY-MM-DD]
+                                   instead, create a load tenant of N reps with D days of work
+                                   ending the day before --until (default: the first of this
+                                   month), for benchmarks; slug load-NxD
   repflow version                  print the version
 
 Settings come from flags or REPFLOW_* environment variables; run "repflow serve -h" to list them.
