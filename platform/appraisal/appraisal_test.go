@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"math"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,7 +34,9 @@ type fixture struct {
 	// clock is the service's (time.Now until a test sets it).
 	clock func() time.Time
 	users map[string]uuid.UUID
-	// asked are the periods [from, to) the source was asked for, in order.
+	// asked are the periods [from, to) the source was asked for (the sources may run side by
+	// side: under mu).
+	mu    sync.Mutex
 	asked [][2]time.Time
 	// audited are the actions recorded in the audit trail, as "action resource".
 	audited []string
@@ -62,7 +65,9 @@ func newFixture(t *testing.T) *fixture {
 		}
 		return out, err
 	}, Currencies: o.Currencies, Sources: []Source{func(_ context.Context, from, to time.Time, _ []uuid.UUID) (map[uuid.UUID]Figures, error) {
+		f.mu.Lock()
 		f.asked = append(f.asked, [2]time.Time{from, to})
+		f.mu.Unlock()
 		if from.Before(time.Now().AddDate(0, -6, 0)) {
 			return f.prior, nil
 		}

@@ -3,6 +3,7 @@ package appraisal
 import (
 	"context"
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 
@@ -29,6 +30,8 @@ func TestMonthIsTheTenantsCivilMonth(t *testing.T) {
 		for i, p := range f.asked {
 			out[i] = [2]time.Time{p[0].UTC(), p[1].UTC()}
 		}
+		// The month, the month before, the year before: latest first, whatever order they ran in.
+		slices.SortFunc(out, func(a, b [2]time.Time) int { return b[0].Compare(a[0]) })
 		return out
 	}
 	// Shanghai is UTC+8 all year: June 2026 runs from 2026-05-31 16:00 UTC to 2026-06-30 16:00 UTC.

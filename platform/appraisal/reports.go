@@ -139,16 +139,11 @@ type comparable struct {
 }
 
 func (s *Service) gatherComparable(ctx context.Context, from, to time.Time, reps []uuid.UUID) (comparable, error) {
-	var c comparable
-	var err error
-	if c.now, err = s.gather(ctx, from, to, reps); err != nil {
-		return c, err
+	figs, err := s.gather(ctx, []span{{from, to}, {from.AddDate(0, -1, 0), from}, {from.AddDate(-1, 0, 0), to.AddDate(-1, 0, 0)}}, reps)
+	if err != nil {
+		return comparable{}, err
 	}
-	if c.lastMonth, err = s.gather(ctx, from.AddDate(0, -1, 0), from, reps); err != nil {
-		return c, err
-	}
-	c.lastYear, err = s.gather(ctx, from.AddDate(-1, 0, 0), to.AddDate(-1, 0, 0), reps)
-	return c, err
+	return comparable{now: figs[0], lastMonth: figs[1], lastYear: figs[2]}, nil
 }
 
 // payroll is what a report pays by: the plan in force (nil: none, and no commissions) and the

@@ -9,12 +9,14 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
+	"golang.org/x/sync/errgroup"
 	"gorm.io/gorm"
 
 	"github.com/repflow/repflow/platform/access"
 	"github.com/repflow/repflow/platform/appraisal/kpi"
 	"github.com/repflow/repflow/platform/fault"
 	"github.com/repflow/repflow/platform/identity"
+	"github.com/repflow/repflow/platform/store"
 )
 
 // Figures are a rep's actuals for a period, by KPI key, and the exact amounts behind the money
@@ -34,14 +36,48 @@ func drillDown(card *kpi.Scorecard, f Figures) {
 	}
 }
 
-// gather asks every source for the reps' figures over [from, to) and merges them per rep.
-func (s *Service) gather(ctx context.Context, from, to time.Time, reps []uuid.UUID) (map[uuid.UUID]Figures, error) {
-	out := map[uuid.UUID]Figures{}
-	for _, src := range s.deps.Sources {
-		figs, err := src(ctx, from, to, reps)
-		if err != nil {
-			return nil, err
+// span is a period [from, to).
+type span struct{ from, to time.Time }
+
+// gather asks every source for the reps' figures over each period and merges them per rep,
+// one map per period. On PostgreSQL the sources run side by side (at most concurrentSources at
+// a time), each in its own transaction, so that the database's cores share the work; the
+// embedded database takes one writer at a time anyway, so there they run in turn.
+func (s *Service) gather(ctx context.Context, periods []span, reps []uuid.UUID) ([]map[uuid.UUID]Figures, error) {
+	got := make([][]map[uuid.UUID]Figures, len(periods))
+	var g errgroup.Group
+	g.SetLimit(1)
+	if s.store.Dialect() == store.Postgres {
+		g.SetLimit(concurrentSources)
+	}
+	for i, p := range periods {
+		got[i] = make([]map[uuid.UUID]Figures, len(s.deps.Sources))
+		for j, src := range s.deps.Sources {
+			g.Go(func() error {
+				figs, err := src(ctx, p.from, p.to, reps)
+				got[i][j] = figs
+				return err
+			})
 		}
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	out := make([]map[uuid.UUID]Figures, len(periods))
+	for i := range periods {
+		out[i] = merge(got[i])
+	}
+	return out, nil
+}
+
+// concurrentSources bounds the sources running at once: enough to keep two database cores busy
+// while one source's rows are read in Go.
+const concurrentSources = 4
+
+// merge joins the sources' figures per rep.
+func merge(bySource []map[uuid.UUID]Figures) map[uuid.UUID]Figures {
+	out := map[uuid.UUID]Figures{}
+	for _, figs := range bySource {
 		for rep, f := range figs {
 			all, ok := out[rep]
 			if !ok {
@@ -53,7 +89,7 @@ func (s *Service) gather(ctx context.Context, from, to time.Time, reps []uuid.UU
 			out[rep] = all
 		}
 	}
-	return out, nil
+	return out
 }
 
 // Source gives one domain's figures of the reps over [from, to), as far as the caller may see

@@ -61,9 +61,6 @@ func (s *Service) Metrics(ctx context.Context, q MetricsQuery) ([]RepMetrics, er
 	}
 	var out []RepMetrics
 	err = s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
-		if err := s.customPlans(db); err != nil {
-			return err
-		}
 		reps, err := s.visibleReps(ctx, db, q)
 		if err != nil || len(reps) == 0 {
 			return err
@@ -88,19 +85,6 @@ func (s *Service) Metrics(ctx context.Context, q MetricsQuery) ([]RepMetrics, er
 		return nil, fmt.Errorf("order metrics: %w", err)
 	}
 	return out, nil
-}
-
-// customPlans has PostgreSQL plan each statement of the transaction for its own period and reps.
-// pgx prepares every statement once per connection, and after five runs PostgreSQL may switch to
-// a generic plan blind to both: at 2,000 reps the coverage query then took ten times as long.
-func (s *Service) customPlans(db *gorm.DB) error {
-	if s.store.Dialect() != store.Postgres {
-		return nil
-	}
-	if err := db.Exec("SET LOCAL plan_cache_mode = force_custom_plan").Error; err != nil {
-		return fmt.Errorf("plan per statement: %w", err)
-	}
-	return nil
 }
 
 // orderFigures fills in the order and collection figures of the reps.
