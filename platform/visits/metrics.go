@@ -3,7 +3,9 @@ package visits
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -120,10 +122,11 @@ func (s *Service) visibleReps(ctx context.Context, db *gorm.DB, only []uuid.UUID
 	return ids, nil
 }
 
-// repFigures computes the figures of every rep in reps (ordered by id, as the result) with two
-// queries whatever their number: the period's visits summed per rep and customer, and the reps'
-// customers with their last visit before the period. Sums are left to SQL; Go adds up a few
-// rows per rep and applies the cadence rule, which needs the tenant's calendar.
+// repFigures computes the figures of every rep in reps (ordered by id, as the result) with three
+// queries whatever their number: the period's visits summed per rep and customer, the reps'
+// customers counted per grade, and the customers of the grades where it matters with their last
+// visit before the period. Sums are left to SQL; Go adds up a few rows per rep and applies the
+// cadence rule, which needs the tenant's calendar.
 func (s *Service) repFigures(db *gorm.DB, reps []uuid.UUID, from, to time.Time, cad cadence.Cadences, loc *time.Location) ([]RepMetrics, error) {
 	visited, err := visitedCustomers(db, s.store.Dialect(), reps, from, to)
 	if err != nil {
@@ -136,7 +139,7 @@ func (s *Service) repFigures(db *gorm.DB, reps []uuid.UUID, from, to time.Time, 
 	out := make([]RepMetrics, len(reps))
 	for i, rep := range reps {
 		m := sumVisits(rep, visited[rep])
-		m.CustomersDue, m.CustomersCovered = coverage(due[rep], visited[rep])
+		m.CustomersDue, m.CustomersCovered = due[rep].count, due[rep].covered(rep, visited[rep])
 		m.Coverage = ratio(m.CustomersCovered, m.CustomersDue)
 		out[i] = m
 	}
@@ -147,6 +150,7 @@ func (s *Service) repFigures(db *gorm.DB, reps []uuid.UUID, from, to time.Time, 
 type customerVisits struct {
 	RepID            uuid.UUID
 	CustomerID       uuid.UUID
+	OwnerID          uuid.UUID // the customer's
 	Grade            string
 	CheckIns         int // rejected ones too: a rejected check-in is an unverified one
 	VerifiedCheckIns int
@@ -171,7 +175,7 @@ func visitedCustomers(db *gorm.DB, dialect store.Dialect, reps []uuid.UUID, from
 		Group("visits.tenant_id, visits.rep_id, visits.customer_id")
 	var rows []customerVisits
 	err := db.Table("(?) AS sums", sums).
-		Select("sums.rep_id, sums.customer_id, customers.grade, sums.check_ins, sums.verified_check_ins, sums.visits, sums.seconds").
+		Select("sums.rep_id, sums.customer_id, customers.owner_id, customers.grade, sums.check_ins, sums.verified_check_ins, sums.visits, sums.seconds").
 		Joins("JOIN customers ON customers.tenant_id = sums.tenant_id AND customers.id = sums.customer_id").
 		Scan(&rows).Error
 	if err != nil {
@@ -214,20 +218,24 @@ func sumVisits(rep uuid.UUID, visited []customerVisits) RepMetrics {
 	return m
 }
 
-// coverage counts the due customers, and those of them the rep visited (a counted visit).
-func coverage(due []uuid.UUID, visited []customerVisits) (dueN, covered int) {
-	seen := make(map[uuid.UUID]bool, len(visited))
+// due is who a rep had to visit by the period's end: every customer the rep owns of the grades
+// due whatever their last visit (only counted: at 2,000 reps they are most of 240,000
+// customers), and those of the other grades that the cadence rule finds due (listed).
+type due struct {
+	count  int
+	always map[string]bool
+	listed map[uuid.UUID]bool
+}
+
+// covered counts the due customers the rep visited (a counted visit, by this rep).
+func (d due) covered(rep uuid.UUID, visited []customerVisits) int {
+	n := 0
 	for _, v := range visited {
-		if v.Visits > 0 {
-			seen[v.CustomerID] = true
+		if v.Visits > 0 && v.OwnerID == rep && (d.always[v.Grade] || d.listed[v.CustomerID]) {
+			n++
 		}
 	}
-	for _, id := range due {
-		if seen[id] {
-			covered++
-		}
-	}
-	return len(due), covered
+	return n
 }
 
 // customerLastVisit is a customer of one of the reps with its last counted visit before the
@@ -239,25 +247,49 @@ type customerLastVisit struct {
 	LastVisit aggregateTime // zero: never visited
 }
 
-// dueByRep lists, per rep, the customers it owns that fall due before the period ends: those
+// dueByRep finds, per rep, the customers it owns that fall due before the period ends: those
 // due, by the cadence rule, on its last day, judged by their last counted visit before it began
 // (a visit not rejected, open or closed, as the day plan counts it).
 //
-// The last visit is a subquery per customer, which visits_customer_time answers by reading
-// backwards from the period's start: the cost follows the customers, not the years of history
-// a join and MAX over all earlier visits would read. It is only asked for the grades that need
-// it (see gradesToLook): over a month, with the default cadences, a quarter of the customers.
-func dueByRep(db *gorm.DB, reps []uuid.UUID, from, to time.Time, cad cadence.Cadences, loc *time.Location) (map[uuid.UUID][]uuid.UUID, error) {
+// Only the grades where the last visit can matter are looked at customer by customer (see
+// gradesToLook: over a month, with the default cadences, a quarter of the customers); the others
+// are counted per grade. The last visit is a subquery per customer, which visits_customer_time
+// answers by reading backwards from the period's start: the cost follows the customers, not the
+// years of history a join and MAX over all earlier visits would read.
+func dueByRep(db *gorm.DB, reps []uuid.UUID, from, to time.Time, cad cadence.Cadences, loc *time.Location) (map[uuid.UUID]due, error) {
 	lastDay := to.Add(-time.Nanosecond)
+	look := gradesToLook(cad, from, lastDay, loc)
+	always := map[string]bool{}
+	for g := range cad {
+		if !slices.Contains(look, g) {
+			always[g] = true
+		}
+	}
+	out := make(map[uuid.UUID]due, len(reps))
+	for _, rep := range reps {
+		out[rep] = due{always: always, listed: map[uuid.UUID]bool{}}
+	}
+	var counts []struct {
+		OwnerID uuid.UUID
+		N       int
+	}
+	err := db.Model(&customerRow{}).Select("owner_id, COUNT(*) AS n").
+		Where("owner_id IN ? AND grade IN ?", reps, slices.Collect(maps.Keys(always))).Group("owner_id").Scan(&counts).Error
+	if err != nil {
+		return nil, fmt.Errorf("count customers due: %w", err)
+	}
+	for _, c := range counts {
+		d := out[c.OwnerID]
+		d.count += c.N
+		out[c.OwnerID] = d
+	}
 	var rows []customerLastVisit
-	err := db.Model(&customerRow{}).
+	err = db.Model(&customerRow{}).
 		Select(`customers.id, customers.owner_id, customers.grade,
-			CASE WHEN customers.grade IN ? THEN
-				(SELECT MAX(visits.started_at) FROM visits WHERE visits.tenant_id = customers.tenant_id
-					AND visits.customer_id = customers.id AND visits.review_status <> ? AND visits.started_at < ?)
-			END AS last_visit`,
-			gradesToLook(cad, from, lastDay, loc), ReviewRejected, from).
-		Where("customers.owner_id IN ?", reps).
+			(SELECT MAX(visits.started_at) FROM visits WHERE visits.tenant_id = customers.tenant_id
+				AND visits.customer_id = customers.id AND visits.review_status <> ? AND visits.started_at < ?) AS last_visit`,
+			ReviewRejected, from).
+		Where("customers.owner_id IN ? AND customers.grade IN ?", reps, look).
 		Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("load customers and their last visits: %w", err)
@@ -266,11 +298,13 @@ func dueByRep(db *gorm.DB, reps []uuid.UUID, from, to time.Time, cad cadence.Cad
 	for _, r := range rows {
 		owned[r.OwnerID] = append(owned[r.OwnerID], cadence.Customer{ID: r.ID, Grade: r.Grade, LastVisit: r.LastVisit.Time})
 	}
-	out := make(map[uuid.UUID][]uuid.UUID, len(owned))
 	for rep, customers := range owned {
-		for _, d := range cadence.Due(customers, cad, lastDay, loc) {
-			out[rep] = append(out[rep], d.ID)
+		d := out[rep]
+		for _, c := range cadence.Due(customers, cad, lastDay, loc) {
+			d.listed[c.ID] = true
+			d.count++
 		}
+		out[rep] = d
 	}
 	return out, nil
 }
