@@ -43,7 +43,7 @@ type world struct {
 	srv    *web.Server
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t testing.TB) *world {
 	s := storetest.Open(t)
 	w := access.NewWarden(s)
 	o := org.NewService(s, w, nil)

@@ -198,3 +198,92 @@ func TestPunctuality(t *testing.T) {
 		}
 	}
 }
+
+// Each counted figure through the database, over [1 March, 15 March 2025) in Shanghai: the cases
+// the grouped query must tell apart, and the edges of the period.
+func TestMetricsCounts(t *testing.T) {
+	t.Parallel()
+	f := newWorld(t).tenant(t, "acme")
+	north, south := f.customer(t, "North Works", "rep.jinan.1", "Jinan"), f.customer(t, "South Works", "rep.jinan.1", "Jinan")
+	shop := f.customer(t, "Corner Shop", "rep.jinan.1", "Jinan")
+	east := f.customer(t, "East Works", "rep.jinan.2", "Jinan")
+	for _, key := range []uuid.UUID{north, south, east} {
+		must[KeyAccountDTO](t, f, "mgr.shandong", http.MethodPut, "/api/v1/accounts/"+key.String()+"/key", nil, http.StatusOK)
+	}
+	reply := func(b map[string]any, to uuid.UUID) map[string]any { b["reply_to"] = to; return b }
+	repliedAt := func(b map[string]any, when time.Time) map[string]any { b["replied_at"] = when; return b }
+	jin1 := func(b map[string]any) uuid.UUID { return logActivity(t, f, "rep.jinan.1", b).ID }
+	jin2 := func(b map[string]any) uuid.UUID { return logActivity(t, f, "rep.jinan.2", b).ID }
+
+	// rep.jinan.1's calls.
+	jin1(callBody(north, "out", "answered", 120, at(1, 0, 0))) // the first moment of the period
+	jin1(callBody(north, "out", "answered", 240, at(4, 10, 0)))
+	jin1(callBody(shop, "out", "no_answer", 0, at(5, 10, 0)))                                     // outbound, unanswered
+	jin1(callBody(shop, "out", "voicemail", 30, at(5, 11, 0)))                                    // unanswered: its 30 s are no conversation
+	jin1(callBody(south, "in", "answered", 60, at(6, 10, 0)))                                     // inbound: a call, not a response
+	jin1(callBody(shop, "in", "no_answer", 0, at(6, 11, 0)))                                      // inbound and missed
+	jin1(callBody(north, "out", "answered", 999, time.Date(2025, 2, 28, 23, 59, 0, 0, shanghai))) // before the period
+	jin1(callBody(shop, "out", "answered", 777, at(15, 0, 0)))                                    // the end of the period, excluded
+	// rep.jinan.1's messages.
+	jin1(repliedAt(messageBody(shop, "out", "wechat", at(7, 9, 0)), at(7, 10, 0))) // replied: reply time
+	sms := jin1(messageBody(shop, "out", "sms", at(8, 9, 0)))
+	jin1(reply(messageBody(shop, "in", "sms", at(8, 12, 0)), sms)) // replied: linked reply
+	late := jin1(messageBody(south, "out", "email", at(14, 23, 0)))
+	jin1(reply(messageBody(south, "in", "email", at(16, 9, 0)), late))                         // replied after the period: still replied
+	jin1(messageBody(shop, "out", "email", at(9, 9, 0)))                                       // never replied
+	asked := jin1(messageBody(shop, "in", "sms", at(10, 9, 0)))                                // inbound, answering nothing
+	jin1(reply(messageBody(shop, "out", "sms", at(10, 10, 0)), asked))                         // the rep's answer: sent, not replied
+	old := jin1(messageBody(shop, "out", "sms", time.Date(2025, 2, 27, 9, 0, 0, 0, shanghai))) // before the period
+	jin1(reply(messageBody(shop, "in", "sms", at(2, 9, 0)), old))                              // an inbound message of the period
+	// A meeting at a key account.
+	jin1(map[string]any{"id": identity.NewID(), "kind": "meeting", "customer_id": south, "occurred_at": at(11, 14, 0), "ended_at": at(11, 15, 0)})
+	// rep.jinan.2's: three in the period, one after it.
+	jin2(callBody(east, "out", "answered", 90, at(5, 9, 0)))
+	jin2(callBody(east, "out", "busy", 0, at(6, 9, 0)))
+	jin2(repliedAt(messageBody(east, "out", "wechat", at(12, 9, 0)), at(12, 9, 30)))
+	jin2(callBody(east, "out", "answered", 500, at(16, 9, 0))) // after the period
+
+	none := Punctuality{Rate: 1}
+	want := map[string]RepMetrics{
+		// Calls: 6, of which 4 outbound, 2 of those answered (0.5); answered both ways: 120 + 240 +
+		// 60 = 420 s over 3, 140 s each. Messages in the period: sent on the 7th, 8th, 9th, 10th
+		// and 14th, received on the 2nd, 8th and 10th (the 16th is after): 8, of which 5 outbound
+		// and 3 replied (0.6); the inbound one the rep answered is no replied outbound message.
+		// Together (2 + 3) / (4 + 5). Key accounts: North by two calls, South by the inbound call,
+		// the late email and the meeting: 5 touches of 2 accounts.
+		"rep.jinan.1": {Tally: Tally{Calls: 6, OutboundCalls: 4, AnsweredOutboundCalls: 2, AnsweredCalls: 3, CallTime: 420 * time.Second,
+			Messages: 8, OutboundMessages: 5, RepliedOutboundMessages: 3, Meetings: 1, KeyAccountTouches: 5, KeyAccountsTouched: 2},
+			AvgCallDuration: 140 * time.Second, CallResponseRate: 0.5, MessageResponseRate: 0.6, ResponseRate: 5.0 / 9, Milestones: none},
+		// Two outbound calls, one answered (90 s); one message, replied: (1 + 1) / (2 + 1).
+		"rep.jinan.2": {Tally: Tally{Calls: 2, OutboundCalls: 2, AnsweredOutboundCalls: 1, AnsweredCalls: 1, CallTime: 90 * time.Second,
+			Messages: 1, OutboundMessages: 1, RepliedOutboundMessages: 1, KeyAccountTouches: 3, KeyAccountsTouched: 1},
+			AvgCallDuration: 90 * time.Second, CallResponseRate: 0.5, MessageResponseRate: 1, ResponseRate: 2.0 / 3, Milestones: none},
+		// Nothing to judge: every ratio 1.
+		"rep.qingdao": {CallResponseRate: 1, MessageResponseRate: 1, ResponseRate: 1, Milestones: none},
+	}
+	check := func(caller string, q MetricsQuery, reps ...string) {
+		t.Helper()
+		q.From, q.To = "2025-03-01", "2025-03-15"
+		got, err := f.w.svc.Metrics(f.as(t, caller), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byRep := map[uuid.UUID]RepMetrics{}
+		for _, m := range got {
+			byRep[m.RepID] = m
+		}
+		if len(got) != len(reps) {
+			t.Errorf("%s sees %d reps, want %d", caller, len(got), len(reps))
+		}
+		for _, rep := range reps {
+			w := want[rep]
+			w.RepID = f.users[rep].ID
+			if d := cmp.Diff(w, byRep[w.RepID], cmp.Comparer(near)); d != "" {
+				t.Errorf("%s as seen by %s (-want +got):\n%s", rep, caller, d)
+			}
+		}
+	}
+	check("mgr.shandong", MetricsQuery{}, "rep.jinan.1", "rep.jinan.2", "rep.qingdao")
+	check("mgr.shandong", MetricsQuery{RepIDs: []uuid.UUID{f.users["rep.jinan.2"].ID}}, "rep.jinan.2")
+	check("rep.jinan.1", MetricsQuery{}, "rep.jinan.1") // the owner scope on the grouped query
+}
