@@ -71,6 +71,11 @@ func (s *Service) CreateActivity(ctx context.Context, in NewActivity) (a Activit
 				return fmt.Errorf("store attendee: %w", err)
 			}
 		}
+		if a.ReplyTo != nil {
+			if err := db.Model(&activityRow{}).Where("id = ?", *a.ReplyTo).Update("has_reply", true).Error; err != nil {
+				return fmt.Errorf("mark the message replied: %w", err)
+			}
+		}
 		if a.OpportunityID != nil && s.opts.Worked != nil {
 			if err := s.opts.Worked(ctx, *a.OpportunityID); fault.Is(err, fault.NotFound) {
 				return fault.New(fault.Invalid, "invalid_reference", "there is no such opportunity",

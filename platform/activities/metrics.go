@@ -113,21 +113,14 @@ func (s *Service) Metrics(ctx context.Context, q MetricsQuery) ([]RepMetrics, er
 // PostgreSQL takes a third less time. The values are the stored ones (the CHECKs of
 // migrations/0009_activities.go, and Outcome).
 //
-// A reply is looked for only for outbound messages without a reply time: CASE and AND evaluate
-// left to right, so the calls that make up most of a month never reach the subquery. The
-// subquery looks through all the tenant's activities, not only the period's or the caller's: a
-// reply after the period, or logged by someone else, counts. Its "reply_to_id IS NOT NULL",
-// implied by the equality, matches activities_reply_to and lets PostgreSQL hash the tenant's
-// replies once when they fit in memory, or else probe that index per message. (An uncorrelated
-// "id IN (SELECT reply_to_id ...)" would also let parallel workers share the scan, but once the
-// replies outgrow work_mem PostgreSQL would read all of them for every message.)
+// A message is replied when it has a reply time or a reply names it: has_reply, which logging
+// the reply sets, so every row answers for itself (a reply after the period, or logged by
+// someone else, counts) and PostgreSQL's parallel workers can share the scan.
 const perKindSelect = `activities.owner_id, activities.kind, activities.direction, COUNT(*) AS total,
 	SUM(CASE WHEN activities.outcome = 'answered' THEN 1 ELSE 0 END) AS answered,
 	SUM(CASE WHEN activities.outcome = 'answered' THEN activities.duration_s ELSE 0 END) AS answered_seconds,
-	SUM(CASE WHEN activities.kind = 'message' AND activities.direction = 'out' AND (activities.replied_at IS NOT NULL
-		OR EXISTS (SELECT 1 FROM activities r WHERE r.tenant_id = activities.tenant_id
-			AND r.reply_to_id = activities.id AND r.reply_to_id IS NOT NULL))
-		THEN 1 ELSE 0 END) AS replied`
+	SUM(CASE WHEN activities.kind = 'message' AND activities.direction = 'out'
+		AND (activities.replied_at IS NOT NULL OR activities.has_reply) THEN 1 ELSE 0 END) AS replied`
 
 const tallySQL = `SELECT owner_id,
 	SUM(CASE WHEN kind = 'call' THEN total ELSE 0 END) AS calls,

@@ -200,6 +200,7 @@ func benchMessage(rng *rand.Rand, a *activityRow, i int, earlier []activityRow, 
 	k := rng.IntN(len(*pending))
 	to := earlier[(*pending)[k]].ID
 	a.ReplyToID = &to
+	earlier[(*pending)[k]].HasReply = true // as logging the reply marks it
 	*pending = slices.Delete(*pending, k, k+1)
 }
 

@@ -30,6 +30,7 @@ type activityRow struct {
 	Channel       *string
 	RepliedAt     *time.Time
 	ReplyToID     *uuid.UUID
+	HasReply      bool // a message some reply names in its ReplyToID (set when the reply is logged)
 	Notes         string
 	Fingerprint   string
 	CreatedAt     time.Time
