@@ -11,11 +11,14 @@ PG_URL    ?= postgres://root@127.0.0.1:5432/postgres?sslmode=disable
 # The core packages the race detector runs on (the whole tree under -race is too slow for CI).
 CORE      := ./platform/... ./migrations/...
 BENCHTIME ?= 2s
+# The database bench-appraisal fills with its load tenant (created on first use, kept after).
+BENCH_DB  ?= repflow_bench
+BENCH_URL ?= postgres://root@127.0.0.1:5432/$(BENCH_DB)?sslmode=disable
 HELM_VERSION ?= v3.16.4
 # helm from PATH, else the one `make install-helm` builds into GOPATH/bin.
 HELM      ?= $(or $(shell command -v helm 2>/dev/null),$(shell $(GO) env GOPATH)/bin/helm)
 
-.PHONY: help run build test test-pg race vet fmt-check bench-access lint-chart install-helm ci clean
+.PHONY: help run build test test-pg race vet fmt-check bench-access bench-appraisal lint-chart install-helm ci clean
 .DEFAULT_GOAL := help
 
 ## help: list the targets
@@ -55,6 +58,11 @@ fmt-check:
 ## bench-access: the access decision benchmark (ours beside ladon's MemoryManager)
 bench-access:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./platform/access/
+
+## bench-appraisal: the report of a 2,000-rep month on PostgreSQL beside one hand-written query, and its Excel file (first run: minutes to load the data)
+bench-appraisal:
+	@psql '$(PG_URL)' -tAc "SELECT 1 FROM pg_database WHERE datname = '$(BENCH_DB)'" | grep -q 1 || psql '$(PG_URL)' -c 'CREATE DATABASE $(BENCH_DB)'
+	REPFLOW_BENCH_DATABASE_URL='$(BENCH_URL)' $(GO) test -run '^$$' -bench AppraisalReport -benchtime 3x -timeout 60m ./cmd/repflow/
 
 ## lint-chart: helm lint --strict and helm template of charts/repflow (embedded and PostgreSQL values)
 lint-chart: $(HELM)
