@@ -41,13 +41,17 @@ type span struct{ from, to time.Time }
 
 // gather asks every source for the reps' figures over each period and merges them per rep,
 // one map per period. On PostgreSQL the sources run side by side (at most concurrentSources at
-// a time), each in its own transaction, so that the database's cores share the work; the
-// embedded database takes one writer at a time anyway, so there they run in turn.
+// a time), each in a transaction of its own outside the caller's, so that the database's cores
+// share the work; the embedded database takes one writer at a time anyway, so there they run in
+// turn, in the caller's transaction if it has one.
 func (s *Service) gather(ctx context.Context, periods []span, reps []uuid.UUID) ([]map[uuid.UUID]Figures, error) {
 	got := make([][]map[uuid.UUID]Figures, len(periods))
 	var g errgroup.Group
 	g.SetLimit(1)
 	if s.store.Dialect() == store.Postgres {
+		// Each source in a transaction of its own: the request's one connection cannot serve
+		// them side by side, and they read what is committed, which is what a report is of.
+		ctx = store.Outside(ctx)
 		g.SetLimit(concurrentSources)
 	}
 	for i, p := range periods {

@@ -45,8 +45,8 @@ func (s *Store) Publish(ctx context.Context, channel, payload string) error {
 		AfterCommit(ctx, func() { s.events.deliver(channel, payload) })
 		return nil
 	}
-	st, ok := ctx.Value(txKey{}).(*txState)
-	if !ok {
+	st := current(ctx)
+	if st == nil {
 		return ErrNoTenant
 	}
 	return st.db.WithContext(ctx).Exec("SELECT pg_notify(?, ?)", channel, payload).Error

@@ -117,3 +117,37 @@ func TestNativeRunsInTheTenantTransaction(t *testing.T) {
 		t.Fatal("Native outside a transaction did not fail")
 	}
 }
+
+// Outside drops the caller's transaction: a Tx with it begins its own, in the same tenant, and
+// does not see what the caller has not committed.
+func TestOutsideBeginsATransactionOfItsOwn(t *testing.T) {
+	s := storetest.Open(t)
+	if s.Dialect() != store.Postgres {
+		t.Skip("the embedded database runs one transaction at a time")
+	}
+	a, _, ra, _ := seed(t, s)
+	tctx := identity.System(context.Background(), a)
+	var inside, outside, all int64
+	err := s.Tx(tctx, func(ctx context.Context, db *gorm.DB) error {
+		if err := db.Exec("UPDATE regions SET name = 'renamed' WHERE id = ?", ra.ID).Error; err != nil {
+			return err
+		}
+		if err := s.Tx(ctx, func(_ context.Context, db *gorm.DB) error {
+			return db.Table("regions").Where("name = 'renamed'").Count(&inside).Error
+		}); err != nil {
+			return err
+		}
+		return s.Tx(store.Outside(ctx), func(_ context.Context, db *gorm.DB) error {
+			if err := db.Table("regions").Where("name = 'renamed'").Count(&outside).Error; err != nil {
+				return err
+			}
+			return db.Table("regions").Count(&all).Error
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inside != 1 || outside != 0 || all != 1 {
+		t.Fatalf("renamed seen %d inside and %d outside, %d regions outside; want 1, 0 and 1 (its own tenant's)", inside, outside, all)
+	}
+}

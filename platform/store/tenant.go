@@ -22,6 +22,12 @@ var ErrNoTenant = errors.New("store: no tenant in context")
 
 type txKey struct{}
 
+// current is the tenant transaction ctx carries, or nil (none, or dropped by Outside).
+func current(ctx context.Context) *txState {
+	st, _ := ctx.Value(txKey{}).(*txState)
+	return st
+}
+
 type txState struct {
 	db     *gorm.DB
 	tenant uuid.UUID
@@ -38,7 +44,7 @@ func (s *Store) Tx(ctx context.Context, fn func(ctx context.Context, db *gorm.DB
 	if tenant == uuid.Nil {
 		return ErrNoTenant
 	}
-	if st, ok := ctx.Value(txKey{}).(*txState); ok {
+	if st := current(ctx); st != nil {
 		if st.tenant != tenant {
 			return fmt.Errorf("store: nested transaction for tenant %s inside tenant %s", tenant, st.tenant)
 		}
@@ -76,11 +82,20 @@ func (s *Store) Tx(ctx context.Context, fn func(ctx context.Context, db *gorm.DB
 	return err
 }
 
+// Outside returns ctx without the tenant transaction it may carry (same principal, deadline and
+// cancellation): each Tx with it begins a transaction of its own. For reads that need not see
+// the caller's uncommitted changes and run side by side, which one transaction's single
+// connection cannot. PostgreSQL only: on the embedded database a transaction takes the write
+// lock at BEGIN, so one begun inside another's lifetime waits for it, and the caller's never ends.
+func Outside(ctx context.Context) context.Context {
+	return context.WithValue(ctx, txKey{}, (*txState)(nil))
+}
+
 // AfterCommit runs f once the tenant transaction in ctx has committed, and never if it rolls
 // back: what the world is told about (live positions, caches of other replicas) must have
 // happened. Outside a transaction f runs at once.
 func AfterCommit(ctx context.Context, f func()) {
-	if st, ok := ctx.Value(txKey{}).(*txState); ok {
+	if st := current(ctx); st != nil {
 		st.afterCommit = append(st.afterCommit, f)
 		return
 	}
@@ -93,8 +108,8 @@ func AfterCommit(ctx context.Context, f func()) {
 // statements they are not rewritten, so fn must name tenant_id itself. It fails outside a
 // PostgreSQL tenant transaction.
 func (s *Store) Native(ctx context.Context, fn func(conn *pgx.Conn) error) error {
-	st, ok := ctx.Value(txKey{}).(*txState)
-	if !ok || st.conn == nil {
+	st := current(ctx)
+	if st == nil || st.conn == nil {
 		return errors.New("store: Native needs a PostgreSQL tenant transaction")
 	}
 	if st.tenant != identity.TenantID(ctx) {
@@ -114,8 +129,8 @@ func (s *Store) Native(ctx context.Context, fn func(conn *pgx.Conn) error) error
 // commits). Statements made through it are not rewritten: they must name the tenant themselves,
 // and on PostgreSQL row-level security still confines them.
 func SQLTx(ctx context.Context) (*sql.Tx, error) {
-	st, ok := ctx.Value(txKey{}).(*txState)
-	if !ok {
+	st := current(ctx)
+	if st == nil {
 		return nil, errors.New("store: no tenant transaction in context")
 	}
 	if st.tenant != identity.TenantID(ctx) {
