@@ -72,6 +72,12 @@ func TestScorecardFromTheRecordedWork(t *testing.T) {
 	if code := h.call(c.tokens["manager"], http.MethodGet, path, nil, &card); code != http.StatusOK {
 		t.Fatalf("scorecard: %d", code)
 	}
+	// The rep's customers are both new this month: the fixture's and Fresh Mart.
+	from, _ := time.ParseInLocation("2006-01", month, shanghai(t))
+	figs, err := visitSource(h.app.visits)(mctx, from, from.AddDate(0, 1, 0), []uuid.UUID{rep})
+	if err != nil || figs[rep].Actuals["new_customers"].Value != 2 {
+		t.Errorf("new customers %+v (%v), want 2", figs[rep].Actuals["new_customers"], err)
+	}
 	kinds := map[string]uuid.UUID{}
 	for _, a := range card.Actions {
 		kinds[a.Kind] = a.ID

@@ -63,6 +63,7 @@ func visitSource(v *visits.Service) appraisal.Source {
 				"coverage_rate":          part("coverage_rate", float64(m.CustomersCovered), float64(m.CustomersDue)),
 				"verified_check_in_rate": part("verified_check_in_rate", float64(m.VerifiedCheckIns), float64(m.CheckIns)),
 				"average_visit_duration": part("average_visit_duration", m.AvgDuration.Minutes()*float64(m.Visits), float64(m.Visits)),
+				"new_customers":          count(float64(m.NewCustomers)),
 			}, Records: drill(list("/api/v1/visits", "rep_id", m.RepID, from, to, "status", "closed"),
 				"visits", "visits_per_working_day", "verified_check_in_rate", "average_visit_duration")}
 		}

@@ -49,6 +49,8 @@ type RepMetrics struct {
 	VerifiedRate     float64 // 0..1; 1 when there was no check-in
 	AvgDuration      time.Duration
 	ByGrade          map[Grade]int
+	// NewCustomers were created in the period and are the rep's now.
+	NewCustomers int
 }
 
 // Metrics is the source of visit figures for the appraisal domain, which declares its own
@@ -136,12 +138,35 @@ func (s *Service) repFigures(db *gorm.DB, reps []uuid.UUID, from, to time.Time, 
 	if err != nil {
 		return nil, err
 	}
+	fresh, err := newCustomers(db, reps, from, to)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]RepMetrics, len(reps))
 	for i, rep := range reps {
 		m := sumVisits(rep, visited[rep])
+		m.NewCustomers = fresh[rep]
 		m.CustomersDue, m.CustomersCovered = due[rep].count, due[rep].covered(rep, visited[rep])
 		m.Coverage = ratio(m.CustomersCovered, m.CustomersDue)
 		out[i] = m
+	}
+	return out, nil
+}
+
+// newCustomers counts, per rep, the customers created in [from, to) that the rep owns.
+func newCustomers(db *gorm.DB, reps []uuid.UUID, from, to time.Time) (map[uuid.UUID]int, error) {
+	var rows []struct {
+		OwnerID uuid.UUID
+		N       int
+	}
+	err := db.Model(&customerRow{}).Select("owner_id, COUNT(*) AS n").
+		Where("owner_id IN ? AND created_at >= ? AND created_at < ?", reps, from, to).Group("owner_id").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("count new customers: %w", err)
+	}
+	out := make(map[uuid.UUID]int, len(rows))
+	for _, r := range rows {
+		out[r.OwnerID] = r.N
 	}
 	return out, nil
 }

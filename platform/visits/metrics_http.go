@@ -39,6 +39,7 @@ type RepMetricsDTO struct {
 	VerifiedRate     float64        `json:"verified_rate" doc:"0..1"`
 	AvgDurationS     float64        `json:"avg_duration_s"`
 	VisitsByGrade    map[string]int `json:"visits_by_grade"`
+	NewCustomers     int            `json:"new_customers" doc:"customers created in the period that are the rep's now"`
 }
 
 // MetricsDTO lists the reps' figures.
@@ -69,7 +70,7 @@ func (h *HTTP) metrics(ctx context.Context, in *metricsInput) (*metricsOutput, e
 		}
 		out.Body.Reps[i] = RepMetricsDTO{RepID: m.RepID, WorkingDays: m.WorkingDays, Visits: m.Visits, VisitsPerDay: m.VisitsPerDay,
 			CustomersDue: m.CustomersDue, CustomersCovered: m.CustomersCovered, Coverage: m.Coverage, CheckIns: m.CheckIns,
-			VerifiedCheckIns: m.VerifiedCheckIns, VerifiedRate: m.VerifiedRate, AvgDurationS: m.AvgDuration.Seconds(), VisitsByGrade: byGrade}
+			VerifiedCheckIns: m.VerifiedCheckIns, VerifiedRate: m.VerifiedRate, AvgDurationS: m.AvgDuration.Seconds(), VisitsByGrade: byGrade, NewCustomers: m.NewCustomers}
 	}
 	return out, nil
 }
