@@ -16,6 +16,7 @@ import (
 
 	"github.com/repflow/repflow/platform/activities"
 	"github.com/repflow/repflow/platform/appraisal"
+	"github.com/repflow/repflow/platform/appraisal/kpi"
 	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/orders"
 	"github.com/repflow/repflow/platform/visits"
@@ -364,5 +365,45 @@ func TestOrderFiguresDrillDownToTheOrdersCounted(t *testing.T) {
 	if figs[rep].Actuals["orders"].Value != 1 || len(listed.Orders) != 1 || listed.Orders[0].ID != c.order.ID {
 		t.Errorf("%v orders counted; listed %+v, want only the approved %s (not the draft %s)",
 			figs[rep].Actuals["orders"].Value, listed.Orders, c.order.ID, draft.ID)
+	}
+}
+
+// Key-account coverage: of the rep's two key accounts, the one with this month's call was
+// touched (1 of 2); the manager's key account (another rep's customer) is not the rep's.
+func TestKeyAccountCoverage(t *testing.T) {
+	h := newHarness(t)
+	c := h.company("Key Co")
+	rep := c.users["rep"].ID
+	mctx := identity.With(context.Background(), h.principal(c.tenant, c.users["manager"].ID))
+	quiet, err := h.app.visits.CreateCustomer(mctx, visits.NewCustomer{Name: "Quiet Depot", Grade: visits.GradeA, OwnerID: rep,
+		RegionID: c.regions["jinan"].ID, Location: visits.Position{Point: geo.Point{Lat: 36.67, Lon: 117.14}, Datum: visits.WGS84},
+		Fence: visits.FenceInput{Kind: visits.FenceCircle, RadiusM: 60}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := h.app.visits.CreateCustomer(mctx, visits.NewCustomer{Name: "Colleague's Depot", Grade: visits.GradeA, OwnerID: c.users["rep2"].ID,
+		RegionID: c.regions["jinan"].ID, Location: visits.Position{Point: geo.Point{Lat: 36.68, Lon: 117.15}, Datum: visits.WGS84},
+		Fence: visits.FenceInput{Kind: visits.FenceCircle, RadiusM: 60}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []uuid.UUID{c.customer.ID, quiet.ID, other.ID} {
+		if _, err := h.app.activities.MarkKey(mctx, id, true); err != nil {
+			t.Fatalf("mark %s key: %v", id, err)
+		}
+	}
+	from, _ := time.ParseInLocation("2006-01", time.Now().In(shanghai(t)).Format("2006-01"), shanghai(t))
+	hq := identity.With(context.Background(), h.principal(c.tenant, c.users["hq"].ID))
+	figs, err := keyAccountSource(h.app.visits, h.app.activities)(hq, from, from.AddDate(0, 1, 0), []uuid.UUID{rep, c.users["rep2"].ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, want := figs[rep].Actuals["key_account_coverage"], kpi.Actual{Value: 0.5, Num: 1, Den: 2}
+	if got != want {
+		t.Errorf("the rep's key-account coverage %+v, want %+v", got, want)
+	}
+	// rep2's one key account had no activity: 0 of 1.
+	if got := figs[c.users["rep2"].ID].Actuals["key_account_coverage"]; got != (kpi.Actual{Value: 0, Num: 0, Den: 1}) {
+		t.Errorf("rep2's key-account coverage %+v, want 0 of 1", got)
 	}
 }

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"maps"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -174,6 +176,37 @@ func pipelineSource(p *pipeline.Service, a *activities.Service) appraisal.Source
 				"average_sales_cycle":         part("average_sales_cycle", m.AvgSalesCycleDays*float64(m.Won), float64(m.Won)),
 				"opportunity_conversion_rate": kpi.WeightedConversion(judged),
 			}}
+		}
+		return out, nil
+	}
+}
+
+// keyAccountSource gives key-account coverage: a rep's key accounts (the customers marked key
+// that the rep owns, as visits keep them) touched by an activity in the period, over them all.
+func keyAccountSource(v *visits.Service, a *activities.Service) appraisal.Source {
+	return func(ctx context.Context, from, to time.Time, reps []uuid.UUID) (map[uuid.UUID]appraisal.Figures, error) {
+		touched, err := a.KeyAccountTouches(ctx, from, to)
+		if err != nil {
+			return nil, err
+		}
+		owners, err := v.Owners(ctx, slices.Collect(maps.Keys(touched)))
+		if err != nil {
+			return nil, err
+		}
+		num, den := map[uuid.UUID]float64{}, map[uuid.UUID]float64{}
+		for customer, t := range touched {
+			owner, seen := owners[customer]
+			if !seen {
+				continue // a customer the caller may not see
+			}
+			den[owner]++
+			if t {
+				num[owner]++
+			}
+		}
+		out := make(map[uuid.UUID]appraisal.Figures, len(reps))
+		for _, r := range reps {
+			out[r] = appraisal.Figures{Actuals: map[string]kpi.Actual{"key_account_coverage": part("key_account_coverage", num[r], den[r])}}
 		}
 		return out, nil
 	}

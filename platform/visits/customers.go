@@ -336,3 +336,31 @@ func (s *Service) referencedRep(ctx context.Context, db *gorm.DB, id uuid.UUID, 
 func resource(c Customer, regionPath string) access.Resource {
 	return access.Resource{Kind: KindCustomer, ID: c.ID, OwnerID: c.OwnerID, RegionPath: regionPath}
 }
+
+// Owners returns the owner of each of the customers named that the caller may see; the others
+// are left out.
+func (s *Service) Owners(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]uuid.UUID, error) {
+	out := make(map[uuid.UUID]uuid.UUID, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	err := s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
+		scope, err := s.warden.Scope(ctx, access.List, KindCustomer, access.Columns{Owner: "customers.owner_id", RegionID: "customers.region_id"})
+		if err != nil {
+			return err
+		}
+		var rows []struct{ ID, OwnerID uuid.UUID }
+		if err := db.Model(&customerRow{}).Scopes(scope).Select("customers.id, customers.owner_id").
+			Where("customers.id IN ?", ids).Scan(&rows).Error; err != nil {
+			return err
+		}
+		for _, r := range rows {
+			out[r.ID] = r.OwnerID
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("customers' owners: %w", err)
+	}
+	return out, nil
+}
