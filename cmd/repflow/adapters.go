@@ -88,6 +88,14 @@ func targetRep(o *org.Service) func(ctx context.Context, id uuid.UUID) (appraisa
 	}
 }
 
+// teamMembers hands the appraisal a team's members, as far as the caller may see the team.
+func teamMembers(o *org.Service) func(ctx context.Context, team uuid.UUID) ([]uuid.UUID, error) {
+	return func(ctx context.Context, team uuid.UUID) ([]uuid.UUID, error) {
+		t, err := o.GetTeam(ctx, team)
+		return t.MemberIDs, err
+	}
+}
+
 // reportReps lists the active reps the caller may see, named with their team and region, for
 // the appraisal's reports.
 func reportReps(o *org.Service) func(ctx context.Context) ([]appraisal.RepInfo, error) {

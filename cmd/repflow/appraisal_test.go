@@ -407,3 +407,19 @@ func TestKeyAccountCoverage(t *testing.T) {
 		t.Errorf("rep2's key-account coverage %+v, want 0 of 1", got)
 	}
 }
+
+// The team's dashboard, for its manager; a member reads only their own.
+func TestTeamScorecard(t *testing.T) {
+	h := newHarness(t)
+	c := h.company("Team Co")
+	path := "/api/v1/appraisal/team-scorecard?team_id=" + c.team.ID.String() + "&period=" + time.Now().In(shanghai(t)).Format("2006-01")
+	var card appraisal.TeamScorecardDTO
+	if code := h.call(c.tokens["manager"], http.MethodGet, path, nil, &card); code != http.StatusOK || card.Members != 2 || len(card.Metrics) == 0 {
+		t.Errorf("the manager's team scorecard: %d, %d members, %d metrics", code, card.Members, len(card.Metrics))
+	}
+	for _, who := range []string{"rep", "managerSouth"} {
+		if code := h.call(c.tokens[who], http.MethodGet, path, nil, nil); code != http.StatusNotFound {
+			t.Errorf("%s reads the team's scorecard: %d", who, code)
+		}
+	}
+}

@@ -31,6 +31,8 @@ type fixture struct {
 	store  *store.Store
 	svc    *Service
 	tenant uuid.UUID
+	// team has rep and repSouth as its members (as the fake Reps tells).
+	team uuid.UUID
 	// clock is the service's (time.Now until a test sets it).
 	clock func() time.Time
 	users map[string]uuid.UUID
@@ -50,7 +52,7 @@ func newFixture(t *testing.T) *fixture {
 	s := storetest.Open(t)
 	w := access.NewWarden(s)
 	o := org.NewService(s, w, nil)
-	f := &fixture{store: s, tenant: identity.NewID(), clock: time.Now, users: map[string]uuid.UUID{}, figures: map[uuid.UUID]Figures{}, prior: map[uuid.UUID]Figures{}}
+	f := &fixture{store: s, tenant: identity.NewID(), team: identity.NewID(), clock: time.Now, users: map[string]uuid.UUID{}, figures: map[uuid.UUID]Figures{}, prior: map[uuid.UUID]Figures{}}
 	svc := NewService(s, w, Deps{Now: func() time.Time { return f.clock() }, Administrator: o.Administrator, Record: f.record, TimeZone: o.TimeZone, Rep: func(ctx context.Context, id uuid.UUID) (Rep, error) {
 		p, err := o.Principal(ctx, id)
 		if errors.Is(err, org.ErrUserInactive) {
@@ -62,8 +64,16 @@ func newFixture(t *testing.T) *fixture {
 		out := make([]RepInfo, len(page.Users))
 		for i, u := range page.Users {
 			out[i] = RepInfo{ID: u.ID, Name: u.Name, RegionPath: u.RegionPath}
+			if u.ID == f.users["rep"] || u.ID == f.users["repSouth"] {
+				out[i].TeamIDs = []uuid.UUID{f.team}
+			}
 		}
 		return out, err
+	}, TeamMembers: func(_ context.Context, team uuid.UUID) ([]uuid.UUID, error) {
+		if team != f.team {
+			return nil, fault.NotFoundf("team")
+		}
+		return []uuid.UUID{f.users["rep"], f.users["repSouth"], f.users["mgr"]}, nil
 	}, Currencies: o.Currencies, Sources: []Source{func(_ context.Context, from, to time.Time, _ []uuid.UUID) (map[uuid.UUID]Figures, error) {
 		f.mu.Lock()
 		f.asked = append(f.asked, [2]time.Time{from, to})

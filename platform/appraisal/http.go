@@ -40,6 +40,11 @@ func (h *HTTP) Register(api huma.API) {
 		Description: "Scored under the tenant's KPI template for reps, at its newest version (named in the answer), with the " +
 			"rep's targets over the template's defaults. The pace says what the rest of the month needs per remaining working day.",
 		Tags: tags}, h.scorecard)
+	huma.Register(api, huma.Operation{OperationID: "team-scorecard", Method: http.MethodGet, Path: "/api/v1/appraisal/team-scorecard",
+		Summary: "A team's KPI dashboard for a month: its members' figures aggregated, scored against their targets added up",
+		Description: "Work and money add up; ratios are recomputed from their parts; the team's target is its members' added up " +
+			"for work and money and their mean for rates and averages. The caller must be able to read every member's targets.",
+		Tags: tags}, h.teamScorecard)
 	huma.Register(api, huma.Operation{OperationID: "simulate-commission", Method: http.MethodPost, Path: "/api/v1/appraisal/commission/simulate",
 		Summary: "What a commission plan pays for given figures, step by step; nothing is read or saved", Tags: tags,
 		Description: "Brackets, then the growth multiplier, then the score gate, then cap and floor, rounded once at the end, " +

@@ -148,10 +148,7 @@ func (s *Service) RepScorecard(ctx context.Context, repID uuid.UUID, month strin
 	if err != nil {
 		return Scorecard{}, err
 	}
-	p := kpi.Period{From: from, To: to}
-	if now := s.now(); now.Before(to) {
-		p.Today = now.In(from.Location())
-	}
+	p := s.period(from, to)
 	card, err := kpi.Score(tmpl.Body, figs.now[rep.ID].Actuals, targets[rep.ID], p)
 	if err != nil {
 		return Scorecard{}, fmt.Errorf("score rep %s: %w", rep.ID, err)
@@ -166,6 +163,15 @@ func (s *Service) RepScorecard(ctx context.Context, repID uuid.UUID, month strin
 		}
 	}
 	return out, nil
+}
+
+// period is what a dashboard scores: the month, and today while it runs, for the pace.
+func (s *Service) period(from, to time.Time) kpi.Period {
+	p := kpi.Period{From: from, To: to}
+	if now := s.now(); now.Before(to) {
+		p.Today = now.In(from.Location())
+	}
+	return p
 }
 
 // repTemplate is the template reps are scored with: the oldest that applies to the rep role, at

@@ -36,6 +36,9 @@ type Deps struct {
 	// Reps lists the active reps the caller may see, with their team and region names, for the
 	// reports.
 	Reps func(ctx context.Context) ([]RepInfo, error)
+	// TeamMembers lists the members of a team the caller may see (not found: a fault of kind
+	// NotFound).
+	TeamMembers func(ctx context.Context, team uuid.UUID) ([]uuid.UUID, error)
 	// Sources give the figures the scorecards are made of, one per domain.
 	Sources []Source
 	// Actions suggests the rep's next steps on day today (local midnight), at most

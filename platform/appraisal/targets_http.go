@@ -104,3 +104,31 @@ func (h *HTTP) scorecard(ctx context.Context, in *scorecardInput) (*struct{ Body
 	return &struct{ Body ScorecardDTO }{Body: ScorecardDTO{RepID: c.RepID, Period: c.Period, TemplateID: c.TemplateID,
 		TemplateVersion: c.Version, Scorecard: c.Scorecard, Actions: append([]SuggestedAction{}, c.Actions...)}}, nil
 }
+
+// TeamScorecardDTO is a team's KPI dashboard.
+type TeamScorecardDTO struct {
+	TeamID          uuid.UUID `json:"team_id"`
+	Period          string    `json:"period"`
+	TemplateID      uuid.UUID `json:"template_id"`
+	TemplateVersion int       `json:"template_version"`
+	Members         int       `json:"members" doc:"the reps whose figures make the team's"`
+	kpi.Scorecard
+}
+
+type teamScorecardInput struct {
+	TeamID string `query:"team_id" required:"true" format:"uuid"`
+	Period string `query:"period" required:"true" doc:"the month, YYYY-MM"`
+}
+
+func (h *HTTP) teamScorecard(ctx context.Context, in *teamScorecardInput) (*struct{ Body TeamScorecardDTO }, error) {
+	team, err := web.ParseID(in.TeamID, "query.team_id")
+	if err != nil {
+		return nil, err
+	}
+	c, err := h.svc.TeamScorecard(ctx, team, in.Period)
+	if err != nil {
+		return nil, err
+	}
+	return &struct{ Body TeamScorecardDTO }{Body: TeamScorecardDTO{TeamID: c.TeamID, Period: c.Period, TemplateID: c.TemplateID,
+		TemplateVersion: c.Version, Members: c.Members, Scorecard: c.Scorecard}}, nil
+}
