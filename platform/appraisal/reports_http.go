@@ -86,9 +86,24 @@ func (h *HTTP) listReports(ctx context.Context, in *listReportsInput) (*struct{ 
 	return &struct{ Body ReportVersionsDTO }{Body: ReportVersionsDTO{Versions: append([]ReportVersion{}, vs...)}}, nil
 }
 
-type excelInput struct {
+// exportInput names a frozen report version and the language to export it in.
+type exportInput struct {
 	ID   string `path:"id" format:"uuid" doc:"the report version's id"`
 	Lang string `query:"lang" enum:"en,zh" default:"en" doc:"the language of the headers and metric names"`
+}
+
+// exported renders the report version in asks for, if the caller may export it.
+func (h *HTTP) exported(ctx context.Context, in *exportInput, render func(report.Report, string) ([]byte, error)) (report.Report, []byte, error) {
+	id, err := web.ParseID(in.ID, "path.id")
+	if err != nil {
+		return report.Report{}, nil, err
+	}
+	r, err := h.svc.ExportReport(ctx, id)
+	if err != nil {
+		return report.Report{}, nil, err
+	}
+	raw, err := render(r, in.Lang)
+	return r, raw, err
 }
 
 type excelOutput struct {
@@ -97,16 +112,8 @@ type excelOutput struct {
 	Body               []byte
 }
 
-func (h *HTTP) excel(ctx context.Context, in *excelInput) (*excelOutput, error) {
-	id, err := web.ParseID(in.ID, "path.id")
-	if err != nil {
-		return nil, err
-	}
-	r, err := h.svc.ExportReport(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	raw, err := export.Excel(r, in.Lang)
+func (h *HTTP) excel(ctx context.Context, in *exportInput) (*excelOutput, error) {
+	r, raw, err := h.exported(ctx, in, export.Excel)
 	if err != nil {
 		return nil, err
 	}
@@ -115,26 +122,13 @@ func (h *HTTP) excel(ctx context.Context, in *excelInput) (*excelOutput, error) 
 		ContentDisposition: `attachment; filename="` + name + `"`, Body: raw}, nil
 }
 
-type printInput struct {
-	ID   string `path:"id" format:"uuid" doc:"the report version's id"`
-	Lang string `query:"lang" enum:"en,zh" default:"en" doc:"the language of the headers and metric names"`
-}
-
 type printOutput struct {
 	ContentType string `header:"Content-Type"`
 	Body        []byte
 }
 
-func (h *HTTP) print(ctx context.Context, in *printInput) (*printOutput, error) {
-	id, err := web.ParseID(in.ID, "path.id")
-	if err != nil {
-		return nil, err
-	}
-	r, err := h.svc.ExportReport(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	page, err := export.HTML(r, in.Lang)
+func (h *HTTP) print(ctx context.Context, in *exportInput) (*printOutput, error) {
+	_, page, err := h.exported(ctx, in, export.HTML)
 	if err != nil {
 		return nil, err
 	}

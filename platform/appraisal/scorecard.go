@@ -132,15 +132,7 @@ func (s *Service) RepScorecard(ctx context.Context, repID uuid.UUID, month strin
 	if err != nil {
 		return Scorecard{}, err
 	}
-	var tmpl Template
-	var targets map[uuid.UUID]map[string]float64
-	err = s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
-		if tmpl, err = repTemplate(db); err != nil {
-			return err
-		}
-		targets, err = monthTargets(db, month)
-		return err
-	})
+	tmpl, targets, err := s.scoring(ctx, month)
 	if err != nil {
 		return Scorecard{}, err
 	}
@@ -163,6 +155,21 @@ func (s *Service) RepScorecard(ctx context.Context, repID uuid.UUID, month strin
 		}
 	}
 	return out, nil
+}
+
+// scoring loads what a month is scored by: the reps' template and the month's targets.
+func (s *Service) scoring(ctx context.Context, month string) (Template, map[uuid.UUID]map[string]float64, error) {
+	var tmpl Template
+	var targets map[uuid.UUID]map[string]float64
+	err := s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
+		var err error
+		if tmpl, err = repTemplate(db); err != nil {
+			return err
+		}
+		targets, err = monthTargets(db, month)
+		return err
+	})
+	return tmpl, targets, err
 }
 
 // period is what a dashboard scores: the month, and today while it runs, for the pace.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/google/uuid"
-	"gorm.io/gorm"
 
 	"github.com/repflow/repflow/platform/access"
 	"github.com/repflow/repflow/platform/appraisal/kpi"
@@ -54,15 +53,7 @@ func (s *Service) TeamScorecard(ctx context.Context, team uuid.UUID, month strin
 	if err != nil {
 		return TeamCard{}, err
 	}
-	var tmpl Template
-	var targets map[uuid.UUID]map[string]float64
-	err = s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
-		if tmpl, err = repTemplate(db); err != nil {
-			return err
-		}
-		targets, err = monthTargets(db, month)
-		return err
-	})
+	tmpl, targets, err := s.scoring(ctx, month)
 	if err != nil {
 		return TeamCard{}, err
 	}
