@@ -17,7 +17,7 @@ import (
 // The load generator writes its rows in bulk, in a tenant transaction of the load tenant: with
 // COPY on PostgreSQL, and with multi-row INSERTs on the embedded database. PostgreSQL refuses
 // COPY into a table with row-level security, so the rows are copied into a temporary table of
-// the same columns (no policy, no index, no WAL) and moved on with one INSERT ... SELECT, where
+// the same columns and defaults (no policy, no index, no WAL) and moved on with one INSERT ... SELECT, where
 // the policies and constraints check every row as they check the services' inserts.
 //
 // Both ways take the same values, in the column order of the table's migration; they are the
@@ -75,7 +75,7 @@ func (w *loadWriter) copy(t loadTable, n int, row func(i int, dst []any) []any) 
 	stage := "load_" + t.name
 	return w.store.Native(w.ctx, func(conn *pgx.Conn) error {
 		if !w.staged[stage] {
-			if _, err := conn.Exec(w.ctx, "CREATE TEMPORARY TABLE "+stage+" (LIKE "+t.name+") ON COMMIT DROP"); err != nil {
+			if _, err := conn.Exec(w.ctx, "CREATE TEMPORARY TABLE "+stage+" (LIKE "+t.name+" INCLUDING DEFAULTS) ON COMMIT DROP"); err != nil {
 				return err
 			}
 			if w.staged == nil {
