@@ -19,6 +19,7 @@ import (
 	"github.com/repflow/repflow/platform/appraisal/kpi"
 	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/orders"
+	"github.com/repflow/repflow/platform/pipeline"
 	"github.com/repflow/repflow/platform/visits"
 	"github.com/repflow/repflow/platform/visits/geo"
 )
@@ -421,5 +422,43 @@ func TestTeamScorecard(t *testing.T) {
 		if code := h.call(c.tokens[who], http.MethodGet, path, nil, nil); code != http.StatusNotFound {
 			t.Errorf("%s reads the team's scorecard: %d", who, code)
 		}
+	}
+}
+
+// The win rate drills down to the opportunities closed in the month.
+func TestWinRateDrillsDownToTheClosedOpportunities(t *testing.T) {
+	h := newHarness(t)
+	c := h.company("Closing Co")
+	rep := c.users["rep"].ID
+	// The stage's required tasks are done first: the workflow keeps an opportunity in its stage
+	// until they are.
+	var tasks pipeline.TaskPageDTO
+	h.call(c.tokens["rep"], http.MethodGet, "/api/v1/tasks?opportunity_id="+c.opportunity.ID.String(), nil, &tasks)
+	for _, task := range tasks.Tasks {
+		if task.Status != "open" {
+			continue
+		}
+		if code := h.call(c.tokens["rep"], http.MethodPost, "/api/v1/tasks/"+task.ID.String()+"/complete", nil, nil); code != http.StatusOK {
+			t.Fatalf("complete %q: %d", task.Title, code)
+		}
+	}
+	var moved []byte
+	if code := h.call(c.tokens["rep"], http.MethodPost, "/api/v1/opportunities/"+c.opportunity.ID.String()+"/moves",
+		map[string]any{"stage": "lost", "reason": "the chain chose a competitor"}, &moved); code != http.StatusOK {
+		t.Fatalf("close the opportunity: %d %s", code, moved)
+	}
+	from, _ := time.ParseInLocation("2006-01", time.Now().In(shanghai(t)).Format("2006-01"), shanghai(t))
+	hq := identity.With(context.Background(), h.principal(c.tenant, c.users["hq"].ID))
+	figs, err := pipelineSource(h.app.pipeline, h.app.activities)(hq, from, from.AddDate(0, 1, 0), []uuid.UUID{rep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var listed pipeline.OpportunityPageDTO
+	if code := h.call(c.tokens["hq"], http.MethodGet, figs[rep].Records["win_rate"], nil, &listed); code != http.StatusOK ||
+		len(listed.Opportunities) != 1 || listed.Opportunities[0].ID != c.opportunity.ID {
+		t.Errorf("the win rate's records %s: %d, %+v", figs[rep].Records["win_rate"], code, listed.Opportunities)
+	}
+	if got := figs[rep].Actuals["win_rate"]; got.Num != 0 || got.Den != 1 {
+		t.Errorf("win rate %+v, want 0 of 1", got)
 	}
 }

@@ -32,10 +32,21 @@ func count(n float64) kpi.Actual { return kpi.Actual{Value: n} }
 // day is the tenant's calendar day of t, for the sources that take days.
 func day(t time.Time) string { return t.Format(time.DateOnly) }
 
-// list is the path of a domain's list of the rep's records over [from, to), where the rep is
-// named by repParam, with more of the list's filters: where a figure drills down to.
-func list(path, repParam string, rep uuid.UUID, from, to time.Time, filters ...string) string {
-	q := url.Values{repParam: {rep.String()}, "from": {from.UTC().Format(time.RFC3339)}, "to": {to.UTC().Format(time.RFC3339)}}
+// listParams name a list's parameters for the rep and the period's start and end.
+type listParams struct{ rep, from, to string }
+
+// How the lists that figures drill down to take a rep and a period.
+var (
+	byRep      = listParams{"rep_id", "from", "to"}
+	byOwner    = listParams{"owner_id", "from", "to"}
+	countedBy  = listParams{"owner_id", "counted_from", "counted_to"} // orders counted in the period
+	closedByIn = listParams{"owner_id", "closed_from", "closed_to"}   // opportunities closed in it
+)
+
+// list is the path of a domain's list of the rep's records over [from, to), with more of the
+// list's filters in pairs: where a figure drills down to.
+func list(path string, by listParams, rep uuid.UUID, from, to time.Time, filters ...string) string {
+	q := url.Values{by.rep: {rep.String()}, by.from: {from.UTC().Format(time.RFC3339)}, by.to: {to.UTC().Format(time.RFC3339)}}
 	for i := 0; i+1 < len(filters); i += 2 {
 		q.Set(filters[i], filters[i+1])
 	}
@@ -66,7 +77,7 @@ func visitSource(v *visits.Service) appraisal.Source {
 				"verified_check_in_rate": part("verified_check_in_rate", float64(m.VerifiedCheckIns), float64(m.CheckIns)),
 				"average_visit_duration": part("average_visit_duration", m.AvgDuration.Minutes()*float64(m.Visits), float64(m.Visits)),
 				"new_customers":          count(float64(m.NewCustomers)),
-			}, Records: drill(list("/api/v1/visits", "rep_id", m.RepID, from, to, "status", "closed"),
+			}, Records: drill(list("/api/v1/visits", byRep, m.RepID, from, to, "status", "closed"),
 				"visits", "visits_per_working_day", "verified_check_in_rate", "average_visit_duration")}
 		}
 		return out, nil
@@ -88,9 +99,9 @@ func activitySource(a *activities.Service) appraisal.Source {
 					float64(m.OutboundCalls+m.OutboundMessages)),
 				"milestone_on_time_rate": part("milestone_on_time_rate", float64(m.Milestones.OnTime), float64(m.Milestones.Due)),
 			}, Records: map[string]string{
-				"calls":                 list("/api/v1/activities", "owner_id", m.RepID, from, to, "kind", "call"),
-				"average_call_duration": list("/api/v1/activities", "owner_id", m.RepID, from, to, "kind", "call"),
-				"response_rate":         list("/api/v1/activities", "owner_id", m.RepID, from, to),
+				"calls":                 list("/api/v1/activities", byOwner, m.RepID, from, to, "kind", "call"),
+				"average_call_duration": list("/api/v1/activities", byOwner, m.RepID, from, to, "kind", "call"),
+				"response_rate":         list("/api/v1/activities", byOwner, m.RepID, from, to),
 			}}
 		}
 		return out, nil
@@ -118,20 +129,14 @@ func orderSource(o *orders.Service) appraisal.Source {
 				// The exact amounts, for commissions on revenue or on collected payments.
 				Money: map[string]decimal.Decimal{"revenue": revenue, "collected": collected},
 				Records: map[string]string{
-					"orders":            counted(m.RepID, from, to),
-					"revenue":           counted(m.RepID, from, to),
-					"distribution_rate": list("/api/v1/shelf-checks", "owner_id", m.RepID, from, to),
+					"orders":            list("/api/v1/orders", countedBy, m.RepID, from, to),
+					"revenue":           list("/api/v1/orders", countedBy, m.RepID, from, to),
+					"distribution_rate": list("/api/v1/shelf-checks", byOwner, m.RepID, from, to),
 				},
 			}
 		}
 		return out, nil
 	}
-}
-
-// counted is the list of the rep's orders that count for the period's figures.
-func counted(rep uuid.UUID, from, to time.Time) string {
-	q := url.Values{"owner_id": {rep.String()}, "counted_from": {from.UTC().Format(time.RFC3339)}, "counted_to": {to.UTC().Format(time.RFC3339)}}
-	return "/api/v1/orders?" + q.Encode()
 }
 
 func sum(byCurrency map[string]decimal.Decimal) decimal.Decimal {
@@ -175,6 +180,9 @@ func pipelineSource(p *pipeline.Service, a *activities.Service) appraisal.Source
 				"pipeline_value":              count(m.WeightedValue.InexactFloat64()),
 				"average_sales_cycle":         part("average_sales_cycle", m.AvgSalesCycleDays*float64(m.Won), float64(m.Won)),
 				"opportunity_conversion_rate": kpi.WeightedConversion(judged),
+			}, Records: map[string]string{
+				"win_rate":            list("/api/v1/opportunities", closedByIn, m.RepID, from, to),
+				"average_sales_cycle": list("/api/v1/opportunities", closedByIn, m.RepID, from, to, "status", "won"),
 			}}
 		}
 		return out, nil

@@ -27,8 +27,11 @@ type OpportunityFilter struct {
 	Stage      string // key, with PipelineID or in any pipeline
 	OwnerID    *uuid.UUID
 	CustomerID *uuid.UUID
-	After      *uuid.UUID // cursor: the last id of the previous page
-	Limit      int
+	// ClosedFrom and ClosedTo keep the opportunities won or lost in [ClosedFrom, ClosedTo): what
+	// a rep's win rate and sales cycle of that period count. Zero: no such filter.
+	ClosedFrom, ClosedTo time.Time
+	After                *uuid.UUID // cursor: the last id of the previous page
+	Limit                int
 }
 
 // OpportunityPage is one page of opportunities, oldest first.
@@ -63,6 +66,12 @@ func (s *Service) ListOpportunities(ctx context.Context, f OpportunityFilter) (O
 		}
 		if f.CustomerID != nil {
 			q = q.Where("opportunities.customer_id = ?", *f.CustomerID)
+		}
+		if !f.ClosedFrom.IsZero() {
+			q = q.Where("opportunities.closed_at >= ?", f.ClosedFrom.UTC())
+		}
+		if !f.ClosedTo.IsZero() {
+			q = q.Where("opportunities.closed_at < ?", f.ClosedTo.UTC())
 		}
 		if f.After != nil {
 			q = q.Where("opportunities.id > ?", *f.After)
