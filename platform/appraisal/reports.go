@@ -131,19 +131,19 @@ func (s *Service) makeReport(ctx context.Context, month string, scope Scope, sch
 	return out, nil
 }
 
-// comparable are the reps' figures of a month, of the month before it and of the same month a
+// monthFigures are the reps' figures of a month, of the month before it and of the same month a
 // year before: the report compares each metric month on month and year on year, and pays the
 // growth multiplier on last year's.
-type comparable struct {
+type monthFigures struct {
 	now, lastMonth, lastYear map[uuid.UUID]Figures
 }
 
-func (s *Service) gatherComparable(ctx context.Context, from, to time.Time, reps []uuid.UUID) (comparable, error) {
+func (s *Service) gatherComparable(ctx context.Context, from, to time.Time, reps []uuid.UUID) (monthFigures, error) {
 	figs, err := s.gather(ctx, []span{{from, to}, {from.AddDate(0, -1, 0), from}, {from.AddDate(-1, 0, 0), to.AddDate(-1, 0, 0)}}, reps)
 	if err != nil {
-		return comparable{}, err
+		return monthFigures{}, err
 	}
-	return comparable{now: figs[0], lastMonth: figs[1], lastYear: figs[2]}, nil
+	return monthFigures{now: figs[0], lastMonth: figs[1], lastYear: figs[2]}, nil
 }
 
 // payroll is what a report pays by: the plan in force (nil: none, and no commissions) and the
