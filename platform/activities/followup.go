@@ -47,7 +47,7 @@ func (s *Service) FollowUp(ctx context.Context, q FollowUpQuery) (FollowUp, erro
 		all, err := s.FollowUps(ctx, []uuid.UUID{*q.OpportunityID}, q.From, q.To)
 		return all[*q.OpportunityID], err
 	}
-	if err := checkFollowUpPeriod(q.From, q.To); err != nil {
+	if err := checkSpan(q.From, q.To); err != nil {
 		return FollowUp{}, err
 	}
 	var acts []Activity
@@ -69,7 +69,7 @@ func (s *Service) FollowUp(ctx context.Context, q FollowUpQuery) (FollowUp, erro
 // appraisal's conversion weighted by follow-up: every id is in the answer, those with no
 // activity the caller may list at zero.
 func (s *Service) FollowUps(ctx context.Context, opportunities []uuid.UUID, from, to time.Time) (map[uuid.UUID]FollowUp, error) {
-	if err := checkFollowUpPeriod(from, to); err != nil {
+	if err := checkSpan(from, to); err != nil {
 		return nil, err
 	}
 	out := make(map[uuid.UUID]FollowUp, len(opportunities))
@@ -95,7 +95,8 @@ func (s *Service) FollowUps(ctx context.Context, opportunities []uuid.UUID, from
 	return out, nil
 }
 
-func checkFollowUpPeriod(from, to time.Time) error {
+// checkSpan refuses a period [from, to) that is empty or longer than maxPeriod.
+func checkSpan(from, to time.Time) error {
 	if !to.After(from) || to.Sub(from) > maxPeriod {
 		return fault.Field("query.to", "must be after from, and the period at most 400 days", to)
 	}

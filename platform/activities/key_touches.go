@@ -15,7 +15,7 @@ import (
 // touched it in [from, to): what key-account coverage is judged on. Whose key accounts they are
 // is their customers' owner, which the visits domain keeps.
 func (s *Service) KeyAccountTouches(ctx context.Context, from, to time.Time) (map[uuid.UUID]bool, error) {
-	if err := checkFollowUpPeriod(from, to); err != nil {
+	if err := checkSpan(from, to); err != nil {
 		return nil, err
 	}
 	out := map[uuid.UUID]bool{}

@@ -1,6 +1,7 @@
 package appraisal
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/google/uuid"
@@ -53,12 +54,7 @@ func (s Scope) covers(r RepInfo) bool {
 	case ScopeRegion:
 		return strings.Contains(r.RegionPath, "/"+s.ID.String()+"/")
 	case ScopeTeam:
-		for _, t := range r.TeamIDs {
-			if t == s.ID {
-				return true
-			}
-		}
-		return false
+		return slices.Contains(r.TeamIDs, s.ID)
 	case ScopeRep:
 		return r.ID == s.ID
 	}

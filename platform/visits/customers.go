@@ -190,6 +190,9 @@ func (c *Customer) apply(ch CustomerChanges) error {
 	return nil
 }
 
+// customerColumns are where a customer row keeps what access scopes by.
+var customerColumns = access.Columns{Owner: "customers.owner_id", RegionID: "customers.region_id"}
+
 // ListCustomers returns the customers the caller may list, ordered by id (time of creation), one
 // page at a time.
 func (s *Service) ListCustomers(ctx context.Context, f CustomerFilter) (CustomerPage, error) {
@@ -202,7 +205,7 @@ func (s *Service) ListCustomers(ctx context.Context, f CustomerFilter) (Customer
 	}
 	var page CustomerPage
 	err := s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
-		scope, err := s.warden.Scope(ctx, access.List, KindCustomer, access.Columns{Owner: "customers.owner_id", RegionID: "customers.region_id"})
+		scope, err := s.warden.Scope(ctx, access.List, KindCustomer, customerColumns)
 		if err != nil {
 			return err
 		}
@@ -345,7 +348,7 @@ func (s *Service) Owners(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]uu
 		return out, nil
 	}
 	err := s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
-		scope, err := s.warden.Scope(ctx, access.List, KindCustomer, access.Columns{Owner: "customers.owner_id", RegionID: "customers.region_id"})
+		scope, err := s.warden.Scope(ctx, access.List, KindCustomer, customerColumns)
 		if err != nil {
 			return err
 		}

@@ -91,7 +91,7 @@ func (s *Service) PlanDay(ctx context.Context, req PlanRequest) (DayPlan, error)
 		if plan.Cadences, err = loadCadences(db); err != nil {
 			return err
 		}
-		scope, err := s.warden.Scope(ctx, access.List, KindCustomer, access.Columns{Owner: "customers.owner_id", RegionID: "customers.region_id"})
+		scope, err := s.warden.Scope(ctx, access.List, KindCustomer, customerColumns)
 		if err != nil {
 			return err
 		}
