@@ -11,6 +11,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/repflow/repflow/platform/identity"
+	"github.com/repflow/repflow/platform/rollup"
 	"github.com/repflow/repflow/platform/store"
 )
 
@@ -175,6 +176,10 @@ func (p *Provisioner) fillLoad(ctx context.Context, prov Provisioned, g *loadGen
 		return err
 	}
 	admin := identity.With(ctx, principal)
+	// The work goes in directly, not through the domains that keep its monthly rollups.
+	if err := rollup.Request(admin, p.store, rollup.Visits, rollup.Activities); err != nil {
+		return err
+	}
 	if err := p.loadWork(admin, g, reps, &sum.Counts); err != nil {
 		return err
 	}

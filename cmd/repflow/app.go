@@ -131,6 +131,9 @@ func serve(ctx context.Context, cfg *config) error {
 	if _, err := a.provisioner.RefreshDefaults(ctx); err != nil {
 		return err
 	}
+	if err := a.rebuildRollups(ctx); err != nil {
+		return err
+	}
 	if cfg.Demo {
 		sum, err := tenants.Demo(ctx, a.provisioner)
 		if err != nil {

@@ -88,6 +88,9 @@ func demo(ctx context.Context, cfg *config, out io.Writer) error {
 		if err != nil {
 			return err
 		}
+		if err := a.rebuildRollups(ctx); err != nil {
+			return err
+		}
 		if err := sum.Print(out); err != nil {
 			return err
 		}

@@ -137,6 +137,9 @@ func openBench(url string) (*benchTenant, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := a.rebuildRollups(ctx); err != nil {
+		return nil, err
+	}
 	var login struct{ UserID uuid.UUID }
 	if err := s.Owner(ctx).Table("login_emails").Where("email = ?", sum.AdminEmail).Select("user_id").Take(&login).Error; err != nil {
 		return nil, err

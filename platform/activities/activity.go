@@ -34,6 +34,10 @@ func (s *Service) CreateActivity(ctx context.Context, in NewActivity) (a Activit
 	if err != nil {
 		return Activity{}, false, err
 	}
+	loc, err := s.timeZone(ctx)
+	if err != nil {
+		return Activity{}, false, err
+	}
 	err = s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
 		if prior, ok, err := s.earlierAttempt(ctx, db, a.ID, fingerprint); ok || err != nil {
 			a = prior
@@ -71,10 +75,24 @@ func (s *Service) CreateActivity(ctx context.Context, in NewActivity) (a Activit
 				return fmt.Errorf("store attendee: %w", err)
 			}
 		}
+		changes := []activityChange{{after: &row}}
 		if a.ReplyTo != nil {
-			if err := db.Model(&activityRow{}).Where("id = ?", *a.ReplyTo).Update("has_reply", true).Error; err != nil {
-				return fmt.Errorf("mark the message replied: %w", err)
+			res := db.Model(&activityRow{}).Where("id = ? AND has_reply = ?", *a.ReplyTo, false).Update("has_reply", true)
+			if res.Error != nil {
+				return fmt.Errorf("mark the message replied: %w", res.Error)
 			}
+			if res.RowsAffected > 0 { // the first reply: the message now counts as replied
+				replied, err := s.lockActivity(db, *a.ReplyTo)
+				if err != nil {
+					return err
+				}
+				before := *replied
+				before.HasReply = false
+				changes = append(changes, activityChange{before: &before, after: replied})
+			}
+		}
+		if err := rollActivities(db, loc, changes...); err != nil {
+			return err
 		}
 		if a.OpportunityID != nil && s.opts.Worked != nil {
 			if err := s.opts.Worked(ctx, *a.OpportunityID); fault.Is(err, fault.NotFound) {
@@ -150,8 +168,12 @@ func (s *Service) GetActivity(ctx context.Context, id uuid.UUID) (Activity, erro
 // UpdateActivity records what was learned later: notes, a call's outcome, when a message was
 // answered. What happened, when and with whom stays as logged.
 func (s *Service) UpdateActivity(ctx context.Context, id uuid.UUID, ch ActivityChanges) (Activity, error) {
+	loc, err := s.timeZone(ctx)
+	if err != nil {
+		return Activity{}, err
+	}
 	var a Activity
-	err := s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
+	err = s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
 		var err error
 		if a, err = s.loadActivity(ctx, db, id, access.Update); err != nil {
 			return err
@@ -160,8 +182,20 @@ func (s *Service) UpdateActivity(ctx context.Context, id uuid.UUID, ch ActivityC
 			return err
 		}
 		a.UpdatedAt = s.now()
-		return db.Model(&activityRow{}).Where("id = ?", id).Updates(map[string]any{
+		before, err := s.lockActivity(db, id) // as it is now: a reply may have been logged since it was loaded
+		if err != nil {
+			return err
+		}
+		err = db.Model(&activityRow{}).Where("id = ?", id).Updates(map[string]any{
 			"notes": a.Notes, "outcome": optional(a.Outcome), "replied_at": a.RepliedAt, "updated_at": a.UpdatedAt}).Error
+		if err != nil {
+			return err
+		}
+		after, err := s.lockActivity(db, id)
+		if err != nil {
+			return err
+		}
+		return rollActivities(db, loc, activityChange{before: before, after: after})
 	})
 	if err != nil {
 		return Activity{}, fmt.Errorf("update activity %s: %w", id, err)

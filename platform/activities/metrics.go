@@ -11,6 +11,7 @@ import (
 	"github.com/repflow/repflow/platform/access"
 	"github.com/repflow/repflow/platform/fault"
 	"github.com/repflow/repflow/platform/identity"
+	"github.com/repflow/repflow/platform/rollup"
 )
 
 // What counts, for the figures the appraisal scores reps on (an activity counts for the rep who
@@ -88,7 +89,7 @@ func (s *Service) Metrics(ctx context.Context, q MetricsQuery) ([]RepMetrics, er
 		if err != nil || len(reps) == 0 {
 			return err
 		}
-		tallies, err := s.tallies(ctx, db, reps, from.UTC(), to.UTC())
+		tallies, err := s.tallies(ctx, db, reps, from.UTC(), to.UTC(), loc)
 		if err != nil {
 			return err
 		}
@@ -122,8 +123,11 @@ const perKindSelect = `activities.owner_id, activities.kind, activities.directio
 	SUM(CASE WHEN activities.kind = 'message' AND activities.direction = 'out'
 		AND (activities.replied_at IS NOT NULL OR activities.has_reply) THEN 1 ELSE 0 END) AS replied`
 
-const tallySQL = `SELECT owner_id,
-	SUM(CASE WHEN kind = 'call' THEN total ELSE 0 END) AS calls,
+const tallySQL = `SELECT owner_id, ` + tallySums + ` FROM (?) per_kind GROUP BY owner_id`
+
+// tallySums are the figures' counters summed from perKindSelect's rows, in the order of
+// rollupColumns (the rebuild of the rollups inserts them in that order).
+const tallySums = `SUM(CASE WHEN kind = 'call' THEN total ELSE 0 END) AS calls,
 	SUM(CASE WHEN kind = 'call' AND direction = 'out' THEN total ELSE 0 END) AS outbound_calls,
 	SUM(CASE WHEN kind = 'call' AND direction = 'out' THEN answered ELSE 0 END) AS answered_outbound_calls,
 	SUM(CASE WHEN kind = 'call' THEN answered ELSE 0 END) AS answered_calls,
@@ -131,8 +135,7 @@ const tallySQL = `SELECT owner_id,
 	SUM(CASE WHEN kind = 'message' THEN total ELSE 0 END) AS messages,
 	SUM(CASE WHEN kind = 'message' AND direction = 'out' THEN total ELSE 0 END) AS outbound_messages,
 	SUM(replied) AS replied_outbound_messages,
-	SUM(CASE WHEN kind = 'meeting' THEN total ELSE 0 END) AS meetings
-FROM (?) per_kind GROUP BY owner_id`
+	SUM(CASE WHEN kind = 'meeting' THEN total ELSE 0 END) AS meetings`
 
 // tallyRow is one rep's row of tallySQL.
 type tallyRow struct {
@@ -153,7 +156,10 @@ func (r tallyRow) tally() Tally {
 // tallies counts the reps' activities that occurred in [from, to), as far as the caller may list
 // them. The database groups the period's rows by rep: a large tenant's month is millions of
 // rows, and only one row per rep comes back. A rep with no activity has no entry.
-func (s *Service) tallies(ctx context.Context, db *gorm.DB, reps []uuid.UUID, from, to time.Time) (map[uuid.UUID]Tally, error) {
+//
+// A period of whole months is read from the rollups once the tenant's are built: a few rows per
+// rep and month instead of every activity.
+func (s *Service) tallies(ctx context.Context, db *gorm.DB, reps []uuid.UUID, from, to time.Time, loc *time.Location) (map[uuid.UUID]Tally, error) {
 	scope, err := s.warden.Scope(ctx, access.List, access.KindActivity, activityColumns)
 	if err != nil {
 		return nil, err
@@ -162,12 +168,25 @@ func (s *Service) tallies(ctx context.Context, db *gorm.DB, reps []uuid.UUID, fr
 		return db.Model(&activityRow{}).Scopes(scope).
 			Where("activities.owner_id IN ? AND activities.occurred_at >= ? AND activities.occurred_at < ?", reps, from, to)
 	}
+	var out map[uuid.UUID]Tally
+	if months, whole := rollup.WholeMonths(from, to, loc); whole {
+		ready, err := rollup.Ready(db, rollup.Activities)
+		if err != nil {
+			return nil, err
+		}
+		if ready {
+			if out, err = s.rolledUpTallies(ctx, db, reps, months); err != nil {
+				return nil, err
+			}
+			return out, countKeyAccounts(inPeriod(), out)
+		}
+	}
 	perKind := inPeriod().Select(perKindSelect).Group("activities.owner_id, activities.kind, activities.direction")
 	var rows []tallyRow
 	if err := db.Raw(tallySQL, perKind).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("count activities: %w", err)
 	}
-	out := make(map[uuid.UUID]Tally, len(rows))
+	out = make(map[uuid.UUID]Tally, len(rows))
 	for _, r := range rows {
 		out[r.OwnerID] = r.tally()
 	}

@@ -263,7 +263,9 @@ func TestMetricsCounts(t *testing.T) {
 	}
 	check := func(caller string, q MetricsQuery, reps ...string) {
 		t.Helper()
-		q.From, q.To = "2025-03-01", "2025-03-15"
+		if q.From == "" {
+			q.From, q.To = "2025-03-01", "2025-03-15"
+		}
 		got, err := f.w.svc.Metrics(f.as(t, caller), q)
 		if err != nil {
 			t.Fatal(err)
@@ -286,4 +288,22 @@ func TestMetricsCounts(t *testing.T) {
 	check("mgr.shandong", MetricsQuery{}, "rep.jinan.1", "rep.jinan.2", "rep.qingdao")
 	check("mgr.shandong", MetricsQuery{RepIDs: []uuid.UUID{f.users["rep.jinan.2"].ID}}, "rep.jinan.2")
 	check("rep.jinan.1", MetricsQuery{}, "rep.jinan.1") // the owner scope on the grouped query
+
+	// The whole of March, read from the monthly rollups, adds what falls from the 15th on.
+	// rep.jinan.1: the answered call at midnight on the 15th (777 s), so 7 calls, 5 outbound, 3 of
+	// them answered (0.6), 4 answered in all, (420 + 777) / 4 = 299.25 s each (299 s); the reply of
+	// the 16th at South, so 9 messages, still 5 outbound and 3 replied (0.6), and 6 key-account
+	// touches of 2 accounts; together (3 + 3) / (5 + 5).
+	want["rep.jinan.1"] = RepMetrics{Tally: Tally{Calls: 7, OutboundCalls: 5, AnsweredOutboundCalls: 3, AnsweredCalls: 4, CallTime: 1197 * time.Second,
+		Messages: 9, OutboundMessages: 5, RepliedOutboundMessages: 3, Meetings: 1, KeyAccountTouches: 6, KeyAccountsTouched: 2},
+		AvgCallDuration: 299 * time.Second, CallResponseRate: 0.6, MessageResponseRate: 0.6, ResponseRate: 0.6, Milestones: none}
+	// rep.jinan.2: the answered call of the 16th at East (500 s): 3 calls, all outbound, 2
+	// answered (2/3), (90 + 500) / 2 = 295 s each; 4 touches of East; (2 + 1) / (3 + 1).
+	want["rep.jinan.2"] = RepMetrics{Tally: Tally{Calls: 3, OutboundCalls: 3, AnsweredOutboundCalls: 2, AnsweredCalls: 2, CallTime: 590 * time.Second,
+		Messages: 1, OutboundMessages: 1, RepliedOutboundMessages: 1, KeyAccountTouches: 4, KeyAccountsTouched: 1},
+		AvgCallDuration: 295 * time.Second, CallResponseRate: 2.0 / 3, MessageResponseRate: 1, ResponseRate: 0.75, Milestones: none}
+	march := MetricsQuery{From: "2025-03-01", To: "2025-04-01"}
+	check("mgr.shandong", march, "rep.jinan.1", "rep.jinan.2", "rep.qingdao")
+	check("rep.jinan.1", march, "rep.jinan.1") // the owner scope on the rollups
+	checkRollups(t, f)
 }

@@ -1,7 +1,6 @@
 package visits
 
 import (
-	"context"
 	"fmt"
 	"time"
 
@@ -25,7 +24,7 @@ const checkInLead = 30 * time.Minute
 // The batch's events are decided together in memory over the rep's visits that can matter
 // (open ones, and those begun since the earliest stay), then written in one insert and an
 // update per visit closed that an earlier batch opened: a busy batch holds hundreds of events.
-func (s *Service) autoVisits(ctx context.Context, db *gorm.DB, rep uuid.UUID, res *IngestResult) error {
+func (s *Service) autoVisits(db *gorm.DB, loc *time.Location, rep uuid.UUID, res *IngestResult) error {
 	var relevant []FenceEvent
 	var earliest time.Time
 	for _, e := range res.Events {
@@ -86,23 +85,33 @@ func (s *Service) autoVisits(ctx context.Context, db *gorm.DB, rep uuid.UUID, re
 			}
 		}
 	}
+	var changes []visitChange
 	if len(created) > 0 {
 		rows := make([]visitRow, len(created))
 		for i, r := range created {
 			rows[i] = *r
+			changes = append(changes, visitChange{after: &rows[i]})
 		}
 		if err := db.CreateInBatches(rows, 200).Error; err != nil {
 			return fmt.Errorf("open automatic visits: %w", err)
 		}
 	}
 	for id, at := range closedEarlier {
-		err := db.Model(&visitRow{}).Where("id = ? AND status = 'open'", id).
-			Updates(map[string]any{"status": VisitClosed, "ended_at": at, "updated_at": s.now()}).Error
-		if err != nil {
-			return fmt.Errorf("close automatic visit: %w", err)
+		res := db.Model(&visitRow{}).Where("id = ? AND status = 'open'", id).
+			Updates(map[string]any{"status": VisitClosed, "ended_at": at, "updated_at": s.now()})
+		if res.Error != nil {
+			return fmt.Errorf("close automatic visit: %w", res.Error)
 		}
+		if res.RowsAffected == 0 {
+			continue // closed meanwhile, by whoever closed it
+		}
+		closed, err := rereadVisit(db, id)
+		if err != nil {
+			return err
+		}
+		changes = append(changes, visitChange{after: closed}) // open before: it added nothing
 	}
-	return nil
+	return rollVisits(db, loc, changes...)
 }
 
 // recorded reports whether one of the rep's visits already records the stay at customer that

@@ -192,6 +192,10 @@ func (s *Service) CheckOut(ctx context.Context, id uuid.UUID, in CheckOutInput) 
 		}
 		notes = &n
 	}
+	loc, err := s.timeZone(ctx)
+	if err != nil {
+		return Visit{}, err
+	}
 	var v Visit
 	err = s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
 		if v, err = s.loadVisit(ctx, db, id, access.Update); err != nil {
@@ -228,11 +232,23 @@ func (s *Service) CheckOut(ctx context.Context, id uuid.UUID, in CheckOutInput) 
 			}
 			v.Notes = *notes
 		}
-		return db.Model(&visitRow{}).Where("id = ? AND status = ?", v.ID, VisitOpen).Updates(map[string]any{
+		res := db.Model(&visitRow{}).Where("id = ? AND status = ?", v.ID, VisitOpen).Updates(map[string]any{
 			"status": VisitClosed, "ended_at": ended, "checkout_lat": reading.Point.Lat, "checkout_lon": reading.Point.Lon,
 			"checkout_accuracy": reading.Accuracy, "checkout_device_time": reading.DeviceTime, "revision": v.Revision,
 			"updated_at": received,
-		}).Error
+		})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return fault.New(fault.Conflict, "visit_closed", "the visit was closed meanwhile: reload it")
+		}
+		closed, err := rereadVisit(db, v.ID)
+		if err != nil {
+			return err
+		}
+		v.ReviewStatus = ReviewStatus(closed.ReviewStatus)     // a review may have landed meanwhile
+		return rollVisits(db, loc, visitChange{after: closed}) // open before: it added nothing
 	})
 	if err != nil {
 		return Visit{}, fmt.Errorf("check out of visit %s: %w", id, err)

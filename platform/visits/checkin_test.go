@@ -231,6 +231,7 @@ func TestVisitLifecycle(t *testing.T) {
 			t.Errorf("visits as %s: %d, %d visits; want %d", key, status, len(got.Visits), want)
 		}
 	}
+	checkRollups(t, w, f, time.UTC)
 }
 
 // A check-in where the track already opened an automatic visit confirms that visit.

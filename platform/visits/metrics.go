@@ -125,12 +125,18 @@ func (s *Service) visibleReps(ctx context.Context, db *gorm.DB, only []uuid.UUID
 }
 
 // repFigures computes the figures of every rep in reps (ordered by id, as the result) with three
-// queries whatever their number: the period's visits summed per rep and customer, the reps'
-// customers counted per grade, and the customers of the grades where it matters with their last
-// visit before the period. Sums are left to SQL; Go adds up a few rows per rep and applies the
+// queries whatever their number: the period's visits summed per rep and customer (from the
+// rollups when the period is whole months), the reps' customers counted per grade, and the
+// customers of the grades where it matters with their last visit before the period. Sums are left to SQL; Go adds up a few rows per rep and applies the
 // cadence rule, which needs the tenant's calendar.
 func (s *Service) repFigures(db *gorm.DB, reps []uuid.UUID, from, to time.Time, cad cadence.Cadences, loc *time.Location) ([]RepMetrics, error) {
-	visited, err := visitedCustomers(db, s.store.Dialect(), reps, from, to)
+	var visited map[uuid.UUID][]customerVisits
+	months, rolled, err := useRollups(db, from, to, loc)
+	if err == nil && rolled {
+		visited, err = rolledUpCustomers(db, reps, months)
+	} else if err == nil {
+		visited, err = visitedCustomers(db, s.store.Dialect(), reps, from, to)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -183,21 +189,34 @@ type customerVisits struct {
 	Seconds          float64 // their total duration
 }
 
-// visitedCustomers sums the period's closed visits per rep and customer, by rep. A closed visit
-// always has an end (the table's CHECK), so an open one is left out by its status alone.
-//
-// The sums are grouped before the customers are joined for their grade: a join of every visit
-// costs more than the grouping itself, and the rows per rep and customer also tell coverage.
+// visitedCustomers sums the period's closed visits per rep and customer, by rep.
 func visitedCustomers(db *gorm.DB, dialect store.Dialect, reps []uuid.UUID, from, to time.Time) (map[uuid.UUID][]customerVisits, error) {
-	sums := db.Model(&visitRow{}).
+	sums := visitSums(db, dialect).
+		Where("visits.rep_id IN ? AND visits.started_at >= ? AND visits.started_at < ?", reps, from, to)
+	return byRep(db, sums, len(reps))
+}
+
+// visitSums sums closed visits per rep and customer, as the figures count them; the caller says
+// which. A closed visit always has an end (the table's CHECK), so an open one is left out by its
+// status alone.
+func visitSums(db *gorm.DB, dialect store.Dialect) *gorm.DB {
+	return db.Model(&visitRow{}).
 		Select(`visits.tenant_id, visits.rep_id, visits.customer_id,
 			SUM(CASE WHEN visits.source = ? THEN 1 ELSE 0 END) AS check_ins,
 			SUM(CASE WHEN visits.source = ? AND (visits.review_status = ? OR (visits.trusted AND visits.review_status <> ?)) THEN 1 ELSE 0 END) AS verified_check_ins,
 			SUM(CASE WHEN visits.review_status <> ? THEN 1 ELSE 0 END) AS visits,
 			SUM(CASE WHEN visits.review_status <> ? THEN `+visitSeconds(dialect)+` ELSE 0 END) AS seconds`,
 			SourceCheckIn, SourceCheckIn, ReviewAccepted, ReviewRejected, ReviewRejected, ReviewRejected).
-		Where("visits.rep_id IN ? AND visits.started_at >= ? AND visits.started_at < ? AND visits.status = ?", reps, from, to, VisitClosed).
+		Where("visits.status = ?", VisitClosed).
 		Group("visits.tenant_id, visits.rep_id, visits.customer_id")
+}
+
+// byRep joins sums (per rep and customer: visitSums, or the rollups) with the customers for
+// their owner and grade, and lists them by rep.
+//
+// The sums are grouped before the customers are joined: a join of every visit costs more than
+// the grouping itself, and the rows per rep and customer also tell coverage.
+func byRep(db *gorm.DB, sums *gorm.DB, reps int) (map[uuid.UUID][]customerVisits, error) {
 	var rows []customerVisits
 	err := db.Table("(?) AS sums", sums).
 		Select("sums.rep_id, sums.customer_id, customers.owner_id, customers.grade, sums.check_ins, sums.verified_check_ins, sums.visits, sums.seconds").
@@ -206,7 +225,7 @@ func visitedCustomers(db *gorm.DB, dialect store.Dialect, reps []uuid.UUID, from
 	if err != nil {
 		return nil, fmt.Errorf("sum visits: %w", err)
 	}
-	out := make(map[uuid.UUID][]customerVisits, len(reps))
+	out := make(map[uuid.UUID][]customerVisits, reps)
 	for _, r := range rows {
 		out[r.RepID] = append(out[r.RepID], r)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/repflow/repflow/platform/access"
 	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/org"
+	"github.com/repflow/repflow/platform/rollup"
 	"github.com/repflow/repflow/platform/storetest"
 	"github.com/repflow/repflow/platform/visits/geo"
 )
@@ -72,6 +73,14 @@ func newMetricsWorld(tb testing.TB, z metricsSize, seed uint64) *metricsWorld {
 	customers := mw.customers(tb, rng, z)
 	mw.insert(tb, "customers", customers)
 	mw.insert(tb, "visits", mw.visits(rng, z, customers))
+	// Written directly, so the month's rollups are rebuilt from them, as after a bulk load.
+	sys := identity.System(context.Background(), mw.f.id)
+	if err := rollup.Request(sys, s, rollup.Visits); err != nil {
+		tb.Fatal(err)
+	}
+	if err := mw.svc.RebuildRollups(sys); err != nil {
+		tb.Fatal(err)
+	}
 	// Statistics, as a live database has them: the plans depend on them.
 	if err := s.Owner(context.Background()).Exec("ANALYZE").Error; err != nil {
 		tb.Fatalf("analyze: %v", err)

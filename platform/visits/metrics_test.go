@@ -106,6 +106,7 @@ func TestVisitMetrics(t *testing.T) {
 	}
 	status, raw := call(t, srv, f, "mgr.shandong", http.MethodGet, "/api/v1/visit-metrics?from=2026-11-09&to=2026-11-02", nil)
 	webtest.WantError(t, status, raw, http.StatusBadRequest, "invalid_input", "query.to")
+	checkRollups(t, w, f, time.UTC)
 }
 
 // The edges of what counts, for three reps in one call, over the week of 5 to 11 October 2026

@@ -34,6 +34,10 @@ func (s *Service) ReviewVisit(ctx context.Context, id uuid.UUID, decision Review
 	if err != nil {
 		return Visit{}, err
 	}
+	loc, err := s.timeZone(ctx)
+	if err != nil {
+		return Visit{}, err
+	}
 	var v Visit
 	err = s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
 		if v, err = s.loadVisit(ctx, db, id, access.Read); err != nil {
@@ -60,8 +64,21 @@ func (s *Service) ReviewVisit(ctx context.Context, id uuid.UUID, decision Review
 			return fmt.Errorf("store review: %w", err)
 		}
 		v.ReviewStatus, v.UpdatedAt = decision, now
-		return db.Model(&visitRow{}).Where("id = ? AND review_status = ?", v.ID, ReviewPending).
-			Updates(map[string]any{"review_status": decision, "updated_at": now}).Error
+		res := db.Model(&visitRow{}).Where("id = ? AND review_status = ?", v.ID, ReviewPending).
+			Updates(map[string]any{"review_status": decision, "updated_at": now})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return fault.New(fault.Conflict, "not_pending", "the visit was reviewed meanwhile: reload it")
+		}
+		after, err := rereadVisit(db, v.ID)
+		if err != nil {
+			return err
+		}
+		before := *after
+		before.ReviewStatus = string(ReviewPending) // all the update changed
+		return rollVisits(db, loc, visitChange{before: &before, after: after})
 	})
 	if err != nil {
 		return Visit{}, fmt.Errorf("review visit %s: %w", id, err)

@@ -86,6 +86,10 @@ func (s *Service) IngestTrack(ctx context.Context, b TrackBatch) (IngestResult, 
 	if err != nil {
 		return IngestResult{}, err
 	}
+	loc, err := s.timeZone(ctx)
+	if err != nil {
+		return IngestResult{}, err
+	}
 	var res IngestResult
 	err = s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
 		rep := access.Resource{Kind: access.KindTrack, OwnerID: p.UserID, RegionPath: p.RegionPath}
@@ -108,7 +112,7 @@ func (s *Service) IngestTrack(ctx context.Context, b TrackBatch) (IngestResult, 
 		if err != nil {
 			return err
 		}
-		if err := s.advance(ctx, db, &state, fences, p.UserID, fresh, &res); err != nil {
+		if err := s.advance(ctx, db, loc, &state, fences, p.UserID, fresh, &res); err != nil {
 			return err
 		}
 		if err := saveFenceState(db, p.UserID, state); err != nil {
@@ -124,7 +128,7 @@ func (s *Service) IngestTrack(ctx context.Context, b TrackBatch) (IngestResult, 
 
 // advance runs the new fixes through the rep's fence state and turns the events into rows and
 // automatic visits. Mock-location fixes are stored (they are evidence) but move nothing.
-func (s *Service) advance(ctx context.Context, db *gorm.DB, st *repFenceState, fences *tenantFences, rep uuid.UUID, fresh []TrackFix, res *IngestResult) error {
+func (s *Service) advance(ctx context.Context, db *gorm.DB, loc *time.Location, st *repFenceState, fences *tenantFences, rep uuid.UUID, fresh []TrackFix, res *IngestResult) error {
 	for _, f := range fresh {
 		if f.Mock {
 			continue
@@ -152,7 +156,7 @@ func (s *Service) advance(ctx context.Context, db *gorm.DB, st *repFenceState, f
 	if err := s.insertFenceEvents(ctx, db, res.Events); err != nil {
 		return err
 	}
-	return s.autoVisits(ctx, db, rep, res)
+	return s.autoVisits(db, loc, rep, res)
 }
 
 // validate checks every fix and converts them to WGS84, sorted by time; the first bad fix fails

@@ -137,6 +137,7 @@ func TestTrackEnterDwellExitWithJitter(t *testing.T) {
 	if n := countFixes(t, w, f); n != int64(len(fixes)) {
 		t.Fatalf("%d fixes stored after the retry, want %d", n, len(fixes))
 	}
+	checkRollups(t, w, f, time.UTC)
 }
 
 // The fence state carries over from one batch to the next.
