@@ -216,18 +216,28 @@ func visitSums(db *gorm.DB, dialect store.Dialect) *gorm.DB {
 //
 // The sums are grouped before the customers are joined: a join of every visit costs more than
 // the grouping itself, and the rows per rep and customer also tell coverage.
+//
+// The rows are scanned by hand: a month of 2,000 reps is 240,000 of them, and gorm's scan by
+// reflection into a growing slice took longer than the query.
 func byRep(db *gorm.DB, sums *gorm.DB, reps int) (map[uuid.UUID][]customerVisits, error) {
-	var rows []customerVisits
-	err := db.Table("(?) AS sums", sums).
+	rows, err := db.Table("(?) AS sums", sums).
 		Select("sums.rep_id, sums.customer_id, customers.owner_id, customers.grade, sums.check_ins, sums.verified_check_ins, sums.visits, sums.seconds").
 		Joins("JOIN customers ON customers.tenant_id = sums.tenant_id AND customers.id = sums.customer_id").
-		Scan(&rows).Error
+		Rows()
 	if err != nil {
 		return nil, fmt.Errorf("sum visits: %w", err)
 	}
+	defer rows.Close()
 	out := make(map[uuid.UUID][]customerVisits, reps)
-	for _, r := range rows {
+	for rows.Next() {
+		var r customerVisits
+		if err := rows.Scan(&r.RepID, &r.CustomerID, &r.OwnerID, &r.Grade, &r.CheckIns, &r.VerifiedCheckIns, &r.Visits, &r.Seconds); err != nil {
+			return nil, fmt.Errorf("read visit sums: %w", err)
+		}
 		out[r.RepID] = append(out[r.RepID], r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read visit sums: %w", err)
 	}
 	return out, nil
 }
