@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/repflow/repflow/platform/access"
 	"github.com/repflow/repflow/platform/fault"
@@ -124,23 +125,27 @@ func (s *Service) visibleReps(ctx context.Context, db *gorm.DB, only []uuid.UUID
 	return ids, nil
 }
 
-// repFigures computes the figures of every rep in reps (ordered by id, as the result) with three
-// queries whatever their number: the period's visits summed per rep and customer (from the
-// rollups when the period is whole months), the reps' customers counted per grade, and the
-// customers of the grades where it matters with their last visit before the period. Sums are left to SQL; Go adds up a few rows per rep and applies the
-// cadence rule, which needs the tenant's calendar.
+// repFigures computes the figures of every rep in reps (ordered by id, as the result) with
+// four queries whatever their number: the period's visits summed per rep and grade (from the
+// rollups when the period is whole months), the reps' customers counted per grade, the customers
+// of the grades where it matters with their last visit before the period and whether their rep
+// visited them in it, and the customers created in it. Sums are left to SQL; Go adds up a few
+// rows per rep and applies the cadence rule, which needs the tenant's calendar.
 func (s *Service) repFigures(db *gorm.DB, reps []uuid.UUID, from, to time.Time, cad cadence.Cadences, loc *time.Location) ([]RepMetrics, error) {
-	var visited map[uuid.UUID][]customerVisits
 	months, rolled, err := useRollups(db, from, to, loc)
-	if err == nil && rolled {
-		visited, err = rolledUpCustomers(db, reps, months)
-	} else if err == nil {
-		visited, err = visitedCustomers(db, s.store.Dialect(), reps, from, to)
-	}
 	if err != nil {
 		return nil, err
 	}
-	due, err := dueByRep(db, reps, from, to, cad, loc)
+	sums, visitedByOwner := visitSums(db, s.store.Dialect()).
+		Where("visits.rep_id IN ? AND visits.started_at >= ? AND visits.started_at < ?", reps, from, to), visitedInPeriod(from, to)
+	if rolled {
+		sums, visitedByOwner = rolledUpSums(db, reps, months), visitedInMonths(months)
+	}
+	byGrade, err := gradeSums(db, sums)
+	if err != nil {
+		return nil, err
+	}
+	due, err := dueByRep(db, reps, from, to, cad, loc, visitedByOwner)
 	if err != nil {
 		return nil, err
 	}
@@ -150,9 +155,9 @@ func (s *Service) repFigures(db *gorm.DB, reps []uuid.UUID, from, to time.Time, 
 	}
 	out := make([]RepMetrics, len(reps))
 	for i, rep := range reps {
-		m := sumVisits(rep, visited[rep])
+		m := sumVisits(rep, byGrade[rep])
 		m.NewCustomers = fresh[rep]
-		m.CustomersDue, m.CustomersCovered = due[rep].count, due[rep].covered(rep, visited[rep])
+		m.CustomersDue, m.CustomersCovered = due[rep].count, due[rep].covered(byGrade[rep])
 		m.Coverage = ratio(m.CustomersCovered, m.CustomersDue)
 		out[i] = m
 	}
@@ -177,25 +182,6 @@ func newCustomers(db *gorm.DB, reps []uuid.UUID, from, to time.Time) (map[uuid.U
 	return out, nil
 }
 
-// customerVisits is what one rep's closed visits to one customer add up to in the period.
-type customerVisits struct {
-	RepID            uuid.UUID
-	CustomerID       uuid.UUID
-	OwnerID          uuid.UUID // the customer's
-	Grade            string
-	CheckIns         int // rejected ones too: a rejected check-in is an unverified one
-	VerifiedCheckIns int
-	Visits           int     // those not rejected
-	Seconds          float64 // their total duration
-}
-
-// visitedCustomers sums the period's closed visits per rep and customer, by rep.
-func visitedCustomers(db *gorm.DB, dialect store.Dialect, reps []uuid.UUID, from, to time.Time) (map[uuid.UUID][]customerVisits, error) {
-	sums := visitSums(db, dialect).
-		Where("visits.rep_id IN ? AND visits.started_at >= ? AND visits.started_at < ?", reps, from, to)
-	return byRep(db, sums, len(reps))
-}
-
 // visitSums sums closed visits per rep and customer, as the figures count them; the caller says
 // which. A closed visit always has an end (the table's CHECK), so an open one is left out by its
 // status alone.
@@ -211,35 +197,58 @@ func visitSums(db *gorm.DB, dialect store.Dialect) *gorm.DB {
 		Group("visits.tenant_id, visits.rep_id, visits.customer_id")
 }
 
-// byRep joins sums (per rep and customer: visitSums, or the rollups) with the customers for
-// their owner and grade, and lists them by rep.
+// gradeVisits is what one rep's closed visits add up to at the customers of one grade that the
+// rep owns (Own) or not.
+type gradeVisits struct {
+	Grade            string
+	Own              bool
+	CheckIns         int // rejected ones too: a rejected check-in is an unverified one
+	VerifiedCheckIns int
+	Visits           int     // those not rejected
+	Seconds          float64 // their total duration
+	Visited          int     // customers with a visit that counts
+}
+
+// gradeSums adds up sums (per rep and customer: visitSums, or the rollups) per rep, customer
+// grade and whether the rep owns the customer, by rep.
 //
-// The sums are grouped before the customers are joined: a join of every visit costs more than
-// the grouping itself, and the rows per rep and customer also tell coverage.
-//
-// The rows are scanned by hand: a month of 2,000 reps is 240,000 of them, and gorm's scan by
-// reflection into a growing slice took longer than the query.
-func byRep(db *gorm.DB, sums *gorm.DB, reps int) (map[uuid.UUID][]customerVisits, error) {
+// The sums are grouped per customer before the customers are joined: a join of every visit
+// costs more than the grouping itself. Only a few rows per rep come back: a month of 2,000 reps
+// is 240,000 customers visited.
+func gradeSums(db *gorm.DB, sums *gorm.DB) (map[uuid.UUID][]gradeVisits, error) {
+	const own = "CASE WHEN customers.owner_id = sums.rep_id THEN 1 ELSE 0 END"
 	rows, err := db.Table("(?) AS sums", sums).
-		Select("sums.rep_id, sums.customer_id, customers.owner_id, customers.grade, sums.check_ins, sums.verified_check_ins, sums.visits, sums.seconds").
+		Select("sums.rep_id, customers.grade, " + own + ` AS own, SUM(sums.check_ins), SUM(sums.verified_check_ins),
+			SUM(sums.visits), SUM(sums.seconds), SUM(CASE WHEN sums.visits > 0 THEN 1 ELSE 0 END)`).
 		Joins("JOIN customers ON customers.tenant_id = sums.tenant_id AND customers.id = sums.customer_id").
-		Rows()
+		Group("sums.rep_id, customers.grade, " + own).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("sum visits: %w", err)
 	}
 	defer rows.Close()
-	out := make(map[uuid.UUID][]customerVisits, reps)
+	out := map[uuid.UUID][]gradeVisits{}
 	for rows.Next() {
-		var r customerVisits
-		if err := rows.Scan(&r.RepID, &r.CustomerID, &r.OwnerID, &r.Grade, &r.CheckIns, &r.VerifiedCheckIns, &r.Visits, &r.Seconds); err != nil {
+		var rep uuid.UUID
+		var g gradeVisits
+		var owned int
+		if err := rows.Scan(&rep, &g.Grade, &owned, &g.CheckIns, &g.VerifiedCheckIns, &g.Visits, &g.Seconds, &g.Visited); err != nil {
 			return nil, fmt.Errorf("read visit sums: %w", err)
 		}
-		out[r.RepID] = append(out[r.RepID], r)
+		g.Own = owned == 1
+		out[rep] = append(out[rep], g)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read visit sums: %w", err)
 	}
 	return out, nil
+}
+
+// visitedInPeriod is, as SQL on customers, whether the customer's owner made a visit to it that
+// counts in [from, to).
+func visitedInPeriod(from, to time.Time) clause.Expr {
+	return gorm.Expr(`EXISTS (SELECT 1 FROM visits v WHERE v.tenant_id = customers.tenant_id AND v.customer_id = customers.id
+		AND v.rep_id = customers.owner_id AND v.started_at >= ? AND v.started_at < ? AND v.status = ? AND v.review_status <> ?)`,
+		from, to, VisitClosed, ReviewRejected)
 }
 
 // visitSeconds is a visit's duration in seconds as SQL: subtracting timestamps has no portable
@@ -252,18 +261,18 @@ func visitSeconds(dialect store.Dialect) string {
 	return "(unixepoch(visits.ended_at, 'subsec') - unixepoch(visits.started_at, 'subsec'))"
 }
 
-// sumVisits adds up one rep's visits over its customers.
-func sumVisits(rep uuid.UUID, visited []customerVisits) RepMetrics {
+// sumVisits adds up one rep's visits over the grades of its customers.
+func sumVisits(rep uuid.UUID, grades []gradeVisits) RepMetrics {
 	m := RepMetrics{RepID: rep, ByGrade: map[Grade]int{}}
 	var total time.Duration
-	for _, v := range visited {
-		m.CheckIns += v.CheckIns
-		m.VerifiedCheckIns += v.VerifiedCheckIns
-		m.Visits += v.Visits
-		if v.Visits > 0 { // a customer seen only in rejected visits adds no visit to its grade
-			m.ByGrade[Grade(v.Grade)] += v.Visits
+	for _, g := range grades {
+		m.CheckIns += g.CheckIns
+		m.VerifiedCheckIns += g.VerifiedCheckIns
+		m.Visits += g.Visits
+		if g.Visits > 0 { // customers seen only in rejected visits add no visit to their grade
+			m.ByGrade[Grade(g.Grade)] += g.Visits
 		}
-		total += time.Duration(math.Round(v.Seconds*1e6)) * time.Microsecond
+		total += time.Duration(math.Round(g.Seconds*1e6)) * time.Microsecond
 	}
 	if m.Visits > 0 {
 		m.AvgDuration = (total / time.Duration(m.Visits)).Round(time.Second)
@@ -274,19 +283,21 @@ func sumVisits(rep uuid.UUID, visited []customerVisits) RepMetrics {
 
 // due is who a rep had to visit by the period's end: every customer the rep owns of the grades
 // due whatever their last visit (only counted: at 2,000 reps they are most of 240,000
-// customers), and those of the other grades that the cadence rule finds due (listed).
+// customers), and those of the other grades that the cadence rule finds due (listed, of which
+// listedCovered were visited in the period by the rep).
 type due struct {
-	count  int
-	always map[string]bool
-	listed map[uuid.UUID]bool
+	count         int
+	always        map[string]bool
+	listedCovered int
 }
 
-// covered counts the due customers the rep visited (a counted visit, by this rep).
-func (d due) covered(rep uuid.UUID, visited []customerVisits) int {
-	n := 0
-	for _, v := range visited {
-		if v.Visits > 0 && v.OwnerID == rep && (d.always[v.Grade] || d.listed[v.CustomerID]) {
-			n++
+// covered counts the due customers the rep visited (a counted visit, by this rep), given its
+// visits per grade.
+func (d due) covered(grades []gradeVisits) int {
+	n := d.listedCovered
+	for _, g := range grades {
+		if g.Own && d.always[g.Grade] {
+			n += g.Visited
 		}
 	}
 	return n
@@ -299,6 +310,7 @@ type customerLastVisit struct {
 	OwnerID   uuid.UUID
 	Grade     string
 	LastVisit aggregateTime // zero: never visited
+	Visited   bool          // by its owner in the period, a visit that counts
 }
 
 // dueByRep finds, per rep, the customers it owns that fall due before the period ends: those
@@ -309,8 +321,10 @@ type customerLastVisit struct {
 // gradesToLook: over a month, with the default cadences, a quarter of the customers); the others
 // are counted per grade. The last visit is a subquery per customer, which visits_customer_time
 // answers by reading backwards from the period's start: the cost follows the customers, not the
-// years of history a join and MAX over all earlier visits would read.
-func dueByRep(db *gorm.DB, reps []uuid.UUID, from, to time.Time, cad cadence.Cadences, loc *time.Location) (map[uuid.UUID]due, error) {
+// years of history a join and MAX over all earlier visits would read. visitedByOwner says, as
+// SQL on customers, whether the owner visited the customer in the period (visitedInPeriod, or
+// visitedInMonths from the rollups).
+func dueByRep(db *gorm.DB, reps []uuid.UUID, from, to time.Time, cad cadence.Cadences, loc *time.Location, visitedByOwner clause.Expr) (map[uuid.UUID]due, error) {
 	lastDay := to.Add(-time.Nanosecond)
 	look := gradesToLook(cad, from, lastDay, loc)
 	always := map[string]bool{}
@@ -321,7 +335,7 @@ func dueByRep(db *gorm.DB, reps []uuid.UUID, from, to time.Time, cad cadence.Cad
 	}
 	out := make(map[uuid.UUID]due, len(reps))
 	for _, rep := range reps {
-		out[rep] = due{always: always, listed: map[uuid.UUID]bool{}}
+		out[rep] = due{always: always}
 	}
 	var counts []struct {
 		OwnerID uuid.UUID
@@ -341,22 +355,26 @@ func dueByRep(db *gorm.DB, reps []uuid.UUID, from, to time.Time, cad cadence.Cad
 	err = db.Model(&customerRow{}).
 		Select(`customers.id, customers.owner_id, customers.grade,
 			(SELECT MAX(visits.started_at) FROM visits WHERE visits.tenant_id = customers.tenant_id
-				AND visits.customer_id = customers.id AND visits.review_status <> ? AND visits.started_at < ?) AS last_visit`,
-			ReviewRejected, from).
+				AND visits.customer_id = customers.id AND visits.review_status <> ? AND visits.started_at < ?) AS last_visit,
+			? AS visited`, ReviewRejected, from, visitedByOwner).
 		Where("customers.owner_id IN ? AND customers.grade IN ?", reps, look).
 		Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("load customers and their last visits: %w", err)
 	}
 	owned := make(map[uuid.UUID][]cadence.Customer, len(reps))
+	visited := map[uuid.UUID]bool{}
 	for _, r := range rows {
 		owned[r.OwnerID] = append(owned[r.OwnerID], cadence.Customer{ID: r.ID, Grade: r.Grade, LastVisit: r.LastVisit.Time})
+		visited[r.ID] = r.Visited
 	}
 	for rep, customers := range owned {
 		d := out[rep]
 		for _, c := range cadence.Due(customers, cad, lastDay, loc) {
-			d.listed[c.ID] = true
 			d.count++
+			if visited[c.ID] {
+				d.listedCovered++
+			}
 		}
 		out[rep] = d
 	}

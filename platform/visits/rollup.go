@@ -17,7 +17,7 @@ import (
 
 // visitRollupRow is a row of visit_rollups (migrations/0018_metric_rollups.go): what one rep's
 // closed visits to one customer that started in one month add up to, by the rules of
-// visitedCustomers, which reads these rows for a period of whole months.
+// visitSums, and stand in for them over a period of whole months (rolledUpSums).
 type visitRollupRow struct {
 	TenantID         uuid.UUID
 	Month            string
@@ -128,15 +128,20 @@ func rereadVisit(db *gorm.DB, id uuid.UUID) (*visitRow, error) {
 
 func compareIDs(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) }
 
-// rolledUpCustomers is visitedCustomers over whole months, from the rollups.
-func rolledUpCustomers(db *gorm.DB, reps []uuid.UUID, months []string) (map[uuid.UUID][]customerVisits, error) {
-	sums := db.Model(&visitRollupRow{}).
+// rolledUpSums is visitSums over whole months, from the rollups.
+func rolledUpSums(db *gorm.DB, reps []uuid.UUID, months []string) *gorm.DB {
+	return db.Model(&visitRollupRow{}).
 		Select(`visit_rollups.tenant_id, visit_rollups.rep_id, visit_rollups.customer_id,
 			SUM(visit_rollups.check_ins) AS check_ins, SUM(visit_rollups.verified_check_ins) AS verified_check_ins,
 			SUM(visit_rollups.visits) AS visits, SUM(visit_rollups.seconds) AS seconds`).
 		Where("visit_rollups.rep_id IN ? AND visit_rollups.month IN ?", reps, months).
 		Group("visit_rollups.tenant_id, visit_rollups.rep_id, visit_rollups.customer_id")
-	return byRep(db, sums, len(reps))
+}
+
+// visitedInMonths is visitedInPeriod over whole months, from the rollups.
+func visitedInMonths(months []string) clause.Expr {
+	return gorm.Expr(`EXISTS (SELECT 1 FROM visit_rollups r WHERE r.tenant_id = customers.tenant_id AND r.month IN ?
+		AND r.rep_id = customers.owner_id AND r.customer_id = customers.id AND r.visits > 0)`, months)
 }
 
 // RebuildRollups recomputes the tenant's visit rollups from its visits (see rollup.Rebuild):

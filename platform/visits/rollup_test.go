@@ -64,14 +64,14 @@ func rowSums(t *testing.T, w *world, f *tenantFixture, loc *time.Location) map[s
 			}
 			months[m] = true
 			from, _ := time.ParseInLocation("2006-01", m, loc)
-			var rows []customerVisits
+			var rows []visitRollupRow
 			err := visitSums(db, w.s.Dialect()).Where("visits.started_at >= ? AND visits.started_at < ?", from.UTC(), from.AddDate(0, 1, 0).UTC()).Scan(&rows).Error
 			if err != nil {
 				return err
 			}
 			for _, r := range rows {
-				out[sumKey{m, r.RepID, r.CustomerID}] = visitRollupRow{Month: m, RepID: r.RepID, CustomerID: r.CustomerID,
-					CheckIns: r.CheckIns, VerifiedCheckIns: r.VerifiedCheckIns, Visits: r.Visits, Seconds: r.Seconds}
+				r.TenantID, r.Month = uuid.Nil, m
+				out[sumKey{m, r.RepID, r.CustomerID}] = r
 			}
 		}
 		if len(months) == 0 {
