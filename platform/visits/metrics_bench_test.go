@@ -194,9 +194,10 @@ func TestMetricsMatchPerRep(t *testing.T) {
 	asked := MetricsQuery{From: metricsMonth.From, To: metricsMonth.To,
 		RepIDs: []uuid.UUID{mw.reps[3], mw.reps[0], mw.f.users["rep.guangdong"].ID, identity.NewID()}}
 	// Over a month only grade D needs its last visits looked up, over a week B to D, over three
-	// days all four; the period still running clamps the working days.
+	// days all four; the period still running clamps the working days. Whole months come from
+	// the rollups, one month or several (August to October: the history and the month).
 	for _, q := range []MetricsQuery{metricsMonth, asked, {From: "2026-10-12", To: "2026-10-19"}, {From: "2026-10-05", To: "2026-10-08"},
-		{From: "2026-11-15", To: "2026-12-01"}} {
+		{From: "2026-11-15", To: "2026-12-01"}, {From: "2026-08-01", To: "2026-11-01"}} {
 		ctx := mw.f.as(t, "mgr.shandong")
 		want, err := mw.svc.metricsPerRep(ctx, q)
 		if err != nil {
