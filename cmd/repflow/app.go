@@ -92,7 +92,7 @@ func newApp(s *store.Store, cfg *config) (*app, error) {
 		Administrator: a.org.Administrator, Actions: suggestions(a.pipeline, a.visits), TeamMembers: teamMembers(a.org), Record: func(ctx context.Context, action, resource string) error {
 			return a.audit.Record(ctx, audit.Entry{Action: action, Resource: resource})
 		},
-		Sources: []appraisal.Source{visitSource(a.visits), activitySource(a.activities), orderSource(a.orders), pipelineSource(a.pipeline, a.activities), keyAccountSource(a.visits, a.activities)}})
+		Sources: []appraisal.Source{visitSource(a.visits), activitySource(a.activities), orderSource(a.orders), pipelineSource(a.pipeline, a.activities), keyAccountSource(a.visits, a.activities, a.orders)}})
 	a.provisioner = tenants.NewProvisioner(s, a.org, a.warden, a.visits, a.pipeline, a.appraisal)
 	a.appraisal.ScheduleMonthlyReports(a.jobs, a.provisioner.Active)
 	return a, nil

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/repflow/repflow/platform/activities"
@@ -394,18 +395,71 @@ func TestKeyAccountCoverage(t *testing.T) {
 		}
 	}
 	from, _ := time.ParseInLocation("2006-01", time.Now().In(shanghai(t)).Format("2006-01"), shanghai(t))
-	hq := identity.With(context.Background(), h.principal(c.tenant, c.users["hq"].ID))
-	figs, err := keyAccountSource(h.app.visits, h.app.activities)(hq, from, from.AddDate(0, 1, 0), []uuid.UUID{rep, c.users["rep2"].ID})
+	// Key since last month: the shop and a third depot of the rep's; Colleague's Depot and the
+	// Quiet Depot became key this month. The third depot had no activity but ordered this month.
+	ordering, err := h.app.visits.CreateCustomer(mctx, visits.NewCustomer{Name: "Ordering Depot", Grade: visits.GradeA, OwnerID: rep,
+		RegionID: c.regions["jinan"].ID, Location: visits.Position{Point: geo.Point{Lat: 36.69, Lon: 117.16}, Datum: visits.WGS84},
+		Fence: visits.FenceInput{Kind: visits.FenceCircle, RadiusM: 60}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, want := figs[rep].Actuals["key_account_coverage"], kpi.Actual{Value: 0.5, Num: 1, Den: 2}
+	if _, err := h.app.activities.MarkKey(mctx, ordering.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []uuid.UUID{c.customer.ID, ordering.ID} {
+		err := h.app.store.Owner(context.Background()).Exec("UPDATE key_accounts SET marked_at = ? WHERE tenant_id = ? AND customer_id = ?",
+			from.AddDate(0, -1, 3).UTC(), c.tenant, id).Error
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	rctx := identity.With(context.Background(), h.principal(c.tenant, rep))
+	o, err := h.app.orders.CreateOrder(rctx, orders.NewOrder{CustomerID: ordering.ID, Currency: "CNY",
+		Lines: []orders.LineInput{{ProductID: c.order.Lines[0].ProductID, Quantity: decimal.NewFromInt(2)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []struct {
+		ctx context.Context
+		to  orders.Status
+	}{{rctx, orders.Submitted}, {mctx, orders.Approved}} {
+		if _, err := h.app.orders.Transition(step.ctx, o.ID, step.to, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hq := identity.With(context.Background(), h.principal(c.tenant, c.users["hq"].ID))
+	figs, err := keyAccountSource(h.app.visits, h.app.activities, h.app.orders)(hq, from, from.AddDate(0, 1, 0), []uuid.UUID{rep, c.users["rep2"].ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Coverage: of the rep's 3 key accounts only the shop had an activity this month: 1 of 3.
+	got, want := figs[rep].Actuals["key_account_coverage"], kpi.Actual{Value: 1.0 / 3, Num: 1, Den: 3}
 	if got != want {
 		t.Errorf("the rep's key-account coverage %+v, want %+v", got, want)
 	}
-	// rep2's one key account had no activity: 0 of 1.
+	// Retention: of the 2 key since last month, the shop was touched and the depot ordered: 2 of
+	// 2. The Quiet Depot, key only since this month, is not one to keep yet.
+	if got := figs[rep].Actuals["key_account_retention"]; got != (kpi.Actual{Value: 1, Num: 2, Den: 2}) {
+		t.Errorf("the rep's key-account retention %+v, want 2 of 2", got)
+	}
+	// rep2's one key account had no activity: 0 of 1; it became key this month, so nothing was
+	// there to keep: 0 of 0, which a ratio counts as 1.
 	if got := figs[c.users["rep2"].ID].Actuals["key_account_coverage"]; got != (kpi.Actual{Value: 0, Num: 0, Den: 1}) {
 		t.Errorf("rep2's key-account coverage %+v, want 0 of 1", got)
+	}
+	if got := figs[c.users["rep2"].ID].Actuals["key_account_retention"]; got != (kpi.Actual{Value: 1}) {
+		t.Errorf("rep2's key-account retention %+v, want nothing to keep", got)
+	}
+	// The order cancelled, the depot no longer counts as kept: 1 of 2.
+	if _, err := h.app.orders.Transition(mctx, o.ID, orders.Cancelled, "customer withdrew"); err != nil {
+		t.Fatal(err)
+	}
+	figs, err = keyAccountSource(h.app.visits, h.app.activities, h.app.orders)(hq, from, from.AddDate(0, 1, 0), []uuid.UUID{rep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := figs[rep].Actuals["key_account_retention"]; got != (kpi.Actual{Value: 0.5, Num: 1, Den: 2}) {
+		t.Errorf("after the cancellation, the rep's key-account retention %+v, want 1 of 2", got)
 	}
 }
 

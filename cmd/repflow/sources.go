@@ -189,32 +189,64 @@ func pipelineSource(p *pipeline.Service, a *activities.Service) appraisal.Source
 	}
 }
 
-// keyAccountSource gives key-account coverage: a rep's key accounts (the customers marked key
-// that the rep owns, as visits keep them) touched by an activity in the period, over them all.
-func keyAccountSource(v *visits.Service, a *activities.Service) appraisal.Source {
+// keyAccountSource gives the key-account figures of a rep's key accounts (the customers marked
+// key that the rep owns, as visits keep them):
+//   - coverage: those touched by an activity in the period, over them all;
+//   - retention: of those already key when the period began, the ones touched or that placed an
+//     order that counts in it, over them. An account marked key during the period is not yet
+//     one to keep; one unmarked since is no longer known as key (unmarking forgets it).
+func keyAccountSource(v *visits.Service, a *activities.Service, o *orders.Service) appraisal.Source {
 	return func(ctx context.Context, from, to time.Time, reps []uuid.UUID) (map[uuid.UUID]appraisal.Figures, error) {
-		touched, err := a.KeyAccountTouches(ctx, from, to)
+		keys, err := a.KeyAccountTouches(ctx, from, to)
 		if err != nil {
 			return nil, err
 		}
-		owners, err := v.Owners(ctx, slices.Collect(maps.Keys(touched)))
+		owners, err := v.Owners(ctx, slices.Collect(maps.Keys(keys)))
 		if err != nil {
 			return nil, err
 		}
-		num, den := map[uuid.UUID]float64{}, map[uuid.UUID]float64{}
-		for customer, t := range touched {
+		var atStart []uuid.UUID
+		for customer, k := range keys {
+			if k.MarkedAt.Before(from) {
+				atStart = append(atStart, customer)
+			}
+		}
+		ordered, err := o.CustomersOrdered(ctx, atStart, from, to)
+		if err != nil {
+			return nil, err
+		}
+		type counts struct{ touched, keys, retained, atStart float64 }
+		per := map[uuid.UUID]*counts{}
+		for customer, k := range keys {
 			owner, seen := owners[customer]
 			if !seen {
 				continue // a customer the caller may not see
 			}
-			den[owner]++
-			if t {
-				num[owner]++
+			c := per[owner]
+			if c == nil {
+				c = &counts{}
+				per[owner] = c
+			}
+			c.keys++
+			if k.Touched {
+				c.touched++
+			}
+			if k.MarkedAt.Before(from) {
+				c.atStart++
+				if k.Touched || ordered[customer] {
+					c.retained++
+				}
 			}
 		}
 		out := make(map[uuid.UUID]appraisal.Figures, len(reps))
 		for _, r := range reps {
-			out[r] = appraisal.Figures{Actuals: map[string]kpi.Actual{"key_account_coverage": part("key_account_coverage", num[r], den[r])}}
+			c := per[r]
+			if c == nil {
+				c = &counts{}
+			}
+			out[r] = appraisal.Figures{Actuals: map[string]kpi.Actual{
+				"key_account_coverage":  part("key_account_coverage", c.touched, c.keys),
+				"key_account_retention": part("key_account_retention", c.retained, c.atStart)}}
 		}
 		return out, nil
 	}

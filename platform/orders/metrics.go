@@ -3,6 +3,7 @@ package orders
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -274,4 +275,38 @@ func (s *Service) visibleReps(ctx context.Context, db *gorm.DB, q MetricsQuery) 
 		return nil, fmt.Errorf("load reps: %w", err)
 	}
 	return ids, nil
+}
+
+// CustomersOrdered says which of customers placed an order in [from, to) that counts: approved
+// in the period and not cancelled, as the order figures count it, among the orders the caller may
+// list. Key-account retention is judged on it, with the activities.
+func (s *Service) CustomersOrdered(ctx context.Context, customers []uuid.UUID, from, to time.Time) (map[uuid.UUID]bool, error) {
+	if !to.After(from) {
+		return nil, fault.Field("query.to", "must be after from", to)
+	}
+	out := make(map[uuid.UUID]bool, len(customers))
+	err := s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
+		scope, err := s.warden.Scope(ctx, access.List, access.KindOrder, orderColumns)
+		if err != nil {
+			return err
+		}
+		for chunk := range slices.Chunk(customers, 5000) { // well under the 65,535 parameters of a statement
+			var ordered []uuid.UUID
+			err := db.Model(&orderRow{}).Scopes(scope).Distinct("orders.customer_id").
+				Where("orders.customer_id IN ? AND orders.status <> ? AND orders.approved_at >= ? AND orders.approved_at < ?",
+					chunk, string(Cancelled), from.UTC(), to.UTC()).
+				Pluck("orders.customer_id", &ordered).Error
+			if err != nil {
+				return fmt.Errorf("find customers who ordered: %w", err)
+			}
+			for _, c := range ordered {
+				out[c] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("customers ordered: %w", err)
+	}
+	return out, nil
 }
