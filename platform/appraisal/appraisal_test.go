@@ -321,3 +321,53 @@ func withField(m map[string]any, k string, v any) map[string]any {
 	out[k] = v
 	return out
 }
+
+// A month's targets come from a spreadsheet saved as CSV: columns in any order, extra columns
+// ignored, a byte-order mark tolerated; a bad line refuses the whole file, naming its line and
+// column, and sets nothing.
+func TestTargetsImportedFromCSV(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	rep, repSouth := f.users["rep"].String(), f.users["repSouth"].String()
+	put := func(key, file string) (int, []byte) {
+		return webtest.Call(t, f.srv, webtest.Caller{Tenant: f.tenant, User: f.users[key]}, http.MethodPut,
+			"/api/v1/appraisal/targets/import?period=2026-12", file)
+	}
+	good := "\uFEFFname,metric,rep_id,value\r\nLi Lei,visits," + rep + ",120\r\nLi Lei,coverage_rate," + rep + ",0.9\r\n"
+	cases := []struct {
+		name, file, code, location string
+	}{
+		{"another region's rep on line 3", "rep_id,metric,value\n" + rep + ",visits,1\n" + repSouth + ",visits,1\n", "invalid_reference", "body.lines[3].rep_id"},
+		{"unknown metric", "rep_id,metric,value\n" + rep + ",vists,1\n", "invalid_input", "body.lines[2].metric"},
+		{"a value in words", "rep_id,metric,value\n" + rep + ",visits,ninety\n", "invalid_input", "body.lines[2].value"},
+		{"a percent sign", "rep_id,metric,value\n" + rep + ",coverage_rate,90%\n", "invalid_input", "body.lines[2].value"},
+		{"not an id", "rep_id,metric,value\nLi Lei,visits,1\n", "invalid_input", "body.lines[2].rep_id"},
+		{"no value column", "rep_id,metric\n" + rep + ",visits\n", "invalid_input", "body.lines[1]"},
+		{"a short line", "rep_id,metric,value\n" + rep + ",visits\n", "invalid_input", "body.lines[2]"},
+		{"a broken quote", "rep_id,metric,value\n\"" + rep + ",visits,1\n", "invalid_input", "body.lines[2]"},
+		{"only the header", "rep_id,metric,value\n", "invalid_input", "body"},
+		{"empty", "", "invalid_request", ""}, // refused before it reaches the import
+	}
+	for _, tc := range cases {
+		status, raw := put("mgr", tc.file)
+		webtest.WantError(t, status, raw, http.StatusBadRequest, tc.code, tc.location)
+	}
+	if got := call[TargetListDTO](t, f, "mgr", http.MethodGet, "/api/v1/appraisal/targets?period=2026-12", nil, http.StatusOK); len(got.Targets) != 0 {
+		t.Fatalf("refused files set %+v", got.Targets)
+	}
+	status, raw := put("mgr", good)
+	if status != http.StatusOK {
+		t.Fatalf("import: %d %s", status, raw)
+	}
+	got := call[TargetListDTO](t, f, "rep", http.MethodGet, "/api/v1/appraisal/targets?period=2026-12", nil, http.StatusOK)
+	if len(got.Targets) != 2 || got.Targets[0].Metric != "coverage_rate" || got.Targets[0].Value != 0.9 ||
+		got.Targets[1].Metric != "visits" || got.Targets[1].Value != 120 || got.Targets[1].SetBy != f.users["mgr"] {
+		t.Fatalf("the imported targets: %+v", got.Targets)
+	}
+	// A rep imports nobody's targets, not even their own.
+	status, raw = put("rep", good)
+	webtest.WantError(t, status, raw, http.StatusBadRequest, "invalid_reference", "body.lines[2].rep_id")
+	status, raw = webtest.Call(t, f.srv, webtest.Caller{Tenant: f.tenant, User: f.users["mgr"]}, http.MethodPut,
+		"/api/v1/appraisal/targets/import?period=2026-13", good)
+	webtest.WantError(t, status, raw, http.StatusBadRequest, "invalid_input", "query.period")
+}

@@ -72,6 +72,12 @@ func (h *HTTP) Register(api huma.API) {
 		Summary: "A month's targets of the reps the caller may see", Tags: tags}, h.targets)
 	huma.Register(api, huma.Operation{OperationID: "set-targets", Method: http.MethodPut, Path: "/api/v1/appraisal/targets",
 		Summary: "Set a month's targets, all or none", Tags: tags}, h.setTargets)
+	huma.Register(api, huma.Operation{OperationID: "import-targets", Method: http.MethodPut, Path: "/api/v1/appraisal/targets/import",
+		Summary: "Set a month's targets from a CSV file, all or none",
+		Description: "The body is a CSV file (UTF-8) whose first line names the columns rep_id, metric and value, in any order; " +
+			"other columns are ignored. Each line after it sets one rep's target for one metric, as PUT /api/v1/appraisal/targets does. " +
+			"An error names the file's line and column: body.lines[3].value is the value on the third line.",
+		Tags: tags, MaxBodyBytes: MaxTargetsCSVBytes}, h.importTargets)
 }
 
 // MetricListDTO is the KPI library.

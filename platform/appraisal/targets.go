@@ -58,22 +58,27 @@ type NewTarget struct {
 // set targets for, an unknown metric or a negative value refuses the whole request, naming the
 // offending entry.
 func (s *Service) SetTargets(ctx context.Context, month string, in []NewTarget) ([]Target, error) {
-	me, err := identity.SignedIn(ctx, "set targets")
-	if err != nil {
-		return nil, err
-	}
 	if !period.MatchString(month) {
 		return nil, fault.Field("body.period", "is not a month written YYYY-MM", month)
 	}
 	if len(in) == 0 || len(in) > MaxTargets {
 		return nil, fault.Field("body.targets", fmt.Sprintf("must hold 1 to %d targets", MaxTargets), len(in))
 	}
+	return s.setTargets(ctx, month, in, func(i int) string { return fmt.Sprintf("body.targets[%d]", i) })
+}
+
+// setTargets sets in, all or none; at names the i-th target in an error (its fields follow).
+func (s *Service) setTargets(ctx context.Context, month string, in []NewTarget, at func(i int) string) ([]Target, error) {
+	me, err := identity.SignedIn(ctx, "set targets")
+	if err != nil {
+		return nil, err
+	}
 	var out []Target
 	err = s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
 		reps := map[uuid.UUID]Rep{}
 		now := s.now()
 		for i, t := range in {
-			at := fmt.Sprintf("body.targets[%d]", i)
+			at := at(i)
 			if _, ok := kpi.Lookup(t.Metric); !ok {
 				return fault.Field(at+".metric", "is not a metric of the KPI library", t.Metric)
 			}

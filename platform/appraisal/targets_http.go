@@ -77,6 +77,19 @@ func (h *HTTP) setTargets(ctx context.Context, in *setTargetsInput) (*struct{ Bo
 	return &struct{ Body TargetListDTO }{Body: targetList(set)}, nil
 }
 
+type importTargetsInput struct {
+	Period  string `query:"period" required:"true" doc:"the month, YYYY-MM"`
+	RawBody []byte `contentType:"text/csv"`
+}
+
+func (h *HTTP) importTargets(ctx context.Context, in *importTargetsInput) (*struct{ Body TargetListDTO }, error) {
+	set, err := h.svc.ImportTargets(ctx, in.Period, in.RawBody)
+	if err != nil {
+		return nil, err
+	}
+	return &struct{ Body TargetListDTO }{Body: targetList(set)}, nil
+}
+
 // ScorecardDTO is a rep's scorecard.
 type ScorecardDTO struct {
 	RepID           uuid.UUID `json:"rep_id"`
