@@ -124,6 +124,11 @@ func newFixture(t *testing.T) *fixture {
 		}
 		f.users["mgr"+suffix], f.users["rep"+suffix] = m.ID, rep.ID
 	}
+	team, err := o.CreateTeam(actx, org.NewTeam{Name: "Field", RegionID: root.ID}) // its members are the fake TeamMembers'
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.team = team.ID
 	f.svc = svc
 	f.srv = web.New(web.Options{Authenticate: webtest.Authenticate(o.Principal), Log: slog.New(slog.DiscardHandler)})
 	f.srv.Mount(NewHTTP(svc))

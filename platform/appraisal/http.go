@@ -78,6 +78,12 @@ func (h *HTTP) Register(api huma.API) {
 			"other columns are ignored. Each line after it sets one rep's target for one metric, as PUT /api/v1/appraisal/targets does. " +
 			"An error names the file's line and column: body.lines[3].value is the value on the third line.",
 		Tags: tags, MaxBodyBytes: MaxTargetsCSVBytes}, h.importTargets)
+	huma.Register(api, huma.Operation{OperationID: "list-team-targets", Method: http.MethodGet, Path: "/api/v1/appraisal/team-targets",
+		Summary: "A team's own targets of a month, for whoever may read every member's", Tags: tags}, h.teamTargets)
+	huma.Register(api, huma.Operation{OperationID: "set-team-targets", Method: http.MethodPut, Path: "/api/v1/appraisal/team-targets",
+		Summary:     "Set a team's own targets of a month, all or none",
+		Description: "The team's dashboard is scored against them instead of its members' targets put together. Only whoever may set every member's targets may set the team's.",
+		Tags:        tags}, h.setTeamTargets)
 }
 
 // MetricListDTO is the KPI library.

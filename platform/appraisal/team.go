@@ -3,18 +3,19 @@ package appraisal
 import (
 	"context"
 	"fmt"
+	"maps"
 
 	"github.com/google/uuid"
+	"gorm.io/gorm"
 
 	"github.com/repflow/repflow/platform/access"
 	"github.com/repflow/repflow/platform/appraisal/kpi"
-	"github.com/repflow/repflow/platform/fault"
 )
 
 // TeamCard is a team's KPI dashboard for a month: the team's figures (its members' aggregated
 // by each metric's rule: work and money added up, ratios recomputed from their parts) scored
-// under the reps' template against the team's target, which is its members' added up for work
-// and money and their mean for rates and averages.
+// under the reps' template against the team's target: its own (SetTeamTargets), or else its
+// members' added up for work and money and their mean for rates and averages.
 type TeamCard struct {
 	TeamID     uuid.UUID
 	Period     string
@@ -27,33 +28,24 @@ type TeamCard struct {
 // TeamScorecard scores a team's month so far (or a past month whole). The caller must be able
 // to read the targets of every member: a team partly out of sight is not theirs to judge.
 func (s *Service) TeamScorecard(ctx context.Context, team uuid.UUID, month string) (TeamCard, error) {
-	ids, err := s.deps.TeamMembers(ctx, team)
+	members, err := s.teamReps(ctx, team, access.Read)
 	if err != nil {
 		return TeamCard{}, err
-	}
-	var members []uuid.UUID
-	for _, id := range ids {
-		rep, err := s.deps.Rep(ctx, id)
-		if fault.Is(err, fault.NotFound) || (err == nil && !rep.IsRep) {
-			continue // a member who left, or a manager of the team: not scored with it
-		}
-		if err != nil {
-			return TeamCard{}, err
-		}
-		res := access.Resource{Kind: access.KindTarget, OwnerID: rep.ID, RegionPath: rep.RegionPath}
-		if err := s.warden.CheckRow(ctx, access.Read, res, "team"); err != nil {
-			return TeamCard{}, err
-		}
-		members = append(members, rep.ID)
-	}
-	if len(members) == 0 {
-		return TeamCard{}, fault.NotFoundf("team")
 	}
 	from, to, err := s.month(ctx, month, "query.period")
 	if err != nil {
 		return TeamCard{}, err
 	}
 	tmpl, targets, err := s.scoring(ctx, month)
+	if err != nil {
+		return TeamCard{}, err
+	}
+	goals := teamTargets(tmpl.Body, targets, members)
+	err = s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
+		own, err := ownTeamTargets(db, team, month)
+		maps.Copy(goals, own)
+		return err
+	})
 	if err != nil {
 		return TeamCard{}, err
 	}
@@ -65,7 +57,7 @@ func (s *Service) TeamScorecard(ctx context.Context, team uuid.UUID, month strin
 	if err != nil {
 		return TeamCard{}, err
 	}
-	card, err := kpi.Score(tmpl.Body, now, teamTargets(tmpl.Body, targets, members), s.period(from, to))
+	card, err := kpi.Score(tmpl.Body, now, goals, s.period(from, to))
 	if err != nil {
 		return TeamCard{}, fmt.Errorf("score team %s: %w", team, err)
 	}

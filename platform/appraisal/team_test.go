@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/repflow/repflow/platform/appraisal/kpi"
+	"github.com/repflow/repflow/platform/web/webtest"
 )
 
 // A team is scored on its members' figures added up (work) or recomputed from their parts
@@ -42,4 +43,58 @@ func TestTeamScorecardByHand(t *testing.T) {
 	// A rep reads their own targets, not their teammate's: the team is not theirs to judge.
 	refused(t, f, "rep", http.MethodGet, "/api/v1/appraisal/team-scorecard?team_id="+f.team.String()+"&period="+month, nil, http.StatusNotFound, "not_found", "")
 	refused(t, f, "admin", http.MethodGet, "/api/v1/appraisal/team-scorecard?team_id="+rep.String()+"&period="+month, nil, http.StatusNotFound, "not_found", "")
+}
+
+// A team's own target replaces its members' put together: coverage 0.75 against the team's 0.8
+// is 93.75 %, where the members' mean (0.85) gave 88.2353 %. Setting it needs the right to set
+// every member's targets: the East manager reaches only one of the two reps.
+func TestTeamTargetsOverrideTheMembers(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	rep, south := f.users["rep"], f.users["repSouth"]
+	f.figures[rep] = Figures{Actuals: map[string]kpi.Actual{"visits": {Value: 45}, "coverage_rate": {Value: 0.9, Num: 90, Den: 100}}}
+	f.figures[south] = Figures{Actuals: map[string]kpi.Actual{"visits": {Value: 15}, "coverage_rate": {Value: 0.5, Num: 30, Den: 60}}}
+	month := time.Now().Format("2006-01")
+	call[TargetListDTO](t, f, "admin", http.MethodPut, "/api/v1/appraisal/targets", SetTargetsDTO{Period: month, Targets: []NewTargetDTO{
+		{RepID: rep, Metric: "visits", Value: 40}, {RepID: south, Metric: "visits", Value: 20}, {RepID: south, Metric: "coverage_rate", Value: 0.8}}},
+		http.StatusOK)
+	set := func(key string, targets ...NewTeamTargetDTO) (int, []byte) {
+		return webtest.Call(t, f.srv, webtest.Caller{Tenant: f.tenant, User: f.users[key]}, http.MethodPut, "/api/v1/appraisal/team-targets",
+			SetTeamTargetsDTO{TeamID: f.team, Period: month, Targets: targets})
+	}
+	coverage := NewTeamTargetDTO{Metric: "coverage_rate", Value: 0.8}
+	for _, tc := range []struct {
+		name, key, code, location string
+		targets                   []NewTeamTargetDTO
+	}{
+		{"a manager of one member's region", "mgr", "invalid_reference", "body.team_id", []NewTeamTargetDTO{coverage}},
+		{"a rep", "rep", "invalid_reference", "body.team_id", []NewTeamTargetDTO{coverage}},
+		{"unknown metric", "admin", "invalid_input", "body.targets[1].metric", []NewTeamTargetDTO{coverage, {Metric: "vists", Value: 1}}},
+		{"set twice", "admin", "invalid_input", "body.targets[1].metric", []NewTeamTargetDTO{coverage, coverage}},
+		{"negative", "admin", "invalid_input", "body.targets[0].value", []NewTeamTargetDTO{{Metric: "visits", Value: -1}}},
+	} {
+		status, raw := set(tc.key, tc.targets...)
+		webtest.WantError(t, status, raw, http.StatusBadRequest, tc.code, tc.location)
+	}
+	if status, raw := set("admin", coverage); status != http.StatusOK {
+		t.Fatalf("set the team's coverage target: %d %s", status, raw)
+	}
+	card := call[TeamScorecardDTO](t, f, "admin", http.MethodGet, "/api/v1/appraisal/team-scorecard?team_id="+f.team.String()+"&period="+month, nil, http.StatusOK)
+	lines := map[string]kpi.MetricScore{}
+	for _, m := range card.Metrics {
+		lines[m.Key] = m
+	}
+	// Visits keep the members' 40 + 20 = 60: 100 %. Coverage: 0.75 × 100 / 0.8 = 93.75 %.
+	want := map[string][3]float64{"visits": {60, 60, 100}, "coverage_rate": {0.75, 0.8, 93.75}}
+	for key, w := range want {
+		got := lines[key]
+		if math.Abs(got.Actual-w[0]) > 1e-9 || math.Abs(got.Target-w[1]) > 1e-9 || math.Abs(got.Completion-w[2]) > 1e-4 {
+			t.Errorf("%s: actual %v target %v completion %v, want %v", key, got.Actual, got.Target, got.Completion, w)
+		}
+	}
+	listed := call[TeamTargetListDTO](t, f, "admin", http.MethodGet, "/api/v1/appraisal/team-targets?team_id="+f.team.String()+"&period="+month, nil, http.StatusOK)
+	if len(listed.Targets) != 1 || listed.Targets[0].Metric != "coverage_rate" || listed.Targets[0].Value != 0.8 || listed.Targets[0].SetBy != f.users["admin"] {
+		t.Errorf("the team's targets: %+v", listed.Targets)
+	}
+	refused(t, f, "rep", http.MethodGet, "/api/v1/appraisal/team-targets?team_id="+f.team.String()+"&period="+month, nil, http.StatusNotFound, "not_found", "")
 }
