@@ -141,13 +141,8 @@ func rollActivities(db *gorm.DB, loc *time.Location, changes ...activityChange) 
 		}
 		return bytes.Compare(a.RegionID[:], b.RegionID[:])
 	})
-	set := make(clause.Set, len(rollupColumns))
-	for i, c := range rollupColumns {
-		set[i] = clause.Assignment{Column: clause.Column{Name: c}, Value: gorm.Expr("activity_rollups." + c + " + excluded." + c)}
-	}
-	err := db.Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "tenant_id"}, {Name: "month"}, {Name: "owner_id"}, {Name: "region_id"}},
-		DoUpdates: set}).CreateInBatches(rows, 500).Error
+	err := db.Clauses(rollup.Adding("activity_rollups", []string{"tenant_id", "month", "owner_id", "region_id"}, rollupColumns)).
+		CreateInBatches(rows, 500).Error
 	if err != nil {
 		return fmt.Errorf("roll up activities: %w", err)
 	}

@@ -101,14 +101,8 @@ func rollVisits(db *gorm.DB, loc *time.Location, changes ...visitChange) error {
 		}
 		return compareIDs(a.CustomerID, b.CustomerID)
 	})
-	err := db.Clauses(clause.OnConflict{
-		Columns: []clause.Column{{Name: "tenant_id"}, {Name: "month"}, {Name: "rep_id"}, {Name: "customer_id"}},
-		DoUpdates: clause.Set{
-			{Column: clause.Column{Name: "check_ins"}, Value: gorm.Expr("visit_rollups.check_ins + excluded.check_ins")},
-			{Column: clause.Column{Name: "verified_check_ins"}, Value: gorm.Expr("visit_rollups.verified_check_ins + excluded.verified_check_ins")},
-			{Column: clause.Column{Name: "visits"}, Value: gorm.Expr("visit_rollups.visits + excluded.visits")},
-			{Column: clause.Column{Name: "seconds"}, Value: gorm.Expr("visit_rollups.seconds + excluded.seconds")},
-		}}).CreateInBatches(rows, 500).Error
+	err := db.Clauses(rollup.Adding("visit_rollups", []string{"tenant_id", "month", "rep_id", "customer_id"},
+		[]string{"check_ins", "verified_check_ins", "visits", "seconds"})).CreateInBatches(rows, 500).Error
 	if err != nil {
 		return fmt.Errorf("roll up visits: %w", err)
 	}
