@@ -115,7 +115,7 @@ func makeTemplate(ctx context.Context, base, name string) error {
 	}
 	dropStaleTemplates(ctx, conn, name)
 	if exists {
-		return nil
+		return markUsed(ctx, conn, name)
 	}
 	if _, err := conn.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
 		return err
@@ -134,22 +134,41 @@ func makeTemplate(ctx context.Context, base, name string) error {
 	}
 	// Marking it a template also keeps it from being dropped by accident; copies need no open
 	// connection to it, which Close above guarantees.
-	_, err = conn.ExecContext(ctx, "ALTER DATABASE "+name+" WITH IS_TEMPLATE true")
+	if _, err = conn.ExecContext(ctx, "ALTER DATABASE "+name+" WITH IS_TEMPLATE true"); err != nil {
+		return err
+	}
+	return markUsed(ctx, conn, name)
+}
+
+// staleAfter is how long a template of another schema is kept after its last use: another
+// checkout (a CI run of another commit, a second session) may be testing with it right now.
+const staleAfter = 2 * time.Hour
+
+// markUsed notes, in the template's comment, when a test process last began with it.
+func markUsed(ctx context.Context, conn *sql.Conn, name string) error {
+	_, err := conn.ExecContext(ctx, fmt.Sprintf("COMMENT ON DATABASE %s IS 'used %d'", name, time.Now().Unix()))
 	return err
 }
 
-// dropStaleTemplates removes templates of earlier schemas: each migration change leaves one behind.
+// dropStaleTemplates removes templates of other schemas not used for staleAfter: each migration
+// change leaves one behind.
 func dropStaleTemplates(ctx context.Context, conn *sql.Conn, keep string) {
-	rows, err := conn.QueryContext(ctx, "SELECT datname FROM pg_database WHERE datname LIKE 'repflow_tpl_%' AND datname <> $1", keep)
+	rows, err := conn.QueryContext(ctx, `SELECT datname, COALESCE(shobj_description(oid, 'pg_database'), '') FROM pg_database
+		WHERE datname LIKE 'repflow_tpl_%' AND datname <> $1`, keep)
 	if err != nil {
 		return
 	}
 	var stale []string
 	for rows.Next() {
-		var n string
-		if rows.Scan(&n) == nil {
-			stale = append(stale, n)
+		var n, comment string
+		if rows.Scan(&n, &comment) != nil {
+			continue
 		}
+		var used int64
+		if _, err := fmt.Sscanf(comment, "used %d", &used); err == nil && time.Since(time.Unix(used, 0)) < staleAfter {
+			continue
+		}
+		stale = append(stale, n)
 	}
 	rows.Close()
 	for _, n := range stale {
