@@ -13,6 +13,7 @@ import (
 	"github.com/repflow/repflow/platform/fault"
 	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/rollup"
+	"github.com/repflow/repflow/platform/store"
 )
 
 // What counts, for the figures the appraisal scores reps on (an activity counts for the rep who
@@ -72,6 +73,7 @@ func figures(rep uuid.UUID, t Tally, p Punctuality) RepMetrics {
 // Metrics is the source of activity figures for the appraisal domain, which declares its own
 // interface for it; it reads only what the caller may see.
 func (s *Service) Metrics(ctx context.Context, q MetricsQuery) ([]RepMetrics, error) {
+	ctx = store.Analytical(ctx)
 	loc, err := s.timeZone(ctx)
 	if err != nil {
 		return nil, err

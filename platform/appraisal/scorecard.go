@@ -51,7 +51,7 @@ func (s *Service) gather(ctx context.Context, periods []span, reps []uuid.UUID) 
 	if s.store.Dialect() == store.Postgres {
 		// Each source in a transaction of its own: the request's one connection cannot serve
 		// them side by side, and they read what is committed, which is what a report is of.
-		ctx = store.Outside(ctx)
+		ctx = store.Analytical(store.Outside(ctx))
 		g.SetLimit(concurrentSources)
 	}
 	for i, p := range periods {

@@ -53,6 +53,7 @@ type RepMetrics struct {
 // Metrics is the source of order figures for the appraisal domain, which declares its own
 // interface for it; it reads only what the caller may see.
 func (s *Service) Metrics(ctx context.Context, q MetricsQuery) ([]RepMetrics, error) {
+	ctx = store.Analytical(ctx)
 	if !q.To.After(q.From) {
 		return nil, fault.Field("query.to", "must be after from", q.To)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/repflow/repflow/platform/access"
 	"github.com/repflow/repflow/platform/fault"
+	"github.com/repflow/repflow/platform/store"
 )
 
 // MetricsQuery asks for the pipeline figures of a period [From, To), for the reps named (all
@@ -61,6 +62,7 @@ type StageConversion struct {
 
 // Metrics computes the pipeline figures per rep, over the opportunities the caller may list.
 func (s *Service) Metrics(ctx context.Context, q MetricsQuery) ([]RepMetrics, error) {
+	ctx = store.Analytical(ctx)
 	if !q.From.Before(q.To) {
 		return nil, fault.Field("query.to", "must be after from", q.To.String())
 	}

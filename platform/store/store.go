@@ -95,17 +95,14 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		// connection and every tenant, so it is safe on a pooled connection; the tenant itself is
 		// only ever set with SET LOCAL inside a transaction.
 		pool := pcfg.Copy()
-		// Three planner settings for the tenant pool, all measured on the appraisal's figures over
-		// a 2,000-rep month (docs/benchmarks.md):
-		//   - plan every statement for its own arguments: pgx prepares each statement once per
-		//     connection, and after five runs PostgreSQL may switch to a generic plan blind to the
-		//     period and the reps (ten times slower on the order figures);
+		// Two planner settings for the tenant pool, both measured on the appraisal's figures over
+		// a 2,000-rep month (docs/benchmarks.md); the figures' transactions also plan each
+		// statement for its arguments (see Analytical):
 		//   - no JIT: it compiled each aggregate over millions of rows for 80 to 200 ms, more than
 		//     it saved, and a request's queries are never long enough to repay it;
 		//   - no parallel workers: requests already run side by side (many users, and a report's
 		//     sources), and workers made them fight over the same cores: the report took 5.0 s
 		//     with them, 2.9 s without.
-		pool.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
 		pool.RuntimeParams["jit"] = "off"
 		pool.RuntimeParams["max_parallel_workers_per_gather"] = "0"
 		tenantDB := stdlib.OpenDB(*pool, stdlib.OptionAfterConnect(func(ctx context.Context, c *pgx.Conn) error {

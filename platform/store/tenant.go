@@ -69,6 +69,11 @@ func (s *Store) Tx(ctx context.Context, fn func(ctx context.Context, db *gorm.DB
 			if err := tx.Exec("SELECT set_config('app.tenant_id', ?, true)", tenant.String()).Error; err != nil {
 				return fmt.Errorf("set tenant: %w", err)
 			}
+			if analytical(ctx) {
+				if err := tx.Exec("SET LOCAL plan_cache_mode = force_custom_plan").Error; err != nil {
+					return fmt.Errorf("plan for the arguments: %w", err)
+				}
+			}
 		}
 		st.db = tx
 		inner := context.WithValue(ctx, txKey{}, st)
@@ -80,6 +85,23 @@ func (s *Store) Tx(ctx context.Context, fn func(ctx context.Context, db *gorm.DB
 		}
 	}
 	return err
+}
+
+type analyticalKey struct{}
+
+// Analytical marks the tenant transactions begun with ctx as made of figures over many rows: on
+// PostgreSQL each of their statements is planned for its own arguments. pgx prepares a statement
+// once per connection, and after five runs PostgreSQL may keep a generic plan blind to the period
+// and the reps asked for: ten times slower on the order figures of a 2,000-rep month. Planning
+// every statement anew is what the short statements of the rest of the product cannot afford:
+// on the whole pool it halved track ingest (32,660 against 59,184 fixes/s).
+func Analytical(ctx context.Context) context.Context {
+	return context.WithValue(ctx, analyticalKey{}, true)
+}
+
+func analytical(ctx context.Context) bool {
+	on, _ := ctx.Value(analyticalKey{}).(bool)
+	return on
 }
 
 // Outside returns ctx without the tenant transaction it may carry (same principal, deadline and

@@ -127,3 +127,29 @@ func TestNestedTxJoinsAndRefusesAnotherTenant(t *testing.T) {
 		t.Errorf("the nested insert survived the outer rollback (%d rows)", n)
 	}
 }
+
+// A transaction for figures plans each statement for its arguments; the others keep
+// PostgreSQL's own choice, and the setting ends with the transaction.
+func TestAnalyticalTransactionsPlanForTheirArguments(t *testing.T) {
+	s := storetest.Open(t)
+	if s.Dialect() != store.Postgres {
+		t.Skip("a PostgreSQL planner setting")
+	}
+	mode := func(ctx context.Context) string {
+		t.Helper()
+		var m string
+		if err := s.Tx(ctx, func(_ context.Context, db *gorm.DB) error { return db.Raw("SHOW plan_cache_mode").Scan(&m).Error }); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	ctx := identity.System(context.Background(), identity.NewID())
+	for i, c := range []struct {
+		ctx  context.Context
+		want string
+	}{{ctx, "auto"}, {store.Analytical(ctx), "force_custom_plan"}, {ctx, "auto"}} {
+		if got := mode(c.ctx); got != c.want {
+			t.Errorf("transaction %d: plan_cache_mode %s, want %s", i, got, c.want)
+		}
+	}
+}

@@ -57,6 +57,7 @@ type RepMetrics struct {
 // Metrics is the source of visit figures for the appraisal domain, which declares its own
 // interface for it; it reads only what the caller may see.
 func (s *Service) Metrics(ctx context.Context, q MetricsQuery) ([]RepMetrics, error) {
+	ctx = store.Analytical(ctx)
 	loc, err := s.timeZone(ctx)
 	if err != nil {
 		return nil, err
