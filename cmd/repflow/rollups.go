@@ -21,6 +21,8 @@ func (a *app) rebuildRollups(ctx context.Context) error {
 	if err := a.store.Owner(ctx).Table("rollup_rebuilds").Distinct("tenant_id").Pluck("tenant_id", &pending).Error; err != nil {
 		return fmt.Errorf("find pending rollups: %w", err)
 	}
+	rebuilds := map[rollup.Source]func(context.Context) error{
+		rollup.Visits: a.visits.RebuildRollups, rollup.Activities: a.activities.RebuildRollups}
 	for _, tenant := range pending {
 		started := time.Now()
 		sys := identity.System(ctx, tenant)
@@ -29,8 +31,7 @@ func (a *app) rebuildRollups(ctx context.Context) error {
 			return err
 		}
 		for _, src := range srcs {
-			rebuild := map[rollup.Source]func(context.Context) error{
-				rollup.Visits: a.visits.RebuildRollups, rollup.Activities: a.activities.RebuildRollups}[src]
+			rebuild := rebuilds[src]
 			if rebuild == nil {
 				return fmt.Errorf("tenant %s: no rollups named %q", tenant, src)
 			}
