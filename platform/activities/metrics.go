@@ -172,17 +172,15 @@ func (s *Service) tallies(ctx context.Context, db *gorm.DB, reps []uuid.UUID, fr
 			Where("activities.owner_id IN ? AND activities.occurred_at >= ? AND activities.occurred_at < ?", reps, from, to)
 	}
 	var out map[uuid.UUID]Tally
-	if months, whole := rollup.WholeMonths(from, to, loc); whole {
-		ready, err := rollup.Ready(db, rollup.Activities)
-		if err != nil {
+	months, rolled, err := rollup.Use(db, rollup.Activities, from, to, loc)
+	if err != nil {
+		return nil, err
+	}
+	if rolled {
+		if out, err = s.rolledUpTallies(ctx, db, reps, months); err != nil {
 			return nil, err
 		}
-		if ready {
-			if out, err = s.rolledUpTallies(ctx, db, reps, months); err != nil {
-				return nil, err
-			}
-			return out, countKeyAccounts(db, inPeriod, out)
-		}
+		return out, countKeyAccounts(db, inPeriod, out)
 	}
 	perKind := inPeriod().Select(perKindSelect).Group("activities.owner_id, activities.kind, activities.direction")
 	var rows []tallyRow

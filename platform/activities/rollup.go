@@ -1,11 +1,8 @@
 package activities
 
 import (
-	"bytes"
-	"cmp"
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -79,8 +76,11 @@ func (r *activityRow) rolledUp(loc *time.Location) activityRollupRow {
 	return out
 }
 
-// plus adds sign times d to the counters of r.
-func (r *activityRollupRow) plus(d activityRollupRow, sign int) {
+func (r activityRollupRow) Key() string {
+	return r.Month + string(r.OwnerID[:]) + string(r.RegionID[:])
+}
+
+func (r activityRollupRow) Plus(d activityRollupRow, sign int) activityRollupRow {
 	r.Calls += sign * d.Calls
 	r.OutboundCalls += sign * d.OutboundCalls
 	r.AnsweredOutboundCalls += sign * d.AnsweredOutboundCalls
@@ -90,63 +90,30 @@ func (r *activityRollupRow) plus(d activityRollupRow, sign int) {
 	r.OutboundMessages += sign * d.OutboundMessages
 	r.RepliedOutboundMessages += sign * d.RepliedOutboundMessages
 	r.Meetings += sign * d.Meetings
+	return r
+}
+
+func (r activityRollupRow) IsZero() bool {
+	return r == activityRollupRow{TenantID: r.TenantID, Month: r.Month, OwnerID: r.OwnerID, RegionID: r.RegionID}
 }
 
 // activityChange is an activity before and after a write; nil before means it is new.
 type activityChange struct{ before, after *activityRow }
 
-// rollActivities moves the rollups by what the changes did, in the write's transaction: each
-// activity's contribution after, minus before, in the months of the tenant's zone loc (looked
-// up before the transaction: on the embedded database a lookup on another connection inside it
-// would wait for it). Rows are upserted in key order, so two writers never take each other's
-// rows in opposite orders.
+// rollActivities moves the rollups by what the changes did to the activities (rollup.Move), in
+// the months of the tenant's zone loc: looked up before the transaction, since on the embedded
+// database a lookup on another connection inside it would wait for it.
 func rollActivities(db *gorm.DB, loc *time.Location, changes ...activityChange) error {
-	type key struct {
-		month         string
-		owner, region uuid.UUID
-	}
-	sums := map[key]activityRollupRow{}
-	add := func(a *activityRow, sign int) {
-		if a == nil {
-			return
-		}
-		d := a.rolledUp(loc)
-		k := key{d.Month, d.OwnerID, d.RegionID}
-		t, ok := sums[k]
-		if !ok {
-			t = activityRollupRow{Month: d.Month, OwnerID: d.OwnerID, RegionID: d.RegionID}
-		}
-		t.plus(d, sign)
-		sums[k] = t
-	}
+	var after, before []activityRollupRow
 	for _, c := range changes {
-		add(c.after, 1)
-		add(c.before, -1)
-	}
-	var rows []activityRollupRow
-	for _, r := range sums {
-		if r != (activityRollupRow{Month: r.Month, OwnerID: r.OwnerID, RegionID: r.RegionID}) {
-			rows = append(rows, r)
+		if c.after != nil {
+			after = append(after, c.after.rolledUp(loc))
+		}
+		if c.before != nil {
+			before = append(before, c.before.rolledUp(loc))
 		}
 	}
-	if len(rows) == 0 {
-		return nil
-	}
-	slices.SortFunc(rows, func(a, b activityRollupRow) int {
-		if c := cmp.Compare(a.Month, b.Month); c != 0 {
-			return c
-		}
-		if c := bytes.Compare(a.OwnerID[:], b.OwnerID[:]); c != 0 {
-			return c
-		}
-		return bytes.Compare(a.RegionID[:], b.RegionID[:])
-	})
-	err := db.Clauses(rollup.Adding("activity_rollups", []string{"tenant_id", "month", "owner_id", "region_id"}, rollupColumns)).
-		CreateInBatches(rows, 500).Error
-	if err != nil {
-		return fmt.Errorf("roll up activities: %w", err)
-	}
-	return nil
+	return rollup.Move(db, []string{"tenant_id", "month", "owner_id", "region_id"}, rollupColumns, after, before)
 }
 
 // lockActivity loads an activity the caller is about to change, keeping others from changing

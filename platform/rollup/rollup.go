@@ -49,20 +49,6 @@ func firstOfMonth(t time.Time) bool {
 	return t.Day() == 1 && t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0
 }
 
-// Adding is the upsert that moves a rollup row by a delta: a delta row (its counters signed)
-// whose key exists adds its counters to the stored ones, a new key inserts it.
-func Adding(table string, keys, counters []string) clause.OnConflict {
-	cols := make([]clause.Column, len(keys))
-	for i, k := range keys {
-		cols[i] = clause.Column{Name: k}
-	}
-	set := make(clause.Set, len(counters))
-	for i, c := range counters {
-		set[i] = clause.Assignment{Column: clause.Column{Name: c}, Value: gorm.Expr(table + "." + c + " + excluded." + c)}
-	}
-	return clause.OnConflict{Columns: cols, DoUpdates: set}
-}
-
 // rebuildRow is a row of rollup_rebuilds: a source whose rollups the tenant must rebuild.
 type rebuildRow struct {
 	TenantID uuid.UUID
@@ -70,6 +56,17 @@ type rebuildRow struct {
 }
 
 func (rebuildRow) TableName() string { return "rollup_rebuilds" }
+
+// Use reports whether the figures of src over [from, to) can come from the rollups, and of which
+// months: the period is made of whole months in loc and the tenant's rollups are built.
+func Use(db *gorm.DB, src Source, from, to time.Time, loc *time.Location) ([]string, bool, error) {
+	months, whole := WholeMonths(from, to, loc)
+	if !whole {
+		return nil, false, nil
+	}
+	ready, err := Ready(db, src)
+	return months, ready, err
+}
 
 // Ready reports whether the tenant's rollups of src can be trusted: no rebuild is pending.
 func Ready(db *gorm.DB, src Source) (bool, error) {

@@ -15,6 +15,7 @@ import (
 	"github.com/repflow/repflow/platform/access"
 	"github.com/repflow/repflow/platform/fault"
 	"github.com/repflow/repflow/platform/identity"
+	"github.com/repflow/repflow/platform/rollup"
 	"github.com/repflow/repflow/platform/store"
 	"github.com/repflow/repflow/platform/visits/cadence"
 )
@@ -133,7 +134,7 @@ func (s *Service) visibleReps(ctx context.Context, db *gorm.DB, only []uuid.UUID
 // visited them in it, and the customers created in it. Sums are left to SQL; Go adds up a few
 // rows per rep and applies the cadence rule, which needs the tenant's calendar.
 func (s *Service) repFigures(db *gorm.DB, reps []uuid.UUID, from, to time.Time, cad cadence.Cadences, loc *time.Location) ([]RepMetrics, error) {
-	months, rolled, err := useRollups(db, from, to, loc)
+	months, rolled, err := rollup.Use(db, rollup.Visits, from, to, loc)
 	if err != nil {
 		return nil, err
 	}

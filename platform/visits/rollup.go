@@ -1,11 +1,8 @@
 package visits
 
 import (
-	"bytes"
-	"cmp"
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -51,62 +48,38 @@ func (r *visitRow) rolledUp(loc *time.Location) (visitRollupRow, bool) {
 	return out, true
 }
 
+func (r visitRollupRow) Key() string { return r.Month + string(r.RepID[:]) + string(r.CustomerID[:]) }
+
+func (r visitRollupRow) Plus(d visitRollupRow, sign int) visitRollupRow {
+	r.CheckIns += sign * d.CheckIns
+	r.VerifiedCheckIns += sign * d.VerifiedCheckIns
+	r.Visits += sign * d.Visits
+	r.Seconds += float64(sign) * d.Seconds
+	return r
+}
+
+func (r visitRollupRow) IsZero() bool {
+	return r.CheckIns == 0 && r.VerifiedCheckIns == 0 && r.Visits == 0 && r.Seconds == 0
+}
+
 // visitChange is a visit before and after a write; nil before means it is new.
 type visitChange struct{ before, after *visitRow }
 
-// rollVisits moves the rollups by what the changes did to the visits, in the write's
-// transaction: each visit's contribution after, minus before, in the months of the tenant's
-// zone loc (looked up before the transaction: on the embedded database a lookup on another
-// connection inside it would wait for it). The rows are upserted in key order, so two writers
-// never take each other's rows in opposite orders.
+// rollVisits moves the rollups by what the changes did to the visits (rollup.Move), in the
+// months of the tenant's zone loc: looked up before the transaction, since on the embedded
+// database a lookup on another connection inside it would wait for it.
 func rollVisits(db *gorm.DB, loc *time.Location, changes ...visitChange) error {
-	type key struct {
-		month         string
-		rep, customer uuid.UUID
-	}
-	sums := map[key]visitRollupRow{}
-	add := func(v *visitRow, sign int) {
-		r, ok := v.rolledUp(loc)
-		if !ok {
-			return
-		}
-		k := key{r.Month, r.RepID, r.CustomerID}
-		t := sums[k]
-		t.Month, t.RepID, t.CustomerID = r.Month, r.RepID, r.CustomerID
-		t.CheckIns += sign * r.CheckIns
-		t.VerifiedCheckIns += sign * r.VerifiedCheckIns
-		t.Visits += sign * r.Visits
-		t.Seconds += float64(sign) * r.Seconds
-		sums[k] = t
-	}
+	var after, before []visitRollupRow
 	for _, c := range changes {
-		add(c.after, 1)
-		add(c.before, -1)
-	}
-	rows := make([]visitRollupRow, 0, len(sums))
-	for _, r := range sums {
-		if r.CheckIns != 0 || r.VerifiedCheckIns != 0 || r.Visits != 0 || r.Seconds != 0 {
-			rows = append(rows, r)
+		if r, ok := c.after.rolledUp(loc); ok {
+			after = append(after, r)
+		}
+		if r, ok := c.before.rolledUp(loc); ok {
+			before = append(before, r)
 		}
 	}
-	if len(rows) == 0 {
-		return nil
-	}
-	slices.SortFunc(rows, func(a, b visitRollupRow) int {
-		if c := cmp.Compare(a.Month, b.Month); c != 0 {
-			return c
-		}
-		if c := compareIDs(a.RepID, b.RepID); c != 0 {
-			return c
-		}
-		return compareIDs(a.CustomerID, b.CustomerID)
-	})
-	err := db.Clauses(rollup.Adding("visit_rollups", []string{"tenant_id", "month", "rep_id", "customer_id"},
-		[]string{"check_ins", "verified_check_ins", "visits", "seconds"})).CreateInBatches(rows, 500).Error
-	if err != nil {
-		return fmt.Errorf("roll up visits: %w", err)
-	}
-	return nil
+	return rollup.Move(db, []string{"tenant_id", "month", "rep_id", "customer_id"},
+		[]string{"check_ins", "verified_check_ins", "visits", "seconds"}, after, before)
 }
 
 // rereadVisit loads a visit the caller has just changed: the row as its write left it, which
@@ -119,8 +92,6 @@ func rereadVisit(db *gorm.DB, id uuid.UUID) (*visitRow, error) {
 	}
 	return &r, nil
 }
-
-func compareIDs(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) }
 
 // rolledUpSums is visitSums over whole months, from the rollups. A month's rows are already one
 // per rep and customer: grouping them again cost as much as the join that follows.
@@ -169,15 +140,4 @@ func (s *Service) RebuildRollups(ctx context.Context) error {
 			FROM (?) AS sums`, m.Month, sums).Error
 	}
 	return rollup.Rebuild(ctx, s.store, rollup.Visits, visitRollupRow{}, loc, bounds, fill)
-}
-
-// useRollups reports whether the figures of [from, to) can come from the rollups, and of which
-// months: the period is made of whole months and the tenant's rollups are built.
-func useRollups(db *gorm.DB, from, to time.Time, loc *time.Location) ([]string, bool, error) {
-	months, whole := rollup.WholeMonths(from, to, loc)
-	if !whole {
-		return nil, false, nil
-	}
-	ready, err := rollup.Ready(db, rollup.Visits)
-	return months, ready, err
 }
