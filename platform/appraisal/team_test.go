@@ -15,28 +15,14 @@ import (
 func TestTeamScorecardByHand(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	rep, south := f.users["rep"], f.users["repSouth"]
-	f.figures[rep] = Figures{Actuals: map[string]kpi.Actual{"visits": {Value: 45}, "coverage_rate": {Value: 0.9, Num: 90, Den: 100}}}
-	f.figures[south] = Figures{Actuals: map[string]kpi.Actual{"visits": {Value: 15}, "coverage_rate": {Value: 0.5, Num: 30, Den: 60}}}
-	month := time.Now().Format("2006-01")
-	call[TargetListDTO](t, f, "admin", http.MethodPut, "/api/v1/appraisal/targets", SetTargetsDTO{Period: month, Targets: []NewTargetDTO{
-		{RepID: rep, Metric: "visits", Value: 40}, {RepID: south, Metric: "visits", Value: 20}, {RepID: south, Metric: "coverage_rate", Value: 0.8}}},
-		http.StatusOK)
-	card := call[TeamScorecardDTO](t, f, "admin", http.MethodGet, "/api/v1/appraisal/team-scorecard?team_id="+f.team.String()+"&period="+month, nil, http.StatusOK)
-	lines := map[string]kpi.MetricScore{}
-	for _, m := range card.Metrics {
-		lines[m.Key] = m
-	}
+	rep := f.users["rep"]
+	month := twoRepMonth(t, f)
+	card := teamCard(t, f, month)
 	// Visits: 45 + 15 = 60 against 40 + 20 = 60: 100 %.
 	// Coverage: (90 + 30) / (100 + 60) = 0.75 against the mean of 0.9 (rep: the template's
 	// default) and 0.8 (south's own) = 0.85: 0.75 × 100 / 0.85 = 88.2353 %.
 	want := map[string][3]float64{"visits": {60, 60, 100}, "coverage_rate": {0.75, 0.85, 88.2353}}
-	for key, w := range want {
-		got := lines[key]
-		if math.Abs(got.Actual-w[0]) > 1e-9 || math.Abs(got.Target-w[1]) > 1e-9 || math.Abs(got.Completion-w[2]) > 1e-4 {
-			t.Errorf("%s: actual %v target %v completion %v, want %v", key, got.Actual, got.Target, got.Completion, w)
-		}
-	}
+	checkLines(t, card, want)
 	if card.Members != 2 || card.TeamID != f.team {
 		t.Errorf("team %s of %d members", card.TeamID, card.Members)
 	}
@@ -51,13 +37,7 @@ func TestTeamScorecardByHand(t *testing.T) {
 func TestTeamTargetsOverrideTheMembers(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	rep, south := f.users["rep"], f.users["repSouth"]
-	f.figures[rep] = Figures{Actuals: map[string]kpi.Actual{"visits": {Value: 45}, "coverage_rate": {Value: 0.9, Num: 90, Den: 100}}}
-	f.figures[south] = Figures{Actuals: map[string]kpi.Actual{"visits": {Value: 15}, "coverage_rate": {Value: 0.5, Num: 30, Den: 60}}}
-	month := time.Now().Format("2006-01")
-	call[TargetListDTO](t, f, "admin", http.MethodPut, "/api/v1/appraisal/targets", SetTargetsDTO{Period: month, Targets: []NewTargetDTO{
-		{RepID: rep, Metric: "visits", Value: 40}, {RepID: south, Metric: "visits", Value: 20}, {RepID: south, Metric: "coverage_rate", Value: 0.8}}},
-		http.StatusOK)
+	month := twoRepMonth(t, f)
 	set := func(key string, targets ...NewTeamTargetDTO) (int, []byte) {
 		return webtest.Call(t, f.srv, webtest.Caller{Tenant: f.tenant, User: f.users[key]}, http.MethodPut, "/api/v1/appraisal/team-targets",
 			SetTeamTargetsDTO{TeamID: f.team, Period: month, Targets: targets})
@@ -79,22 +59,48 @@ func TestTeamTargetsOverrideTheMembers(t *testing.T) {
 	if status, raw := set("admin", coverage); status != http.StatusOK {
 		t.Fatalf("set the team's coverage target: %d %s", status, raw)
 	}
-	card := call[TeamScorecardDTO](t, f, "admin", http.MethodGet, "/api/v1/appraisal/team-scorecard?team_id="+f.team.String()+"&period="+month, nil, http.StatusOK)
+	card := teamCard(t, f, month)
+	// Visits keep the members' 40 + 20 = 60: 100 %. Coverage: 0.75 × 100 / 0.8 = 93.75 %.
+	want := map[string][3]float64{"visits": {60, 60, 100}, "coverage_rate": {0.75, 0.8, 93.75}}
+	checkLines(t, card, want)
+	listed := call[TeamTargetListDTO](t, f, "admin", http.MethodGet, "/api/v1/appraisal/team-targets?team_id="+f.team.String()+"&period="+month, nil, http.StatusOK)
+	if len(listed.Targets) != 1 || listed.Targets[0].Metric != "coverage_rate" || listed.Targets[0].Value != 0.8 || listed.Targets[0].SetBy != f.users["admin"] {
+		t.Errorf("the team's targets: %+v", listed.Targets)
+	}
+	refused(t, f, "rep", http.MethodGet, "/api/v1/appraisal/team-targets?team_id="+f.team.String()+"&period="+month, nil, http.StatusNotFound, "not_found", "")
+}
+
+// twoRepMonth gives the team's two reps their figures of this month and sets their targets:
+// visits 45 and 15 against 40 and 20; coverage 90 of 100 (the template's default target, 0.9)
+// and 30 of 60 against 0.8.
+func twoRepMonth(t *testing.T, f *fixture) string {
+	t.Helper()
+	rep, south := f.users["rep"], f.users["repSouth"]
+	f.figures[rep] = Figures{Actuals: map[string]kpi.Actual{"visits": {Value: 45}, "coverage_rate": {Value: 0.9, Num: 90, Den: 100}}}
+	f.figures[south] = Figures{Actuals: map[string]kpi.Actual{"visits": {Value: 15}, "coverage_rate": {Value: 0.5, Num: 30, Den: 60}}}
+	month := time.Now().Format("2006-01")
+	call[TargetListDTO](t, f, "admin", http.MethodPut, "/api/v1/appraisal/targets", SetTargetsDTO{Period: month, Targets: []NewTargetDTO{
+		{RepID: rep, Metric: "visits", Value: 40}, {RepID: south, Metric: "visits", Value: 20}, {RepID: south, Metric: "coverage_rate", Value: 0.8}}},
+		http.StatusOK)
+	return month
+}
+
+func teamCard(t *testing.T, f *fixture, month string) TeamScorecardDTO {
+	t.Helper()
+	return call[TeamScorecardDTO](t, f, "admin", http.MethodGet, "/api/v1/appraisal/team-scorecard?team_id="+f.team.String()+"&period="+month, nil, http.StatusOK)
+}
+
+// checkLines compares the card's lines of want's metrics: actual, target and completion.
+func checkLines(t *testing.T, card TeamScorecardDTO, want map[string][3]float64) {
+	t.Helper()
 	lines := map[string]kpi.MetricScore{}
 	for _, m := range card.Metrics {
 		lines[m.Key] = m
 	}
-	// Visits keep the members' 40 + 20 = 60: 100 %. Coverage: 0.75 × 100 / 0.8 = 93.75 %.
-	want := map[string][3]float64{"visits": {60, 60, 100}, "coverage_rate": {0.75, 0.8, 93.75}}
 	for key, w := range want {
 		got := lines[key]
 		if math.Abs(got.Actual-w[0]) > 1e-9 || math.Abs(got.Target-w[1]) > 1e-9 || math.Abs(got.Completion-w[2]) > 1e-4 {
 			t.Errorf("%s: actual %v target %v completion %v, want %v", key, got.Actual, got.Target, got.Completion, w)
 		}
 	}
-	listed := call[TeamTargetListDTO](t, f, "admin", http.MethodGet, "/api/v1/appraisal/team-targets?team_id="+f.team.String()+"&period="+month, nil, http.StatusOK)
-	if len(listed.Targets) != 1 || listed.Targets[0].Metric != "coverage_rate" || listed.Targets[0].Value != 0.8 || listed.Targets[0].SetBy != f.users["admin"] {
-		t.Errorf("the team's targets: %+v", listed.Targets)
-	}
-	refused(t, f, "rep", http.MethodGet, "/api/v1/appraisal/team-targets?team_id="+f.team.String()+"&period="+month, nil, http.StatusNotFound, "not_found", "")
 }
