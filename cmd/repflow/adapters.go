@@ -96,6 +96,14 @@ func teamMembers(o *org.Service) func(ctx context.Context, team uuid.UUID) ([]uu
 	}
 }
 
+// regionPath hands the appraisal a region's path, as far as the caller may see the region.
+func regionPath(o *org.Service) func(ctx context.Context, region uuid.UUID) (string, error) {
+	return func(ctx context.Context, region uuid.UUID) (string, error) {
+		r, err := o.GetRegion(ctx, region)
+		return r.Path, err
+	}
+}
+
 // reportReps lists the active reps the caller may see, named with their team and region, for
 // the appraisal's reports.
 func reportReps(o *org.Service) func(ctx context.Context) ([]appraisal.RepInfo, error) {

@@ -89,7 +89,7 @@ func newApp(s *store.Store, cfg *config) (*app, error) {
 	a.orders = orders.NewService(s, a.warden, orderCustomers{a.visits}, a.org, a.jobs, a.pipeline,
 		orders.Options{TimeZone: a.org.TimeZone, Opportunity: orderOpportunity(a.pipeline)})
 	a.appraisal = appraisal.NewService(s, a.warden, appraisal.Deps{Rep: targetRep(a.org), Reps: reportReps(a.org), TimeZone: a.org.TimeZone, Currencies: a.org.Currencies,
-		Administrator: a.org.Administrator, Actions: suggestions(a.pipeline, a.visits), TeamMembers: teamMembers(a.org), Record: func(ctx context.Context, action, resource string) error {
+		Administrator: a.org.Administrator, Actions: suggestions(a.pipeline, a.visits), TeamMembers: teamMembers(a.org), RegionPath: regionPath(a.org), Record: func(ctx context.Context, action, resource string) error {
 			return a.audit.Record(ctx, audit.Entry{Action: action, Resource: resource})
 		},
 		Sources: []appraisal.Source{visitSource(a.visits), activitySource(a.activities), orderSource(a.orders), pipelineSource(a.pipeline, a.activities), keyAccountSource(a.visits, a.activities, a.orders)}})

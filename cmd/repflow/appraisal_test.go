@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math"
 	"net/http"
 	"slices"
@@ -249,8 +250,8 @@ func TestReportScopes(t *testing.T) {
 	}
 	// Each metric is compared with the month before and the year before, where there was work.
 	for _, m := range one.Reps[0].Card.Metrics {
-		if m.LastMonth == nil || m.LastYear == nil {
-			t.Errorf("metric %s has no comparison: %+v %+v", m.Key, m.LastMonth, m.LastYear)
+		if m.Before == nil || m.YearBefore == nil {
+			t.Errorf("metric %s has no comparison: %+v %+v", m.Key, m.Before, m.YearBefore)
 		}
 		if m.Key == "visits" && !(strings.HasPrefix(m.Records, "/api/v1/visits?") && strings.Contains(m.Records, "rep_id="+south.ID.String())) {
 			t.Errorf("the visits line drills down to %q", m.Records)
@@ -463,18 +464,21 @@ func TestKeyAccountCoverage(t *testing.T) {
 	}
 }
 
-// The team's dashboard, for its manager; a member reads only their own.
+// The team's dashboard, for its manager, by month and by quarter; a member reads only their own.
 func TestTeamScorecard(t *testing.T) {
 	h := newHarness(t)
 	c := h.company("Team Co")
-	path := "/api/v1/appraisal/team-scorecard?team_id=" + c.team.ID.String() + "&period=" + time.Now().In(shanghai(t)).Format("2006-01")
-	var card appraisal.TeamScorecardDTO
-	if code := h.call(c.tokens["manager"], http.MethodGet, path, nil, &card); code != http.StatusOK || card.Members != 2 || len(card.Metrics) == 0 {
-		t.Errorf("the manager's team scorecard: %d, %d members, %d metrics", code, card.Members, len(card.Metrics))
-	}
-	for _, who := range []string{"rep", "managerSouth"} {
-		if code := h.call(c.tokens[who], http.MethodGet, path, nil, nil); code != http.StatusNotFound {
-			t.Errorf("%s reads the team's scorecard: %d", who, code)
+	now := time.Now().In(shanghai(t))
+	for _, period := range []string{now.Format("2006-01"), fmt.Sprintf("%d-Q%d", now.Year(), (int(now.Month())+2)/3)} {
+		path := "/api/v1/appraisal/unit-scorecard?unit=team:" + c.team.ID.String() + "&period=" + period
+		var card appraisal.UnitScorecardDTO
+		if code := h.call(c.tokens["manager"], http.MethodGet, path, nil, &card); code != http.StatusOK || card.Members != 2 || len(card.Metrics) == 0 || card.Period != period {
+			t.Errorf("the manager's team scorecard of %s: %d, %d members, %d metrics, period %s", period, code, card.Members, len(card.Metrics), card.Period)
+		}
+		for _, who := range []string{"rep", "managerSouth"} {
+			if code := h.call(c.tokens[who], http.MethodGet, path, nil, nil); code != http.StatusNotFound {
+				t.Errorf("%s reads the team's scorecard of %s: %d", who, period, code)
+			}
 		}
 	}
 }

@@ -33,6 +33,8 @@ type fixture struct {
 	tenant uuid.UUID
 	// team has rep and repSouth as its members (as the fake Reps tells).
 	team uuid.UUID
+	// regions are the root ("Acme"), East (mgr, rep) and South (mgrSouth, repSouth).
+	regions map[string]uuid.UUID
 	// clock is the service's (time.Now until a test sets it).
 	clock func() time.Time
 	users map[string]uuid.UUID
@@ -52,7 +54,7 @@ func newFixture(t *testing.T) *fixture {
 	s := storetest.Open(t)
 	w := access.NewWarden(s)
 	o := org.NewService(s, w, nil)
-	f := &fixture{store: s, tenant: identity.NewID(), team: identity.NewID(), clock: time.Now, users: map[string]uuid.UUID{}, figures: map[uuid.UUID]Figures{}, prior: map[uuid.UUID]Figures{}}
+	f := &fixture{store: s, tenant: identity.NewID(), team: identity.NewID(), clock: time.Now, users: map[string]uuid.UUID{}, regions: map[string]uuid.UUID{}, figures: map[uuid.UUID]Figures{}, prior: map[uuid.UUID]Figures{}}
 	svc := NewService(s, w, Deps{Now: func() time.Time { return f.clock() }, Administrator: o.Administrator, Record: f.record, TimeZone: o.TimeZone, Rep: func(ctx context.Context, id uuid.UUID) (Rep, error) {
 		p, err := o.Principal(ctx, id)
 		if errors.Is(err, org.ErrUserInactive) {
@@ -69,6 +71,9 @@ func newFixture(t *testing.T) *fixture {
 			}
 		}
 		return out, err
+	}, RegionPath: func(ctx context.Context, id uuid.UUID) (string, error) {
+		r, err := o.GetRegion(ctx, id)
+		return r.Path, err
 	}, TeamMembers: func(_ context.Context, team uuid.UUID) ([]uuid.UUID, error) {
 		if team != f.team {
 			return nil, fault.NotFoundf("team")
@@ -101,7 +106,7 @@ func newFixture(t *testing.T) *fixture {
 	if err := svc.Provision(sys, "fmcg"); err != nil {
 		t.Fatal(err)
 	}
-	f.users["admin"] = admin.ID
+	f.users["admin"], f.regions["Acme"] = admin.ID, root.ID
 	p, err := o.Principal(sys, admin.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -112,6 +117,7 @@ func newFixture(t *testing.T) *fixture {
 		if err != nil {
 			t.Fatal(err)
 		}
+		f.regions[region] = r.ID
 		suffix := map[string]string{"East": "", "South": "South"}[region]
 		m, err := o.CreateUser(actx, org.NewUser{Email: "mgr" + suffix + "@acme.test", Name: "mgr" + suffix, Roles: []string{identity.RoleManager}, RegionID: r.ID})
 		if err != nil {

@@ -36,25 +36,27 @@ func (h *HTTP) Register(api huma.API) {
 	huma.Register(api, huma.Operation{OperationID: "update-kpi-template", Method: http.MethodPut, Path: "/api/v1/appraisal/templates/{id}",
 		Summary: "Edit a KPI template: the edit is its next version, and earlier versions stay as they were", Tags: tags}, h.update)
 	huma.Register(api, huma.Operation{OperationID: "rep-scorecard", Method: http.MethodGet, Path: "/api/v1/appraisal/scorecard",
-		Summary: "A rep's KPI dashboard for a month: each metric's actual, target, completion, colour and pace, and the total",
+		Summary: "A rep's KPI dashboard for a month or quarter: each metric's actual, target, completion, colour and pace, and the total",
 		Description: "Scored under the tenant's KPI template for reps, at its newest version (named in the answer), with the " +
-			"rep's targets over the template's defaults. The pace says what the rest of the month needs per remaining working day.",
+			"rep's targets over the template's defaults. The pace says what the rest of the period needs per remaining working day; a quarter's targets are " +
+			"its own or its months' put together.",
 		Tags: tags}, h.scorecard)
-	huma.Register(api, huma.Operation{OperationID: "team-scorecard", Method: http.MethodGet, Path: "/api/v1/appraisal/team-scorecard",
-		Summary: "A team's KPI dashboard for a month: its members' figures aggregated, scored against their targets added up",
-		Description: "Work and money add up; ratios are recomputed from their parts; the team's target is its members' added up " +
-			"for work and money and their mean for rates and averages. The caller must be able to read every member's targets.",
-		Tags: tags}, h.teamScorecard)
+	huma.Register(api, huma.Operation{OperationID: "unit-scorecard", Method: http.MethodGet, Path: "/api/v1/appraisal/unit-scorecard",
+		Summary: "A team's or a region's KPI dashboard for a month or quarter: its reps' figures aggregated, scored against the unit's targets",
+		Description: "A region counts the reps of its subregions too. Work and money add up; ratios are recomputed from their parts. " +
+			"The unit's target is its own (PUT /api/v1/appraisal/unit-targets), else its reps' added up for work and money and " +
+			"their mean for rates and averages. The caller must be able to read every rep's targets.",
+		Tags: tags}, h.unitScorecard)
 	huma.Register(api, huma.Operation{OperationID: "simulate-commission", Method: http.MethodPost, Path: "/api/v1/appraisal/commission/simulate",
 		Summary: "What a commission plan pays for given figures, step by step; nothing is read or saved", Tags: tags,
 		Description: "Brackets, then the growth multiplier, then the score gate, then cap and floor, rounded once at the end, " +
 			"half to even, to the currency's minor unit. Every step is in the answer."}, h.simulate)
 	huma.Register(api, huma.Operation{OperationID: "make-appraisal-report", Method: http.MethodPost, Path: "/api/v1/appraisal/reports",
-		Summary: "Appraise the month for every rep in one click: scores, ranks, frozen as the month's next version", Tags: tags,
-		Description: "The answer carries the changes since the month's previous version, if there is one. A version never " +
+		Summary: "Appraise a month or a quarter for every rep in one click: scores, ranks, commissions, frozen as the period's next version", Tags: tags,
+		Description: "The answer carries the changes since the period's previous version, if there is one. A version never " +
 			"changes afterwards, whatever happens to the figures it was made from.", DefaultStatus: http.StatusCreated}, h.makeReport)
 	huma.Register(api, huma.Operation{OperationID: "list-appraisal-reports", Method: http.MethodGet, Path: "/api/v1/appraisal/reports",
-		Summary: "The versions of a month's report (or of every month), newest first", Tags: tags}, h.listReports)
+		Summary: "The versions of a period's report (or of every period), newest first", Tags: tags}, h.listReports)
 	huma.Register(api, huma.Operation{OperationID: "get-appraisal-report", Method: http.MethodGet, Path: "/api/v1/appraisal/reports/{id}",
 		Summary: "One frozen report version, with every rep's scorecard and ranks", Tags: tags}, h.getReport)
 	huma.Register(api, huma.Operation{OperationID: "export-appraisal-report", Method: http.MethodGet, Path: "/api/v1/appraisal/reports/{id}/excel",
@@ -69,21 +71,21 @@ func (h *HTTP) Register(api huma.API) {
 	huma.Register(api, huma.Operation{OperationID: "set-commission-plan", Method: http.MethodPut, Path: "/api/v1/appraisal/commission-plan",
 		Summary: "Set the commission plan, as its next version; reports name the version they paid by", Tags: tags}, h.setPlan)
 	huma.Register(api, huma.Operation{OperationID: "list-targets", Method: http.MethodGet, Path: "/api/v1/appraisal/targets",
-		Summary: "A month's targets of the reps the caller may see", Tags: tags}, h.targets)
+		Summary: "A month's or quarter's targets of the reps the caller may see", Tags: tags}, h.targets)
 	huma.Register(api, huma.Operation{OperationID: "set-targets", Method: http.MethodPut, Path: "/api/v1/appraisal/targets",
-		Summary: "Set a month's targets, all or none", Tags: tags}, h.setTargets)
+		Summary: "Set a month's or quarter's targets, all or none", Tags: tags}, h.setTargets)
 	huma.Register(api, huma.Operation{OperationID: "import-targets", Method: http.MethodPut, Path: "/api/v1/appraisal/targets/import",
-		Summary: "Set a month's targets from a CSV file, all or none",
+		Summary: "Set a month's or quarter's targets from a CSV file, all or none",
 		Description: "The body is a CSV file (UTF-8) whose first line names the columns rep_id, metric and value, in any order; " +
 			"other columns are ignored. Each line after it sets one rep's target for one metric, as PUT /api/v1/appraisal/targets does. " +
 			"An error names the file's line and column: body.lines[3].value is the value on the third line.",
 		Tags: tags, MaxBodyBytes: MaxTargetsCSVBytes}, h.importTargets)
-	huma.Register(api, huma.Operation{OperationID: "list-team-targets", Method: http.MethodGet, Path: "/api/v1/appraisal/team-targets",
-		Summary: "A team's own targets of a month, for whoever may read every member's", Tags: tags}, h.teamTargets)
-	huma.Register(api, huma.Operation{OperationID: "set-team-targets", Method: http.MethodPut, Path: "/api/v1/appraisal/team-targets",
-		Summary:     "Set a team's own targets of a month, all or none",
-		Description: "The team's dashboard is scored against them instead of its members' targets put together. Only whoever may set every member's targets may set the team's.",
-		Tags:        tags}, h.setTeamTargets)
+	huma.Register(api, huma.Operation{OperationID: "list-unit-targets", Method: http.MethodGet, Path: "/api/v1/appraisal/unit-targets",
+		Summary: "A team's or a region's own targets of a month or quarter, for whoever may read every rep's", Tags: tags}, h.unitTargets)
+	huma.Register(api, huma.Operation{OperationID: "set-unit-targets", Method: http.MethodPut, Path: "/api/v1/appraisal/unit-targets",
+		Summary:     "Set a team's or a region's own targets of a month or quarter, all or none",
+		Description: "The unit's dashboard is scored against them instead of its reps' targets put together. Only whoever may set every rep's targets may set the unit's.",
+		Tags:        tags}, h.setUnitTargets)
 }
 
 // MetricListDTO is the KPI library.

@@ -43,15 +43,15 @@ type reportRow struct {
 
 func (reportRow) TableName() string { return "appraisal_reports" }
 
-// MakeReport computes the month's appraisal of the active reps in scope and freezes it as the
-// next version of that month and scope. The month must have begun; a month still running is a
-// report so far.
-func (s *Service) MakeReport(ctx context.Context, month string, scope Scope) (report.Report, error) {
-	return s.makeReport(ctx, month, scope, false)
+// MakeReport computes the period's appraisal (a month's or a quarter's) of the active reps in
+// scope and freezes it as the next version of that period and scope. The period must have begun;
+// one still running is a report so far.
+func (s *Service) MakeReport(ctx context.Context, period string, scope Scope) (report.Report, error) {
+	return s.makeReport(ctx, period, scope, false)
 }
 
 // makeReport makes the report, by hand or by the schedule.
-func (s *Service) makeReport(ctx context.Context, month string, scope Scope, scheduled bool) (report.Report, error) {
+func (s *Service) makeReport(ctx context.Context, period string, scope Scope, scheduled bool) (report.Report, error) {
 	me, err := identity.SignedIn(ctx, "make an appraisal report")
 	if err != nil {
 		return report.Report{}, err
@@ -59,7 +59,7 @@ func (s *Service) makeReport(ctx context.Context, month string, scope Scope, sch
 	if err := s.warden.Check(ctx, access.Create, access.Resource{Kind: access.KindAppraisalReport}); err != nil {
 		return report.Report{}, err
 	}
-	from, to, err := s.month(ctx, month, "body.period")
+	p, from, to, err := s.span(ctx, period, "body.period")
 	if err != nil {
 		return report.Report{}, err
 	}
@@ -75,11 +75,11 @@ func (s *Service) makeReport(ctx context.Context, month string, scope Scope, sch
 	for i, r := range reps {
 		ids[i] = r.ID
 	}
-	figures, err := s.gatherComparable(ctx, from, to, ids)
+	figures, err := s.gatherComparable(ctx, p, from, to, ids)
 	if err != nil {
 		return report.Report{}, err
 	}
-	pay, err := s.payments(ctx, figures.lastYear)
+	pay, err := s.payments(ctx, p, figures.yearBefore)
 	if err != nil {
 		return report.Report{}, err
 	}
@@ -89,18 +89,18 @@ func (s *Service) makeReport(ctx context.Context, month string, scope Scope, sch
 		if err != nil {
 			return err
 		}
-		targets, err := monthTargets(db, month)
+		targets, err := periodTargets(db, tmpl.Body, p, ids)
 		if err != nil {
 			return err
 		}
-		out = report.Report{ID: identity.NewID(), Period: month, Scope: scope.String(), TemplateID: tmpl.ID, TemplateVersion: tmpl.Version,
+		out = report.Report{ID: identity.NewID(), Period: p.String(), Scope: scope.String(), TemplateID: tmpl.ID, TemplateVersion: tmpl.Version,
 			CreatedBy: me.UserID, CreatedAt: s.now(), Scheduled: scheduled}
 		for _, r := range reps {
 			card, err := kpi.Score(tmpl.Body, figures.now[r.ID].Actuals, targets[r.ID], kpi.Period{From: from, To: to})
 			if err != nil {
 				return fmt.Errorf("score rep %s: %w", r.ID, err)
 			}
-			card.Compare(figures.lastMonth[r.ID].Actuals, figures.lastYear[r.ID].Actuals)
+			card.Compare(figures.before[r.ID].Actuals, figures.yearBefore[r.ID].Actuals)
 			drillDown(&card, figures.now[r.ID])
 			line := report.RepResult{RepID: r.ID, Name: r.Name, Team: r.Team, Region: r.Region, Card: card}
 			if line.Commission, err = pay.commission(r.ID, figures.now[r.ID], card.Total); err != nil {
@@ -113,7 +113,7 @@ func (s *Service) makeReport(ctx context.Context, month string, scope Scope, sch
 		}
 		rank(out.Reps)
 		var last int
-		if err := db.Model(&reportRow{}).Where("period = ? AND scope = ?", month, out.Scope).
+		if err := db.Model(&reportRow{}).Where("period = ? AND scope = ?", out.Period, out.Scope).
 			Select("COALESCE(MAX(version), 0)").Scan(&last).Error; err != nil {
 			return err
 		}
@@ -122,40 +122,41 @@ func (s *Service) makeReport(ctx context.Context, month string, scope Scope, sch
 		if err != nil {
 			return err
 		}
-		return db.Create(&reportRow{ID: out.ID, Period: month, Scope: out.Scope, Version: out.Version, Body: string(body),
+		return db.Create(&reportRow{ID: out.ID, Period: out.Period, Scope: out.Scope, Version: out.Version, Body: string(body),
 			CreatedBy: me.UserID, CreatedAt: out.CreatedAt}).Error
 	})
 	if err != nil {
-		return report.Report{}, fmt.Errorf("make report %s: %w", month, err)
+		return report.Report{}, fmt.Errorf("make report %s: %w", period, err)
 	}
 	return out, nil
 }
 
-// monthFigures are the reps' figures of a month, of the month before it and of the same month a
-// year before: the report compares each metric month on month and year on year, and pays the
-// growth multiplier on last year's.
-type monthFigures struct {
-	now, lastMonth, lastYear map[uuid.UUID]Figures
+// comparableFigures are the reps' figures of a period [from, to), of the period of the same kind
+// before it and of the same period a year before: the scorecards compare each metric with both,
+// and the report pays the growth multiplier on last year's.
+type comparableFigures struct {
+	now, before, yearBefore map[uuid.UUID]Figures
 }
 
-func (s *Service) gatherComparable(ctx context.Context, from, to time.Time, reps []uuid.UUID) (monthFigures, error) {
-	figs, err := s.gather(ctx, []span{{from, to}, {from.AddDate(0, -1, 0), from}, {from.AddDate(-1, 0, 0), to.AddDate(-1, 0, 0)}}, reps)
+func (s *Service) gatherComparable(ctx context.Context, p Period, from, to time.Time, reps []uuid.UUID) (comparableFigures, error) {
+	figs, err := s.gather(ctx, []span{{from, to}, {from.AddDate(0, -p.Months, 0), from}, {from.AddDate(-1, 0, 0), to.AddDate(-1, 0, 0)}}, reps)
 	if err != nil {
-		return monthFigures{}, err
+		return comparableFigures{}, err
 	}
-	return monthFigures{now: figs[0], lastMonth: figs[1], lastYear: figs[2]}, nil
+	return comparableFigures{now: figs[0], before: figs[1], yearBefore: figs[2]}, nil
 }
 
-// payroll is what a report pays by: the plan in force (nil: none, and no commissions) and the
-// reps' figures of the same month a year earlier, for the growth multiplier.
+// payroll is what a report pays by: the plan in force (nil: none, or one sized for the other kind
+// of period, and no commissions) and the reps' figures of the same period a year earlier, for
+// the growth multiplier.
 type payroll struct {
 	plan      *CommissionPlan
 	priorYear map[uuid.UUID]Figures
 }
 
-func (s *Service) payments(ctx context.Context, priorYear map[uuid.UUID]Figures) (payroll, error) {
+func (s *Service) payments(ctx context.Context, p Period, priorYear map[uuid.UUID]Figures) (payroll, error) {
 	plan, err := s.GetCommissionPlan(ctx)
-	if fault.Is(err, fault.NotFound) {
+	if fault.Is(err, fault.NotFound) || (err == nil && !plan.Plan.Pays(p.Months)) {
 		return payroll{}, nil
 	}
 	if err != nil {
@@ -252,7 +253,7 @@ func (s *Service) PreviousReport(ctx context.Context, r report.Report) (report.R
 	return out, err == nil, err
 }
 
-// ReportVersion names one version of a month's report of a scope.
+// ReportVersion names one version of a period's report of a scope.
 type ReportVersion struct {
 	ID        uuid.UUID `json:"id"`
 	Period    string    `json:"period"`
@@ -265,11 +266,15 @@ type ReportVersion struct {
 // MaxReportVersions bounds a list of report versions.
 const MaxReportVersions = 200
 
-// ListReports lists the report versions of a month, or of every month when month is "", of one
-// scope or of all (nil), newest first, at most MaxReportVersions.
-func (s *Service) ListReports(ctx context.Context, month string, scope *Scope) ([]ReportVersion, error) {
-	if month != "" && !period.MatchString(month) {
-		return nil, fault.Field("query.period", "is not a month written YYYY-MM", month)
+// ListReports lists the report versions of a period, or of every period when period is "", of
+// one scope or of all (nil), newest first, at most MaxReportVersions.
+func (s *Service) ListReports(ctx context.Context, period string, scope *Scope) ([]ReportVersion, error) {
+	if period != "" {
+		p, err := ParsePeriod(period, "query.period")
+		if err != nil {
+			return nil, err
+		}
+		period = p.String()
 	}
 	var rows []reportRow
 	err := s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
@@ -280,8 +285,8 @@ func (s *Service) ListReports(ctx context.Context, month string, scope *Scope) (
 		if scope != nil {
 			q = q.Where("scope = ?", scope.String())
 		}
-		if month != "" {
-			q = q.Where("period = ?", month)
+		if period != "" {
+			q = q.Where("period = ?", period)
 		}
 		return q.Order("period DESC, version DESC").Limit(MaxReportVersions).Find(&rows).Error
 	})

@@ -16,9 +16,9 @@ type AppraisalReportDTO struct {
 	Changes []report.RepChange `json:"changes,omitempty"`
 }
 
-// MakeReportDTO asks for a month's report.
+// MakeReportDTO asks for a month's or a quarter's report.
 type MakeReportDTO struct {
-	Period string `json:"period" doc:"the month, YYYY-MM; it must have begun"`
+	Period string `json:"period" doc:"the month, YYYY-MM, or the quarter, YYYY-Qn; it must have begun"`
 	Scope  string `json:"scope,omitempty" doc:"tenant (the default), region:<id> (the region's subtree), team:<id> or rep:<id>"`
 }
 
@@ -66,7 +66,7 @@ type ReportVersionsDTO struct {
 }
 
 type listReportsInput struct {
-	Period string `query:"period" doc:"the month, YYYY-MM; absent: every month"`
+	Period string `query:"period" doc:"the month, YYYY-MM, or the quarter, YYYY-Qn; absent: every period"`
 	Scope  string `query:"scope" doc:"tenant, region:<id>, team:<id> or rep:<id>; absent: every scope"`
 }
 

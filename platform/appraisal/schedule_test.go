@@ -3,6 +3,7 @@ package appraisal
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -25,9 +26,9 @@ func TestReportDueOnTheFirstWorkingDay(t *testing.T) {
 		return v
 	}
 	tests := []struct {
-		now   time.Time
-		month string
-		due   bool
+		now     time.Time
+		periods string
+		due     bool
 	}{
 		// 2026-12-01 is a Tuesday: November's report is due from its first minute.
 		{at("2026-12-01 00:00", shanghai), "2026-11", true},
@@ -38,6 +39,10 @@ func TestReportDueOnTheFirstWorkingDay(t *testing.T) {
 		// The catch-up week ends with the 7th.
 		{at("2026-12-07 23:59", shanghai), "2026-11", true},
 		{at("2026-12-08 00:00", shanghai), "2026-11", false},
+		// A month that begins a quarter has the quarter before reported too, across a new year.
+		{at("2026-10-01 08:00", shanghai), "2026-09 2026-Q3", true},
+		{at("2027-01-01 08:00", shanghai), "2026-12 2026-Q4", true},
+		{at("2026-04-06 08:00", shanghai), "2026-03 2026-Q1", true},
 		// In the tenant's zone: 2026-03-01 04:30 UTC is still February 28th in New York, and
 		// 2026-03-02 (a Monday; the 1st is a Sunday) begins at 05:00 UTC.
 		{at("2026-03-01 04:30", time.UTC).In(newYork), "2026-01", false},
@@ -45,9 +50,9 @@ func TestReportDueOnTheFirstWorkingDay(t *testing.T) {
 		{at("2026-03-02 05:00", time.UTC).In(newYork), "2026-02", true},
 	}
 	for _, tc := range tests {
-		month, due := reportDue(tc.now)
-		if month != tc.month || due != tc.due {
-			t.Errorf("at %s: %s due %v, want %s due %v", tc.now, month, due, tc.month, tc.due)
+		periods, due := reportsDue(tc.now)
+		if got := strings.Join(periods, " "); got != tc.periods || due != tc.due {
+			t.Errorf("at %s: %s due %v, want %s due %v", tc.now, got, due, tc.periods, tc.due)
 		}
 	}
 }
@@ -85,7 +90,7 @@ func TestMonthlyReportIsMadeOnceByTheSchedule(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	// The sweep ran at start; its next run asks again.
-	if err := f.svc.askForLastMonth(identity.System(context.Background(), f.tenant), q); err != nil {
+	if err := f.svc.askForDueReports(identity.System(context.Background(), f.tenant), q); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(time.Second)

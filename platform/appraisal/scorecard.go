@@ -101,23 +101,23 @@ func merge(bySource []map[uuid.UUID]Figures) map[uuid.UUID]Figures {
 // them. The appraisal reads the domains only through their sources, never their tables.
 type Source func(ctx context.Context, from, to time.Time, reps []uuid.UUID) (map[uuid.UUID]Figures, error)
 
-// Scorecard is a rep's KPI dashboard for a month: the template (and version) that scored it, and
-// each metric's actual, target, completion, colour and pace, compared month on month and year on
-// year.
+// Scorecard is a rep's KPI dashboard for a month or a quarter: the template (and version) that
+// scored it, and each metric's actual, target, completion, colour and pace, compared with the
+// period before and the same period a year before.
 type Scorecard struct {
 	RepID      uuid.UUID
 	Period     string
 	TemplateID uuid.UUID
 	Version    int
 	kpi.Scorecard
-	// Actions are the suggested next steps, for a month still running.
+	// Actions are the suggested next steps, for a period still running.
 	Actions []SuggestedAction
 }
 
-// RepScorecard scores a rep's month so far (or a past month whole) under the tenant's template
+// RepScorecard scores a rep's period so far (or a past period whole) under the tenant's template
 // for reps, with the rep's targets over the template's defaults. The caller must be allowed to
 // see the rep's targets: the rep, their managers, HQ.
-func (s *Service) RepScorecard(ctx context.Context, repID uuid.UUID, month string) (Scorecard, error) {
+func (s *Service) RepScorecard(ctx context.Context, repID uuid.UUID, period string) (Scorecard, error) {
 	rep, err := s.deps.Rep(ctx, repID)
 	if fault.Is(err, fault.NotFound) || (err == nil && !rep.IsRep) {
 		return Scorecard{}, fault.NotFoundf("rep")
@@ -129,37 +129,39 @@ func (s *Service) RepScorecard(ctx context.Context, repID uuid.UUID, month strin
 	if err := s.warden.CheckRow(ctx, access.Read, res, "rep"); err != nil {
 		return Scorecard{}, err
 	}
-	from, to, err := s.month(ctx, month, "query.period")
+	p, from, to, err := s.span(ctx, period, "query.period")
 	if err != nil {
 		return Scorecard{}, err
 	}
-	tmpl, targets, err := s.scoring(ctx, month)
+	reps := []uuid.UUID{rep.ID}
+	tmpl, targets, err := s.scoring(ctx, p, reps)
 	if err != nil {
 		return Scorecard{}, err
 	}
-	figs, err := s.gatherComparable(ctx, from, to, []uuid.UUID{rep.ID})
+	figs, err := s.gatherComparable(ctx, p, from, to, reps)
 	if err != nil {
 		return Scorecard{}, err
 	}
-	p := s.period(from, to)
-	card, err := kpi.Score(tmpl.Body, figs.now[rep.ID].Actuals, targets[rep.ID], p)
+	scored := s.scored(from, to)
+	card, err := kpi.Score(tmpl.Body, figs.now[rep.ID].Actuals, targets[rep.ID], scored)
 	if err != nil {
 		return Scorecard{}, fmt.Errorf("score rep %s: %w", rep.ID, err)
 	}
-	card.Compare(figs.lastMonth[rep.ID].Actuals, figs.lastYear[rep.ID].Actuals)
+	card.Compare(figs.before[rep.ID].Actuals, figs.yearBefore[rep.ID].Actuals)
 	drillDown(&card, figs.now[rep.ID])
-	out := Scorecard{RepID: rep.ID, Period: month, TemplateID: tmpl.ID, Version: tmpl.Version, Scorecard: card}
-	if !p.Today.IsZero() && s.deps.Actions != nil {
-		y, m, d := p.Today.Date()
-		if out.Actions, err = s.deps.Actions(ctx, rep.ID, time.Date(y, m, d, 0, 0, 0, 0, p.Today.Location())); err != nil {
+	out := Scorecard{RepID: rep.ID, Period: p.String(), TemplateID: tmpl.ID, Version: tmpl.Version, Scorecard: card}
+	if !scored.Today.IsZero() && s.deps.Actions != nil {
+		y, m, d := scored.Today.Date()
+		if out.Actions, err = s.deps.Actions(ctx, rep.ID, time.Date(y, m, d, 0, 0, 0, 0, scored.Today.Location())); err != nil {
 			return Scorecard{}, err
 		}
 	}
 	return out, nil
 }
 
-// scoring loads what a month is scored by: the reps' template and the month's targets.
-func (s *Service) scoring(ctx context.Context, month string) (Template, map[uuid.UUID]map[string]float64, error) {
+// scoring loads what a period is scored by: the reps' template and the reps' targets of the
+// period (periodTargets).
+func (s *Service) scoring(ctx context.Context, p Period, reps []uuid.UUID) (Template, map[uuid.UUID]map[string]float64, error) {
 	var tmpl Template
 	var targets map[uuid.UUID]map[string]float64
 	err := s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
@@ -167,14 +169,14 @@ func (s *Service) scoring(ctx context.Context, month string) (Template, map[uuid
 		if tmpl, err = repTemplate(db); err != nil {
 			return err
 		}
-		targets, err = monthTargets(db, month)
+		targets, err = periodTargets(db, tmpl.Body, p, reps)
 		return err
 	})
 	return tmpl, targets, err
 }
 
-// period is what a dashboard scores: the month, and today while it runs, for the pace.
-func (s *Service) period(from, to time.Time) kpi.Period {
+// scored is what a dashboard scores: the period, and today while it runs, for the pace.
+func (s *Service) scored(from, to time.Time) kpi.Period {
 	p := kpi.Period{From: from, To: to}
 	if now := s.now(); now.Before(to) {
 		p.Today = now.In(from.Location())
@@ -201,37 +203,37 @@ func repTemplate(db *gorm.DB) (Template, error) {
 	return Template{}, fault.New(fault.Conflict, "no_template", "no KPI template applies to reps: a tenant admin sets one up first")
 }
 
-// monthTargets returns the month's targets by rep and metric.
-func monthTargets(db *gorm.DB, month string) (map[uuid.UUID]map[string]float64, error) {
+// periodTargets are the reps' targets of a period by rep and metric: a month's as set, a
+// quarter's as quarterTargets makes them of its own and its months'.
+func periodTargets(db *gorm.DB, t kpi.Template, p Period, reps []uuid.UUID) (map[uuid.UUID]map[string]float64, error) {
+	periods := []string{p.String()}
+	if p.Quarter() {
+		for _, m := range p.MonthsIn() {
+			periods = append(periods, m.String())
+		}
+	}
 	var rows []targetRow
-	if err := db.Where("period = ?", month).Find(&rows).Error; err != nil {
+	if err := db.Where("period IN ?", periods).Find(&rows).Error; err != nil {
 		return nil, err
 	}
-	out := map[uuid.UUID]map[string]float64{}
-	for _, t := range rows {
-		if out[t.RepID] == nil {
-			out[t.RepID] = map[string]float64{}
+	set := map[string]map[uuid.UUID]map[string]float64{}
+	for _, r := range rows {
+		if set[r.Period] == nil {
+			set[r.Period] = map[uuid.UUID]map[string]float64{}
 		}
-		out[t.RepID][t.Metric] = t.Value
+		if set[r.Period][r.RepID] == nil {
+			set[r.Period][r.RepID] = map[string]float64{}
+		}
+		set[r.Period][r.RepID][r.Metric] = r.Value
 	}
-	return out, nil
-}
-
-// month is the span [from, to) of a month YYYY-MM in the tenant's time zone; a month that has
-// not begun is refused at location.
-func (s *Service) month(ctx context.Context, month, location string) (from, to time.Time, err error) {
-	if !period.MatchString(month) {
-		return from, to, fault.Field(location, "is not a month written YYYY-MM", month)
+	if !p.Quarter() {
+		return set[p.String()], nil
 	}
-	loc, err := s.timeZone(ctx)
-	if err != nil {
-		return from, to, err
+	months := make([]map[uuid.UUID]map[string]float64, 0, p.Months)
+	for _, m := range p.MonthsIn() {
+		months = append(months, set[m.String()])
 	}
-	from, _ = time.ParseInLocation("2006-01", month, loc)
-	if !s.now().After(from) {
-		return from, to, fault.Field(location, "has not started", month)
-	}
-	return from, from.AddDate(0, 1, 0), nil
+	return quarterTargets(t, set[p.String()], months, reps), nil
 }
 
 func (s *Service) timeZone(ctx context.Context) (*time.Location, error) {

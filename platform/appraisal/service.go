@@ -36,6 +36,9 @@ type Deps struct {
 	// Reps lists the active reps the caller may see, with their team and region names, for the
 	// reports.
 	Reps func(ctx context.Context) ([]RepInfo, error)
+	// RegionPath finds a region the caller may see by id, and gives its path (not found: a fault
+	// of kind NotFound).
+	RegionPath func(ctx context.Context, region uuid.UUID) (string, error)
 	// TeamMembers lists the members of a team the caller may see (not found: a fault of kind
 	// NotFound).
 	TeamMembers func(ctx context.Context, team uuid.UUID) ([]uuid.UUID, error)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"regexp"
 	"time"
 
 	"github.com/google/uuid"
@@ -20,13 +19,10 @@ import (
 // MaxTargets bounds one request's targets: a manager sets a month for a team at once.
 const MaxTargets = 2000
 
-// period is a month, YYYY-MM: the appraisal's period; quarters add up its months.
-var period = regexp.MustCompile(`^\d{4}-(0[1-9]|1[0-2])$`)
-
-// Target is a rep's goal for one metric in one month.
+// Target is a rep's goal for one metric in one month or quarter.
 type Target struct {
 	RepID  uuid.UUID
-	Period string // YYYY-MM
+	Period string // YYYY-MM or YYYY-Qn
 	Metric string // a kpi library key
 	Value  float64
 	SetBy  uuid.UUID
@@ -54,21 +50,23 @@ type NewTarget struct {
 	Value  float64
 }
 
-// SetTargets sets (or replaces) the targets of a month, all or none: a rep the caller may not
-// set targets for, an unknown metric or a negative value refuses the whole request, naming the
-// offending entry.
-func (s *Service) SetTargets(ctx context.Context, month string, in []NewTarget) ([]Target, error) {
-	if !period.MatchString(month) {
-		return nil, fault.Field("body.period", "is not a month written YYYY-MM", month)
+// SetTargets sets (or replaces) the targets of a month or a quarter, all or none: a rep the
+// caller may not set targets for, an unknown metric or a negative value refuses the whole
+// request, naming the offending entry. A quarter's own target of a metric overrides the one its
+// months' would make.
+func (s *Service) SetTargets(ctx context.Context, period string, in []NewTarget) ([]Target, error) {
+	p, err := ParsePeriod(period, "body.period")
+	if err != nil {
+		return nil, err
 	}
 	if len(in) == 0 || len(in) > MaxTargets {
 		return nil, fault.Field("body.targets", fmt.Sprintf("must hold 1 to %d targets", MaxTargets), len(in))
 	}
-	return s.setTargets(ctx, month, in, func(i int) string { return fmt.Sprintf("body.targets[%d]", i) })
+	return s.setTargets(ctx, p, in, func(i int) string { return fmt.Sprintf("body.targets[%d]", i) })
 }
 
 // setTargets sets in, all or none; at names the i-th target in an error (its fields follow).
-func (s *Service) setTargets(ctx context.Context, month string, in []NewTarget, at func(i int) string) ([]Target, error) {
+func (s *Service) setTargets(ctx context.Context, p Period, in []NewTarget, at func(i int) string) ([]Target, error) {
 	me, err := identity.SignedIn(ctx, "set targets")
 	if err != nil {
 		return nil, err
@@ -92,7 +90,7 @@ func (s *Service) setTargets(ctx context.Context, month string, in []NewTarget, 
 				}
 				reps[t.RepID] = rep
 			}
-			row := targetRow{ID: identity.NewID(), RepID: rep.ID, RegionPath: rep.RegionPath, Period: month, Metric: t.Metric,
+			row := targetRow{ID: identity.NewID(), RepID: rep.ID, RegionPath: rep.RegionPath, Period: p.String(), Metric: t.Metric,
 				Value: t.Value, SetBy: me.UserID, SetAt: now}
 			err := db.Clauses(clause.OnConflict{
 				Columns:   []clause.Column{{Name: "tenant_id"}, {Name: "rep_id"}, {Name: "period"}, {Name: "metric"}},
@@ -101,7 +99,7 @@ func (s *Service) setTargets(ctx context.Context, month string, in []NewTarget, 
 			if err != nil {
 				return err
 			}
-			out = append(out, Target{RepID: rep.ID, Period: month, Metric: t.Metric, Value: t.Value, SetBy: me.UserID, SetAt: now})
+			out = append(out, Target{RepID: rep.ID, Period: p.String(), Metric: t.Metric, Value: t.Value, SetBy: me.UserID, SetAt: now})
 		}
 		return nil
 	})
@@ -131,19 +129,21 @@ func (s *Service) targetRep(ctx context.Context, id uuid.UUID, location string) 
 	return rep, nil
 }
 
-// ListTargets returns the month's targets the caller may see, of one rep when repID is set.
-func (s *Service) ListTargets(ctx context.Context, month string, repID *uuid.UUID) ([]Target, error) {
-	if !period.MatchString(month) {
-		return nil, fault.Field("query.period", "is not a month written YYYY-MM", month)
+// ListTargets returns the period's targets the caller may see, as set for it (a quarter's own,
+// not its months'), of one rep when repID is set.
+func (s *Service) ListTargets(ctx context.Context, period string, repID *uuid.UUID) ([]Target, error) {
+	p, err := ParsePeriod(period, "query.period")
+	if err != nil {
+		return nil, err
 	}
 	var rows []targetRow
-	err := s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
+	err = s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
 		scope, err := s.warden.Scope(ctx, access.List, access.KindTarget,
 			access.Columns{Owner: "appraisal_targets.rep_id", RegionPath: "appraisal_targets.region_path"})
 		if err != nil {
 			return err
 		}
-		q := db.Model(&targetRow{}).Scopes(scope).Where("appraisal_targets.period = ?", month)
+		q := db.Model(&targetRow{}).Scopes(scope).Where("appraisal_targets.period = ?", p.String())
 		if repID != nil {
 			q = q.Where("appraisal_targets.rep_id = ?", *repID)
 		}

@@ -24,18 +24,19 @@ const MaxTargetsCSVBytes = 1 << 20
 // (a rep's name, last month's figure) are there for the person filling it in, and ignored.
 var targetColumns = []string{"rep_id", "metric", "value"}
 
-// ImportTargets sets a month's targets from a CSV file (UTF-8, a header line naming rep_id,
-// metric and value), all or none, as SetTargets does: an error names the file's line and column
-// (body.lines[3].value is the value on the file's third line, the header being the first).
-func (s *Service) ImportTargets(ctx context.Context, month string, file []byte) ([]Target, error) {
-	if !period.MatchString(month) {
-		return nil, fault.Field("query.period", "is not a month written YYYY-MM", month)
+// ImportTargets sets a month's or quarter's targets from a CSV file (UTF-8, a header line naming
+// rep_id, metric and value), all or none, as SetTargets does: an error names the file's line and
+// column (body.lines[3].value is the value on the file's third line, the header being the first).
+func (s *Service) ImportTargets(ctx context.Context, period string, file []byte) ([]Target, error) {
+	p, err := ParsePeriod(period, "query.period")
+	if err != nil {
+		return nil, err
 	}
 	in, lines, err := targetsFromCSV(file)
 	if err != nil {
 		return nil, err
 	}
-	return s.setTargets(ctx, month, in, func(i int) string { return fmt.Sprintf("body.lines[%d]", lines[i]) })
+	return s.setTargets(ctx, p, in, func(i int) string { return fmt.Sprintf("body.lines[%d]", lines[i]) })
 }
 
 // targetsFromCSV reads the targets of a file and the line each is on.

@@ -34,7 +34,7 @@ func targetList(ts []Target) TargetListDTO {
 }
 
 type targetsInput struct {
-	Period string `query:"period" required:"true" doc:"the month, YYYY-MM"`
+	Period string `query:"period" required:"true" doc:"the month, YYYY-MM, or the quarter, YYYY-Qn"`
 	RepID  string `query:"rep_id" format:"uuid" doc:"one rep only"`
 }
 
@@ -59,7 +59,7 @@ type NewTargetDTO struct {
 
 // SetTargetsDTO sets a month's targets.
 type SetTargetsDTO struct {
-	Period  string         `json:"period" doc:"the month, YYYY-MM"`
+	Period  string         `json:"period" doc:"the month, YYYY-MM, or the quarter, YYYY-Qn"`
 	Targets []NewTargetDTO `json:"targets" maxItems:"2000"`
 }
 
@@ -78,7 +78,7 @@ func (h *HTTP) setTargets(ctx context.Context, in *setTargetsInput) (*struct{ Bo
 }
 
 type importTargetsInput struct {
-	Period  string `query:"period" required:"true" doc:"the month, YYYY-MM"`
+	Period  string `query:"period" required:"true" doc:"the month, YYYY-MM, or the quarter, YYYY-Qn"`
 	RawBody []byte `contentType:"text/csv"`
 }
 
@@ -102,7 +102,7 @@ type ScorecardDTO struct {
 
 type scorecardInput struct {
 	RepID  string `query:"rep_id" required:"true" format:"uuid"`
-	Period string `query:"period" required:"true" doc:"the month, YYYY-MM"`
+	Period string `query:"period" required:"true" doc:"the month, YYYY-MM, or the quarter, YYYY-Qn"`
 }
 
 func (h *HTTP) scorecard(ctx context.Context, in *scorecardInput) (*struct{ Body ScorecardDTO }, error) {
@@ -116,99 +116,4 @@ func (h *HTTP) scorecard(ctx context.Context, in *scorecardInput) (*struct{ Body
 	}
 	return &struct{ Body ScorecardDTO }{Body: ScorecardDTO{RepID: c.RepID, Period: c.Period, TemplateID: c.TemplateID,
 		TemplateVersion: c.Version, Scorecard: c.Scorecard, Actions: append([]SuggestedAction{}, c.Actions...)}}, nil
-}
-
-// TeamScorecardDTO is a team's KPI dashboard.
-type TeamScorecardDTO struct {
-	TeamID          uuid.UUID `json:"team_id"`
-	Period          string    `json:"period"`
-	TemplateID      uuid.UUID `json:"template_id"`
-	TemplateVersion int       `json:"template_version"`
-	Members         int       `json:"members" doc:"the reps whose figures make the team's"`
-	kpi.Scorecard
-}
-
-type teamScorecardInput struct {
-	TeamID string `query:"team_id" required:"true" format:"uuid"`
-	Period string `query:"period" required:"true" doc:"the month, YYYY-MM"`
-}
-
-func (h *HTTP) teamScorecard(ctx context.Context, in *teamScorecardInput) (*struct{ Body TeamScorecardDTO }, error) {
-	team, err := web.ParseID(in.TeamID, "query.team_id")
-	if err != nil {
-		return nil, err
-	}
-	c, err := h.svc.TeamScorecard(ctx, team, in.Period)
-	if err != nil {
-		return nil, err
-	}
-	return &struct{ Body TeamScorecardDTO }{Body: TeamScorecardDTO{TeamID: c.TeamID, Period: c.Period, TemplateID: c.TemplateID,
-		TemplateVersion: c.Version, Members: c.Members, Scorecard: c.Scorecard}}, nil
-}
-
-// TeamTargetDTO is a team's own target for a metric in a month.
-type TeamTargetDTO struct {
-	TeamID uuid.UUID `json:"team_id"`
-	Period string    `json:"period"`
-	Metric string    `json:"metric"`
-	Value  float64   `json:"value"`
-	SetBy  uuid.UUID `json:"set_by"`
-	SetAt  time.Time `json:"set_at"`
-}
-
-// TeamTargetListDTO lists a team's targets.
-type TeamTargetListDTO struct {
-	Targets []TeamTargetDTO `json:"targets"`
-}
-
-func teamTargetList(ts []TeamTarget) TeamTargetListDTO {
-	out := TeamTargetListDTO{Targets: make([]TeamTargetDTO, len(ts))}
-	for i, t := range ts {
-		out.Targets[i] = TeamTargetDTO(t)
-	}
-	return out
-}
-
-type teamTargetsInput struct {
-	TeamID string `query:"team_id" required:"true" format:"uuid"`
-	Period string `query:"period" required:"true" doc:"the month, YYYY-MM"`
-}
-
-func (h *HTTP) teamTargets(ctx context.Context, in *teamTargetsInput) (*struct{ Body TeamTargetListDTO }, error) {
-	team, err := web.ParseID(in.TeamID, "query.team_id")
-	if err != nil {
-		return nil, err
-	}
-	ts, err := h.svc.ListTeamTargets(ctx, team, in.Period)
-	if err != nil {
-		return nil, err
-	}
-	return &struct{ Body TeamTargetListDTO }{Body: teamTargetList(ts)}, nil
-}
-
-// NewTeamTargetDTO is one team target to set.
-type NewTeamTargetDTO struct {
-	Metric string  `json:"metric" doc:"a key of the KPI library scored at team level"`
-	Value  float64 `json:"value" doc:"0 or more, in the metric's unit (ratios as fractions: 0.9 is 90 %)"`
-}
-
-// SetTeamTargetsDTO sets a team's targets of a month.
-type SetTeamTargetsDTO struct {
-	TeamID  uuid.UUID          `json:"team_id"`
-	Period  string             `json:"period" doc:"the month, YYYY-MM"`
-	Targets []NewTeamTargetDTO `json:"targets" maxItems:"100"`
-}
-
-type setTeamTargetsInput struct{ Body SetTeamTargetsDTO }
-
-func (h *HTTP) setTeamTargets(ctx context.Context, in *setTeamTargetsInput) (*struct{ Body TeamTargetListDTO }, error) {
-	ts := make([]NewTeamTarget, len(in.Body.Targets))
-	for i, t := range in.Body.Targets {
-		ts[i] = NewTeamTarget(t)
-	}
-	set, err := h.svc.SetTeamTargets(ctx, in.Body.TeamID, in.Body.Period, ts)
-	if err != nil {
-		return nil, err
-	}
-	return &struct{ Body TeamTargetListDTO }{Body: teamTargetList(set)}, nil
 }

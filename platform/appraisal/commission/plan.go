@@ -20,6 +20,15 @@ const (
 	Whole    Mode = "whole"    // the reached bracket's rate on the whole base
 )
 
+// PayPeriod is the period a plan's brackets, cap and floor are sized for: a plan paying 3 % up
+// to 100,000 a month would pay a quarter's 300,000 at the higher rates if applied as written.
+type PayPeriod string
+
+const (
+	Monthly   PayPeriod = "month"
+	Quarterly PayPeriod = "quarter"
+)
+
 // Limits of a plan: a commission plan is something a rep can read and check by hand.
 const (
 	MaxBrackets = 20
@@ -52,12 +61,21 @@ type Plan struct {
 	Currency string       `json:"currency" doc:"ISO 4217 code; its minor unit is where the final amount is rounded"`
 	Base     Base         `json:"base" enum:"revenue,gross_margin,collected"`
 	Mode     Mode         `json:"mode" enum:"marginal,whole"`
+	Period   PayPeriod    `json:"period,omitempty" enum:"month,quarter" doc:"what the brackets, cap and floor are sized for: month (when omitted) or quarter; reports of the other kind of period pay nothing by the plan"`
 	Brackets []Bracket    `json:"brackets" doc:"contiguous from 0, in order; only the last is open-ended, and it must be"`
 	Growth   []GrowthTier `json:"growth" doc:"in increasing min_growth; empty for none"`
 	Gate     []GateTier   `json:"gate" doc:"in increasing min_score; empty for no gate"`
 	// Cap and Floor bound the commission before rounding; nil for none.
 	Cap   *decimal.Decimal `json:"cap,omitempty" doc:"the most the plan pays for a period"`
 	Floor *decimal.Decimal `json:"floor,omitempty" doc:"the least the plan pays for a period, whatever the gate"`
+}
+
+// Pays reports whether the plan pays on periods of that many months.
+func (p Plan) Pays(months int) bool {
+	if p.Period == Quarterly {
+		return months == 3
+	}
+	return months == 1
 }
 
 // Bracket is a band [From, To) of the base and its rate.

@@ -29,6 +29,13 @@ func (p *Plan) Validate() error {
 	if p.Mode != Marginal && p.Mode != Whole {
 		pr.add("body.mode", "mode %q is not marginal or whole", p.Mode)
 	}
+	switch p.Period {
+	case "":
+		p.Period = Monthly // plans written before quarters pay monthly
+	case Monthly, Quarterly:
+	default:
+		pr.add("body.period", "period %q is not month or quarter", p.Period)
+	}
 	validateBrackets(p.Brackets, places, &pr)
 	validateGrowth(p.Growth, &pr)
 	validateGate(p.Gate, &pr)

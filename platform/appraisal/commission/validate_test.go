@@ -121,7 +121,8 @@ func TestInputs(t *testing.T) {
 }
 
 func TestPlanJSONRoundTrip(t *testing.T) {
-	// As an admin writes it: numbers as strings, with trailing zeros and a bare number.
+	// As an admin writes it: numbers as strings, with trailing zeros and a bare number, and no
+	// period (stored as a month's: plans written before quarters pay monthly).
 	in := `{"currency":"CNY","base":"gross_margin","mode":"whole",
 	"brackets":[{"from":"0","to":"10000.00","rate":"0.020"},{"from":"10000","to":null,"rate":0.05}],
 	"growth":[{"min_growth":"0.10","multiplier":"1.2"}],"gate":[],"cap":"5000","floor":"0.50"}`
@@ -136,7 +137,7 @@ func TestPlanJSONRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"currency":"CNY","base":"gross_margin","mode":"whole",` +
+	want := `{"currency":"CNY","base":"gross_margin","mode":"whole","period":"month",` +
 		`"brackets":[{"from":"0","to":"10000","rate":"0.02"},{"from":"10000","to":null,"rate":"0.05"}],` +
 		`"growth":[{"min_growth":"0.1","multiplier":"1.2"}],"gate":[],"cap":"5000","floor":"0.5"}`
 	if string(out) != want {

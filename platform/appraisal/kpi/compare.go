@@ -1,6 +1,6 @@
 package kpi
 
-// Earlier is a metric's actual over an earlier period (the month before, the same month a year
+// Earlier is a metric's actual over an earlier period (the period before, the same period a year
 // before), beside the one scored, and how the scored actual changed from it.
 type Earlier struct {
 	Actual float64 `json:"actual"`
@@ -9,14 +9,14 @@ type Earlier struct {
 	ChangePct *float64 `json:"change_pct,omitempty"`
 }
 
-// Compare sets each metric line's comparisons with the actuals of the month before and of the
-// same month a year before. A metric with no earlier figure (the rep was not there, or the
+// Compare sets each metric line's comparisons with the actuals of the period before (the month
+// before a month, the quarter before a quarter) and of the same period a year before. A metric with no earlier figure (the rep was not there, or the
 // source reported nothing) gets no comparison rather than a made-up 0.
-func (c *Scorecard) Compare(lastMonth, lastYear map[string]Actual) {
+func (c *Scorecard) Compare(before, yearBefore map[string]Actual) {
 	for i := range c.Metrics {
 		line := &c.Metrics[i]
-		line.LastMonth = earlier(line.Actual, lastMonth, line.Key)
-		line.LastYear = earlier(line.Actual, lastYear, line.Key)
+		line.Before = earlier(line.Actual, before, line.Key)
+		line.YearBefore = earlier(line.Actual, yearBefore, line.Key)
 	}
 }
 

@@ -20,7 +20,7 @@ func TestCompareByHand(t *testing.T) {
 		map[string]Actual{"visits": {Value: 200}})
 	got := map[string][2]*Earlier{}
 	for _, m := range card.Metrics {
-		got[m.Key] = [2]*Earlier{m.LastMonth, m.LastYear}
+		got[m.Key] = [2]*Earlier{m.Before, m.YearBefore}
 	}
 	want := map[string][2]*Earlier{
 		// visits: (150 - 120) / 120 = +25 %; a year before (150 - 200) / 200 = -25 %.

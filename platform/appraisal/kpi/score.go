@@ -55,9 +55,10 @@ type MetricScore struct {
 	// Records is the API path that lists the records behind Actual (the rep's visits or calls of
 	// the period, say), where one list holds exactly them; absent otherwise.
 	Records string `json:"records,omitempty"`
-	// Month on month and year on year (see Compare); absent when not compared.
-	LastMonth *Earlier `json:"last_month,omitempty"`
-	LastYear  *Earlier `json:"last_year,omitempty"`
+	// The period before (month on month, quarter on quarter) and the same period a year before
+	// (see Compare); absent when not compared.
+	Before     *Earlier `json:"before,omitempty"`
+	YearBefore *Earlier `json:"year_before,omitempty"`
 }
 
 // Scorecard is a rep's or a team's score under a template over a period.

@@ -18,16 +18,17 @@ import (
 type Report struct {
 	ID              uuid.UUID `json:"id"`
 	Version         int       `json:"version"`
-	Period          string    `json:"period"` // YYYY-MM
+	Period          string    `json:"period"` // YYYY-MM or YYYY-Qn
 	Scope           string    `json:"scope"`  // "tenant", "region:<id>", "team:<id>" or "rep:<id>"
 	TemplateID      uuid.UUID `json:"template_id"`
 	TemplateVersion int       `json:"template_version"`
 	Currency        string    `json:"currency,omitempty"` // of the commissions
-	// CommissionPlanVersion is the plan version the commissions were paid by; 0 for none.
+	// CommissionPlanVersion is the plan version the commissions were paid by; 0 for none (no plan,
+	// or one that pays on the other kind of period).
 	CommissionPlanVersion int       `json:"commission_plan_version,omitempty"`
 	CreatedBy             uuid.UUID `json:"created_by"`
 	CreatedAt             time.Time `json:"created_at"`
-	// Scheduled: made by the monthly schedule, as CreatedBy (the tenant's administrator).
+	// Scheduled: made by the schedule, as CreatedBy (the tenant's administrator).
 	Scheduled bool        `json:"scheduled,omitempty"`
 	Reps      []RepResult `json:"reps"` // in the order of their total score, best first
 }
@@ -39,7 +40,7 @@ type RepResult struct {
 	Team   string        `json:"team"`   // the team's name; "" when the rep is in none
 	Region string        `json:"region"` // the region's name
 	Card   kpi.Scorecard `json:"scorecard"`
-	// Commission is nil when the tenant has no commission plan.
+	// Commission is nil when the report pays by no plan (CommissionPlanVersion 0).
 	Commission *commission.Result `json:"commission,omitempty"`
 	// Ranks by total score, 1 for the best, ties sharing a rank: Rank among every rep of the
 	// report (of the tenant, the region's subtree, the team), the others among the report's reps
