@@ -67,6 +67,13 @@ func hashPassword(password string, p Params) string {
 		argon2.Version, p.Memory, p.Time, p.Threads, b64.EncodeToString(salt), b64.EncodeToString(key))
 }
 
+// HashPassword hashes password with p (zero: DefaultParams), in the format every repflow account
+// keeps: for the accounts kept outside the tenants (the operators').
+func HashPassword(password string, p Params) string { return hashPassword(password, p.withDefaults()) }
+
+// VerifyPassword reports whether password matches a hash HashPassword made, with its own params.
+func VerifyPassword(password, stored string) (bool, error) { return verifyPassword(password, stored) }
+
 // phc is a parsed PHC argon2id string.
 type phc struct {
 	params Params

@@ -13,13 +13,14 @@ import (
 type Kind int
 
 const (
-	Invalid      Kind = iota + 1 // the request itself is wrong: 400/422
-	Unauthorized                 // no valid credentials: 401
-	Forbidden                    // known caller, not allowed: 403
-	NotFound                     // no such thing, or not visible to the caller: 404
-	Conflict                     // clashes with the current state: 409
-	TooMany                      // slow down: 429
-	Unavailable                  // the platform cannot serve it now: 503
+	Invalid         Kind = iota + 1 // the request itself is wrong: 400/422
+	Unauthorized                    // no valid credentials: 401
+	Forbidden                       // known caller, not allowed: 403
+	NotFound                        // no such thing, or not visible to the caller: 404
+	Conflict                        // clashes with the current state: 409
+	TooMany                         // slow down: 429
+	Unavailable                     // the platform cannot serve it now: 503
+	PaymentRequired                 // the tenant's subscription must be paid first: 402
 )
 
 // Detail points at one offending part of the input.

@@ -184,6 +184,22 @@ func (s *Store) Close() error {
 // tables of this package and the operator's audited console (admin/) may use it.
 func (s *Store) Owner(ctx context.Context) *gorm.DB { return s.owner.WithContext(ctx) }
 
+// OwnerWrite runs fn with a handle that can write the global tables now: the owner handle,
+// except on the embedded database inside a tenant transaction (an authenticated request runs
+// in one). SQLite has one writer at a time, the request holds it, and a second connection would
+// wait for it until the busy timeout; there the write joins the request's transaction, which on
+// SQLite has no row-level security or role to keep it from a global table.
+func (s *Store) OwnerWrite(ctx context.Context, fn func(db *gorm.DB) error) error {
+	if s.dialect == SQLite {
+		if tx, err := SQLTx(ctx); err == nil {
+			db := s.Owner(ctx).Session(&gorm.Session{})
+			db.Statement.ConnPool = tx
+			return fn(db)
+		}
+	}
+	return fn(s.Owner(ctx))
+}
+
 // IsUniqueViolation reports whether err is a unique-key conflict, on either dialect.
 func IsUniqueViolation(err error) bool {
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
