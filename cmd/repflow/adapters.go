@@ -36,6 +36,11 @@ func (c activityCustomers) Customer(ctx context.Context, id uuid.UUID) (activiti
 	return activities.CustomerRef{ID: cu.ID, Name: cu.Name, OwnerID: cu.OwnerID, RegionID: cu.RegionID}, err
 }
 
+// Owners is the visits domain's answer, the one keyAccountSource takes too.
+func (c activityCustomers) Owners(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]uuid.UUID, error) {
+	return c.v.Owners(ctx, ids)
+}
+
 // placeCustomer hands the pipeline a customer's owner and region path.
 func placeCustomer(v *visits.Service) func(ctx context.Context, id uuid.UUID) (pipeline.CustomerPlace, error) {
 	return func(ctx context.Context, id uuid.UUID) (pipeline.CustomerPlace, error) {

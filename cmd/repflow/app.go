@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -81,8 +82,12 @@ func newApp(s *store.Store, cfg *config) (*app, error) {
 	}
 	// Activities logged against an opportunity restart its idle timers; the pipeline shows the
 	// opportunity's follow-up from those activities: each asks the other, so one is wired late.
+	// The key-account list asks orders, made later, which customers ordered.
 	a.activities = activities.NewService(s, a.warden, activityCustomers{a.visits}, activities.Options{TimeZone: a.org.TimeZone,
-		Worked: func(ctx context.Context, id uuid.UUID) error { return a.pipeline.Touch(ctx, id) }})
+		Worked: func(ctx context.Context, id uuid.UUID) error { return a.pipeline.Touch(ctx, id) },
+		Ordered: func(ctx context.Context, customers []uuid.UUID, from, to time.Time) (map[uuid.UUID]bool, error) {
+			return a.orders.CustomersOrdered(ctx, customers, from, to)
+		}})
 	a.pipeline = pipeline.NewService(s, a.warden, a.jobs, pipeline.Deps{
 		PlaceCustomer: placeCustomer(a.visits), ManagerOf: a.org.ManagerOf, Currencies: a.org.Currencies,
 		FollowUp: followUp(a.activities)})

@@ -32,21 +32,41 @@ func count(n float64) kpi.Actual { return kpi.Actual{Value: n} }
 // day is the tenant's calendar day of t, for the sources that take days.
 func day(t time.Time) string { return t.Format(time.DateOnly) }
 
-// listParams name a list's parameters for the rep and the period's start and end.
-type listParams struct{ rep, from, to string }
+// instant is how lists take a moment: RFC 3339, in UTC.
+func instant(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// listParams name a list's parameters for the rep and the period's start and end; days when the
+// list takes the tenant's days, as the figures' source does, not instants.
+type listParams struct {
+	rep, from, to string
+	days          bool
+}
 
 // How the lists that figures drill down to take a rep and a period.
 var (
-	byRep      = listParams{"rep_id", "from", "to"}
-	byOwner    = listParams{"owner_id", "from", "to"}
-	countedBy  = listParams{"owner_id", "counted_from", "counted_to"} // orders counted in the period
-	closedByIn = listParams{"owner_id", "closed_from", "closed_to"}   // opportunities closed in it
+	byRep       = listParams{rep: "rep_id", from: "from", to: "to"}
+	byOwner     = listParams{rep: "owner_id", from: "from", to: "to"}
+	countedBy   = listParams{rep: "owner_id", from: "counted_from", to: "counted_to"} // orders counted in the period
+	closedByIn  = listParams{rep: "owner_id", from: "closed_from", to: "closed_to"}   // opportunities closed in it
+	createdIn   = listParams{rep: "owner_id", from: "created_from", to: "created_to"} // customers created in it
+	fallingDue  = listParams{rep: "owner_id", from: "due_from", to: "due_to"}         // orders falling due in it
+	repOnDays   = listParams{rep: "rep_id", from: "from", to: "to", days: true}
+	ownerOnDays = listParams{rep: "owner_id", from: "from", to: "to", days: true}
 )
 
 // list is the path of a domain's list of the rep's records over [from, to), with more of the
 // list's filters in pairs: where a figure drills down to.
 func list(path string, by listParams, rep uuid.UUID, from, to time.Time, filters ...string) string {
-	q := url.Values{by.rep: {rep.String()}, by.from: {from.UTC().Format(time.RFC3339)}, by.to: {to.UTC().Format(time.RFC3339)}}
+	f, t := instant(from), instant(to)
+	if by.days {
+		f, t = day(from), day(to)
+	}
+	return query(path, append([]string{by.rep, rep.String(), by.from, f, by.to, t}, filters...)...)
+}
+
+// query is the path of a domain's list with its filters in pairs.
+func query(path string, filters ...string) string {
+	q := url.Values{}
 	for i := 0; i+1 < len(filters); i += 2 {
 		q.Set(filters[i], filters[i+1])
 	}
@@ -70,6 +90,10 @@ func visitSource(v *visits.Service) appraisal.Source {
 		}
 		out := map[uuid.UUID]appraisal.Figures{}
 		for _, m := range ms {
+			records := drill(list("/api/v1/visits", byRep, m.RepID, from, to, "status", "closed"),
+				"visits", "visits_per_working_day", "verified_check_in_rate", "average_visit_duration")
+			records["coverage_rate"] = list("/api/v1/visit-coverage", repOnDays, m.RepID, from, to)
+			records["new_customers"] = list("/api/v1/customers", createdIn, m.RepID, from, to)
 			out[m.RepID] = appraisal.Figures{Actuals: map[string]kpi.Actual{
 				"visits":                 count(float64(m.Visits)),
 				"visits_per_working_day": part("visits_per_working_day", float64(m.Visits), float64(m.WorkingDays)),
@@ -77,8 +101,7 @@ func visitSource(v *visits.Service) appraisal.Source {
 				"verified_check_in_rate": part("verified_check_in_rate", float64(m.VerifiedCheckIns), float64(m.CheckIns)),
 				"average_visit_duration": part("average_visit_duration", m.AvgDuration.Minutes()*float64(m.Visits), float64(m.Visits)),
 				"new_customers":          count(float64(m.NewCustomers)),
-			}, Records: drill(list("/api/v1/visits", byRep, m.RepID, from, to, "status", "closed"),
-				"visits", "visits_per_working_day", "verified_check_in_rate", "average_visit_duration")}
+			}, Records: records}
 		}
 		return out, nil
 	}
@@ -99,9 +122,10 @@ func activitySource(a *activities.Service) appraisal.Source {
 					float64(m.OutboundCalls+m.OutboundMessages)),
 				"milestone_on_time_rate": part("milestone_on_time_rate", float64(m.Milestones.OnTime), float64(m.Milestones.Due)),
 			}, Records: map[string]string{
-				"calls":                 list("/api/v1/activities", byOwner, m.RepID, from, to, "kind", "call"),
-				"average_call_duration": list("/api/v1/activities", byOwner, m.RepID, from, to, "kind", "call"),
-				"response_rate":         list("/api/v1/activities", byOwner, m.RepID, from, to),
+				"calls":                  list("/api/v1/activities", byOwner, m.RepID, from, to, "kind", "call"),
+				"average_call_duration":  list("/api/v1/activities", byOwner, m.RepID, from, to, "kind", "call"),
+				"response_rate":          list("/api/v1/activities", byOwner, m.RepID, from, to),
+				"milestone_on_time_rate": list("/api/v1/milestone-punctuality", ownerOnDays, m.RepID, from, to),
 			}}
 		}
 		return out, nil
@@ -132,6 +156,8 @@ func orderSource(o *orders.Service) appraisal.Source {
 					"orders":            list("/api/v1/orders", countedBy, m.RepID, from, to),
 					"revenue":           list("/api/v1/orders", countedBy, m.RepID, from, to),
 					"distribution_rate": list("/api/v1/shelf-checks", byOwner, m.RepID, from, to),
+					// The orders falling due, each with what was collected for it.
+					"payment_collection_rate": list("/api/v1/orders", fallingDue, m.RepID, from, to),
 				},
 			}
 		}
@@ -183,6 +209,11 @@ func pipelineSource(p *pipeline.Service, a *activities.Service) appraisal.Source
 			}, Records: map[string]string{
 				"win_rate":            list("/api/v1/opportunities", closedByIn, m.RepID, from, to),
 				"average_sales_cycle": list("/api/v1/opportunities", closedByIn, m.RepID, from, to, "status", "won"),
+				// The opportunities judged, each converted or not; the weighting by follow-up is
+				// the activities logged against them.
+				"opportunity_conversion_rate": list("/api/v1/opportunity-conversions", byOwner, m.RepID, from, to),
+				// The opportunities open at the period's end, each with its amount and stage.
+				"pipeline_value": query("/api/v1/opportunities", "owner_id", m.RepID.String(), "open_at", instant(to)),
 			}}
 		}
 		return out, nil
@@ -246,7 +277,11 @@ func keyAccountSource(v *visits.Service, a *activities.Service, o *orders.Servic
 			}
 			out[r] = appraisal.Figures{Actuals: map[string]kpi.Actual{
 				"key_account_coverage":  part("key_account_coverage", c.touched, c.keys),
-				"key_account_retention": part("key_account_retention", c.retained, c.atStart)}}
+				"key_account_retention": part("key_account_retention", c.retained, c.atStart),
+			}, Records: map[string]string{
+				"key_account_coverage":  list("/api/v1/key-accounts", byOwner, r, from, to),
+				"key_account_retention": list("/api/v1/key-accounts", byOwner, r, from, to, "marked_before", instant(from)),
+			}}
 		}
 		return out, nil
 	}

@@ -33,6 +33,55 @@ func (h *HTTP) registerAccounts(api huma.API) {
 		Summary:     "The account's activities, project milestones and service records, newest first",
 		Description: "A milestone stands at the start of the day it was done, or of its planned day while not done.",
 		Tags:        accountTags}, h.timeline)
+	huma.Register(api, huma.Operation{OperationID: "list-key-account-work", Method: http.MethodGet, Path: "/api/v1/key-accounts",
+		Summary: "The key accounts a rep's key-account coverage and retention of a period count, with what was done on each",
+		Description: "Coverage is the key accounts touched by an activity in the period over them all; retention is those " +
+			"key since before the period (key_at_start; marked_before=from lists only them) that were touched or ordered " +
+			"over them. A key account is the rep's when they own the customer now.",
+		Tags: accountTags}, h.keyAccounts)
+}
+
+type keyAccountsInput struct {
+	OwnerID      string    `query:"owner_id" format:"uuid" doc:"one rep's; default every rep's the caller may see"`
+	From         time.Time `query:"from" required:"true" doc:"the period's start, inclusive"`
+	To           time.Time `query:"to" required:"true" doc:"the period's end, exclusive"`
+	MarkedBefore time.Time `query:"marked_before" doc:"only the accounts marked key before this instant"`
+}
+
+// KeyAccountTouchDTO is a key account in the period.
+type KeyAccountTouchDTO struct {
+	CustomerID uuid.UUID `json:"customer_id"`
+	OwnerID    uuid.UUID `json:"owner_id"`
+	MarkedAt   time.Time `json:"marked_at" doc:"key since"`
+	Touched    bool      `json:"touched" doc:"an activity on it in the period: counts in the coverage"`
+	KeyAtStart bool      `json:"key_at_start" doc:"marked before the period: one the retention is over"`
+	Ordered    *bool     `json:"ordered" doc:"an order of it counts in the period; null when this server cannot tell"`
+	Retained   *bool     `json:"retained" doc:"key at the start, and touched or ordered: counts in the retention; null when this server cannot tell"`
+}
+
+// KeyAccountTouchesDTO lists key accounts, by customer id.
+type KeyAccountTouchesDTO struct {
+	Accounts []KeyAccountTouchDTO `json:"accounts"`
+}
+
+type keyAccountsOutput struct{ Body KeyAccountTouchesDTO }
+
+func (h *HTTP) keyAccounts(ctx context.Context, in *keyAccountsInput) (*keyAccountsOutput, error) {
+	q := KeyAccountQuery{From: in.From, To: in.To, MarkedBefore: in.MarkedBefore}
+	var err error
+	if q.OwnerID, err = web.ParseOptionalID(in.OwnerID, "query.owner_id"); err != nil {
+		return nil, err
+	}
+	ks, err := h.svc.KeyAccounts(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	out := &keyAccountsOutput{Body: KeyAccountTouchesDTO{Accounts: make([]KeyAccountTouchDTO, len(ks))}}
+	for i, k := range ks {
+		out.Body.Accounts[i] = KeyAccountTouchDTO{CustomerID: k.CustomerID, OwnerID: k.OwnerID, MarkedAt: k.MarkedAt, Touched: k.Touched,
+			KeyAtStart: k.KeyAtStart, Ordered: k.Ordered, Retained: k.Retained()}
+	}
+	return out, nil
 }
 
 // AccountRefDTO names an account.

@@ -31,6 +31,10 @@ func (c visitsCustomers) Customer(ctx context.Context, id uuid.UUID) (CustomerRe
 	return CustomerRef{ID: cu.ID, Name: cu.Name, OwnerID: cu.OwnerID, RegionID: cu.RegionID}, nil
 }
 
+func (c visitsCustomers) Owners(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]uuid.UUID, error) {
+	return c.v.Owners(ctx, ids)
+}
+
 // now is the fixed clock of the tests: Thursday 20 March 2025, 10:00 in Shanghai.
 var now = time.Date(2025, 3, 20, 2, 0, 0, 0, time.UTC)
 

@@ -226,7 +226,8 @@ func countKeyAccounts(db *gorm.DB, q func() *gorm.DB, tallies map[uuid.UUID]Tall
 	return nil
 }
 
-// repMilestones loads the milestones planned in [from, to) of projects the reps own.
+// repMilestones loads the milestones planned in [from, to) of projects the reps own, by
+// planned day.
 func (s *Service) repMilestones(ctx context.Context, db *gorm.DB, reps []uuid.UUID, from, to string) (map[uuid.UUID][]Milestone, error) {
 	scope, err := s.warden.Scope(ctx, access.List, access.KindProject, projectColumns)
 	if fault.Is(err, fault.Forbidden) {
@@ -236,20 +237,24 @@ func (s *Service) repMilestones(ctx context.Context, db *gorm.DB, reps []uuid.UU
 		return nil, err
 	}
 	var rows []struct {
-		OwnerID           uuid.UUID
-		PlannedOn, DoneOn string
+		OwnerID, ID, ProjectID uuid.UUID
+		Name, PlannedOn        string
+		DoneOn                 *string
+		CreatedAt, UpdatedAt   time.Time
 	}
 	err = db.Model(&projectRow{}).Scopes(scope).
-		Select("projects.owner_id, project_milestones.planned_on, COALESCE(project_milestones.done_on, '') AS done_on").
+		Select(`projects.owner_id, project_milestones.id, project_milestones.project_id, project_milestones.name,
+			project_milestones.planned_on, project_milestones.done_on, project_milestones.created_at, project_milestones.updated_at`).
 		Joins("JOIN project_milestones ON project_milestones.tenant_id = projects.tenant_id AND project_milestones.project_id = projects.id").
 		Where("projects.owner_id IN ? AND project_milestones.planned_on >= ? AND project_milestones.planned_on < ?", reps, from, to).
-		Find(&rows).Error
+		Order("project_milestones.planned_on, project_milestones.id").Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("load milestones: %w", err)
 	}
 	out := map[uuid.UUID][]Milestone{}
 	for _, r := range rows {
-		out[r.OwnerID] = append(out[r.OwnerID], Milestone{PlannedOn: r.PlannedOn, DoneOn: r.DoneOn})
+		out[r.OwnerID] = append(out[r.OwnerID], toMilestone(milestoneRow{ID: r.ID, ProjectID: r.ProjectID, Name: r.Name,
+			PlannedOn: r.PlannedOn, DoneOn: r.DoneOn, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}))
 	}
 	return out, nil
 }

@@ -25,6 +25,49 @@ func (h *HTTP) registerMetrics(api huma.API) {
 		Description: "Touches are activities of any kind; touches per week divide them by the period's days / 7. Depth is " +
 			"the distinct kinds of activity and the distinct contacts reached (answered calls, meetings, inbound or replied messages).",
 		Tags: activityTags}, h.followUp)
+	huma.Register(api, huma.Operation{OperationID: "list-milestone-punctuality", Method: http.MethodGet, Path: "/api/v1/milestone-punctuality",
+		Summary: "The milestones a rep's on-time rate of a period judges, each on time or not",
+		Description: "A milestone of a project the rep owns is judged when planned in the period and its day has passed or " +
+			"it is done (milestones_due of /api/v1/activity-metrics); on time when done on or before its planned day " +
+			"(milestones_on_time).",
+		Tags: projectTags}, h.punctuality)
+}
+
+type punctualityInput struct {
+	OwnerID string `query:"owner_id" format:"uuid" doc:"one rep's; default every rep's the caller may see"`
+	From    string `query:"from" required:"true" pattern:"^\\d{4}-\\d{2}-\\d{2}$" doc:"first day, YYYY-MM-DD, tenant's time zone"`
+	To      string `query:"to" required:"true" pattern:"^\\d{4}-\\d{2}-\\d{2}$" doc:"the day after the last, YYYY-MM-DD"`
+}
+
+// JudgedMilestoneDTO is a milestone due in the period.
+type JudgedMilestoneDTO struct {
+	Milestone MilestoneDTO `json:"milestone"`
+	OwnerID   uuid.UUID    `json:"owner_id" doc:"the project's owner"`
+	OnTime    bool         `json:"on_time" doc:"done on or before its planned day"`
+}
+
+// MilestonePunctualityDTO lists the milestones judged, rep by rep, by planned day.
+type MilestonePunctualityDTO struct {
+	Milestones []JudgedMilestoneDTO `json:"milestones"`
+}
+
+type punctualityOutput struct{ Body MilestonePunctualityDTO }
+
+func (h *HTTP) punctuality(ctx context.Context, in *punctualityInput) (*punctualityOutput, error) {
+	q := PunctualityQuery{From: in.From, To: in.To}
+	var err error
+	if q.OwnerID, err = web.ParseOptionalID(in.OwnerID, "query.owner_id"); err != nil {
+		return nil, err
+	}
+	ms, err := h.svc.MilestonePunctuality(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	out := &punctualityOutput{Body: MilestonePunctualityDTO{Milestones: make([]JudgedMilestoneDTO, len(ms))}}
+	for i, m := range ms {
+		out.Body.Milestones[i] = JudgedMilestoneDTO{Milestone: milestoneDTO(m.Milestone), OwnerID: m.OwnerID, OnTime: m.OnTime}
+	}
+	return out, nil
 }
 
 type activityMetricsInput struct {

@@ -185,18 +185,27 @@ type Punctuality struct {
 	Rate        float64
 }
 
-// punctuality applies the rule to milestones; days are YYYY-MM-DD, which sort as dates.
+// punctuality applies the rule to milestones.
 func punctuality(ms []Milestone, from, to, today string) Punctuality {
 	var p Punctuality
 	for _, m := range ms {
-		if m.PlannedOn < from || m.PlannedOn >= to || (m.DoneOn == "" && m.PlannedOn >= today) {
-			continue
+		due, onTime := judge(m, from, to, today)
+		if due {
+			p.Due++
 		}
-		p.Due++
-		if m.DoneOn != "" && m.DoneOn <= m.PlannedOn {
+		if onTime {
 			p.OnTime++
 		}
 	}
 	p.Rate = ratio(p.OnTime, p.Due)
 	return p
+}
+
+// judge says whether m is due in [from, to) as of today, and whether it was on time (only ever
+// when due); days are YYYY-MM-DD, which sort as dates.
+func judge(m Milestone, from, to, today string) (due, onTime bool) {
+	if m.PlannedOn < from || m.PlannedOn >= to || (m.DoneOn == "" && m.PlannedOn >= today) {
+		return false, false
+	}
+	return true, m.DoneOn != "" && m.DoneOn <= m.PlannedOn
 }

@@ -33,6 +33,14 @@ type Customers interface {
 	Customer(ctx context.Context, id uuid.UUID) (CustomerRef, error)
 }
 
+// CustomerOwners is what a Customers may also do, as the one cmd wires does: give the owner of
+// each of the customers named that the caller may list, leaving the others out, by the same
+// rule as Customer. It says whose key accounts are whose, as the key-account figures count them;
+// without it the key-account list is unavailable.
+type CustomerOwners interface {
+	Owners(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]uuid.UUID, error)
+}
+
 // Service is the activities domain of the caller's tenant, deciding every access with the warden.
 type Service struct {
 	store     *store.Store
@@ -51,6 +59,10 @@ type Options struct {
 	// same transaction (its idle timers restart); a not-found answer refuses the activity, as the
 	// caller may not work that opportunity. nil: opportunity ids are stored unchecked.
 	Worked func(ctx context.Context, opportunityID uuid.UUID) error
+	// Ordered says which of customers placed an order that counts in [from, to), among the
+	// orders the caller may list, as key-account retention counts it (the orders domain's
+	// CustomersOrdered). nil: the key-account list cannot tell, and says so.
+	Ordered func(ctx context.Context, customers []uuid.UUID, from, to time.Time) (map[uuid.UUID]bool, error)
 }
 
 // NewService returns the activities service over s, deciding access with w and finding

@@ -96,17 +96,38 @@ func (s *Service) orderFigures(ctx context.Context, db *gorm.DB, q MetricsQuery,
 		return err
 	}
 	// A fresh statement each time: a gorm chain gathers conditions in place.
-	counted := func() *gorm.DB {
-		return db.Model(&orderRow{}).Scopes(scope).Where("orders.owner_id IN ? AND orders.status <> ?", reps, string(Cancelled))
-	}
-	approved := counted().Where("orders.approved_at >= ? AND orders.approved_at < ?", q.From.UTC(), q.To.UTC())
-	fromDay, toDay := civilDay(q.From, loc).Format(time.DateOnly), civilDay(q.To, loc).Format(time.DateOnly)
-	due := func() *gorm.DB { return counted().Where("orders.due_on >= ? AND orders.due_on < ?", fromDay, toDay) }
+	ofReps := func() *gorm.DB { return db.Model(&orderRow{}).Scopes(scope).Where("orders.owner_id IN ?", reps) }
+	approved := ofReps().Where("orders.status <> ? AND orders.approved_at >= ? AND orders.approved_at < ?", string(Cancelled), q.From.UTC(), q.To.UTC())
+	due := func() *gorm.DB { return fallingDue(ofReps(), q.From, q.To, loc) }
 	inSQL := s.store.Dialect() == store.Postgres
 	if err := revenue(approved, inSQL, byRep); err != nil {
 		return err
 	}
 	return collection(due, inSQL, q.To, byRep)
+}
+
+// fallingDue keeps the orders of q falling due in [from, to), as the collection figures count
+// them: not cancelled, with their due day (a day in the tenant's zone loc) one of the days from
+// from's to the one before to's. A zero bound leaves that side open (the orders list filters
+// with it too).
+func fallingDue(q *gorm.DB, from, to time.Time, loc *time.Location) *gorm.DB {
+	q = q.Where("orders.status <> ? AND orders.due_on IS NOT NULL", string(Cancelled))
+	if !from.IsZero() {
+		q = q.Where("orders.due_on >= ?", civilDay(from, loc).Format(time.DateOnly))
+	}
+	if !to.IsZero() {
+		q = q.Where("orders.due_on < ?", civilDay(to, loc).Format(time.DateOnly))
+	}
+	return q
+}
+
+// paidBefore joins the orders of due to the payments received for them before to: what the
+// collection figures count as collected.
+func paidBefore(due *gorm.DB, to time.Time) *gorm.DB {
+	// CROSS JOIN keeps orders the outer loop on SQLite, which would otherwise scan payments and
+	// probe orders once per rep asked for; PostgreSQL orders it like any join.
+	return due.Joins("CROSS JOIN payments").
+		Where("payments.tenant_id = orders.tenant_id AND payments.order_id = orders.id AND payments.received_at < ?", to.UTC())
 }
 
 // repAmount is an amount of one rep's orders in one currency: the sum of N rows.
@@ -154,11 +175,7 @@ func collection(due func() *gorm.DB, inSQL bool, to time.Time, byRep map[uuid.UU
 	if err != nil {
 		return fmt.Errorf("sum orders due: %w", err)
 	}
-	// CROSS JOIN keeps orders the outer loop on SQLite, which would otherwise scan payments and
-	// probe orders once per rep asked for; PostgreSQL orders it like any join.
-	paid := due().Joins("CROSS JOIN payments").
-		Where("payments.tenant_id = orders.tenant_id AND payments.order_id = orders.id AND payments.received_at < ?", to.UTC())
-	received, err := sumPerRep(paid, "payments.amount", inSQL)
+	received, err := sumPerRep(paidBefore(due(), to), "payments.amount", inSQL)
 	if err != nil {
 		return fmt.Errorf("sum payments: %w", err)
 	}

@@ -177,15 +177,20 @@ type OrderFilter struct {
 	// CountedFrom and CountedTo keep the orders that count for their rep's figures of that
 	// period (see Metrics): approved in it and not cancelled. Zero: no such filter.
 	CountedFrom, CountedTo time.Time
-	Limit                  int
-	After                  *uuid.UUID // keyset cursor: the last id of the previous page
+	// DueFrom and DueTo keep the orders falling due in [DueFrom, DueTo) (see Metrics): what a
+	// rep's collection rate of that period is over. Zero: no such filter.
+	DueFrom, DueTo time.Time
+	Limit          int
+	After          *uuid.UUID // keyset cursor: the last id of the previous page
 }
 
 // OrderPage is one page of orders, newest first; Next is nil on the last page. The orders of a
-// page carry no lines: get one order for them.
+// page carry no lines: get one order for them. With a DueTo, Collected holds what was received
+// for each order before it, as the collection rate counts it.
 type OrderPage struct {
-	Orders []Order
-	Next   *uuid.UUID
+	Orders    []Order
+	Next      *uuid.UUID
+	Collected map[uuid.UUID]decimal.Decimal
 }
 
 // Transition is one change of an order's status: who, when and why. From is "" for the creation.

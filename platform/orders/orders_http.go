@@ -75,6 +75,7 @@ type OrderDTO struct {
 	Balance          string         `json:"balance"`
 	ApprovedAt       *time.Time     `json:"approved_at"`
 	DueOn            *string        `json:"due_on" doc:"YYYY-MM-DD in the tenant's zone: approval day + payment terms"`
+	Collected        *string        `json:"collected,omitempty" doc:"lists with due_to only: received for the order before due_to, as the collection rate counts it"`
 	DeliveredAt      *time.Time     `json:"delivered_at"`
 	CreatedBy        uuid.UUID      `json:"created_by"`
 	CreatedAt        time.Time      `json:"created_at"`
@@ -122,8 +123,11 @@ type listOrdersInput struct {
 	// What a rep's order figures of a period count, for the appraisal's drill-down.
 	CountedFrom time.Time `query:"counted_from" doc:"counted for the rep's figures from: approved at or after, and not cancelled"`
 	CountedTo   time.Time `query:"counted_to" doc:"counted for the rep's figures until: approved before, and not cancelled"`
-	Limit       int       `query:"limit" minimum:"1" maximum:"200" default:"50"`
-	Cursor      string    `query:"cursor" format:"uuid" doc:"next_cursor of the previous page"`
+	// What a rep's collection rate of a period is over, for the appraisal's drill-down.
+	DueFrom time.Time `query:"due_from" doc:"falling due from: not cancelled, due on the tenant's day of due_from or later"`
+	DueTo   time.Time `query:"due_to" doc:"falling due until: not cancelled, due before the tenant's day of due_to; each order then shows what was collected before due_to"`
+	Limit   int       `query:"limit" minimum:"1" maximum:"200" default:"50"`
+	Cursor  string    `query:"cursor" format:"uuid" doc:"next_cursor of the previous page"`
 }
 
 type orderPath struct {
@@ -187,7 +191,8 @@ func lineInputs(in []OrderLineInputDTO) ([]LineInput, error) {
 }
 
 func (h *HTTP) listOrders(ctx context.Context, in *listOrdersInput) (*orderPageOutput, error) {
-	f := OrderFilter{Status: Status(in.Status), From: in.From, To: in.To, CountedFrom: in.CountedFrom, CountedTo: in.CountedTo, Limit: in.Limit}
+	f := OrderFilter{Status: Status(in.Status), From: in.From, To: in.To, CountedFrom: in.CountedFrom, CountedTo: in.CountedTo,
+		DueFrom: in.DueFrom, DueTo: in.DueTo, Limit: in.Limit}
 	var err error
 	if f.CustomerID, err = web.ParseOptionalID(in.CustomerID, "query.customer_id"); err != nil {
 		return nil, err
@@ -205,6 +210,10 @@ func (h *HTTP) listOrders(ctx context.Context, in *listOrdersInput) (*orderPageO
 	out := &orderPageOutput{Body: OrderPageDTO{Orders: make([]OrderDTO, len(page.Orders)), NextCursor: page.Next}}
 	for i, o := range page.Orders {
 		out.Body.Orders[i] = orderDTO(o)
+		if c, ok := page.Collected[o.ID]; ok {
+			collected := money.Format(c, o.Currency)
+			out.Body.Orders[i].Collected = &collected
+		}
 	}
 	return out, nil
 }

@@ -30,8 +30,11 @@ type OpportunityFilter struct {
 	// ClosedFrom and ClosedTo keep the opportunities won or lost in [ClosedFrom, ClosedTo): what
 	// a rep's win rate and sales cycle of that period count. Zero: no such filter.
 	ClosedFrom, ClosedTo time.Time
-	After                *uuid.UUID // cursor: the last id of the previous page
-	Limit                int
+	// OpenAt keeps the opportunities open at that instant: what a rep's pipeline value at the
+	// end of a period is the amount of. Zero: no such filter.
+	OpenAt time.Time
+	After  *uuid.UUID // cursor: the last id of the previous page
+	Limit  int
 }
 
 // OpportunityPage is one page of opportunities, oldest first.
@@ -73,6 +76,9 @@ func (s *Service) ListOpportunities(ctx context.Context, f OpportunityFilter) (O
 		if !f.ClosedTo.IsZero() {
 			q = q.Where("opportunities.closed_at < ?", f.ClosedTo.UTC())
 		}
+		if !f.OpenAt.IsZero() {
+			q = q.Where(openAtSQL(f.OpenAt))
+		}
 		if f.After != nil {
 			q = q.Where("opportunities.id > ?", *f.After)
 		}
@@ -81,30 +87,37 @@ func (s *Service) ListOpportunities(ctx context.Context, f OpportunityFilter) (O
 			return err
 		}
 		rows, page.Next = cut(rows, f.Limit, func(o opportunityRow) uuid.UUID { return o.ID })
-		pipelines := map[uuid.UUID]*Pipeline{}
-		now := s.now()
-		for _, r := range rows {
-			p, ok := pipelines[r.PipelineID]
-			if !ok {
-				loaded, err := loadPipeline(db, r.PipelineID)
-				if err != nil {
-					return err
-				}
-				p = &loaded
-				pipelines[r.PipelineID] = p
-			}
-			o, err := toOpportunity(r, p, now)
-			if err != nil {
-				return err
-			}
-			page.Opportunities = append(page.Opportunities, o)
-		}
-		return nil
+		page.Opportunities, err = s.opportunities(db, rows)
+		return err
 	})
 	if err != nil {
 		return OpportunityPage{}, fmt.Errorf("list opportunities: %w", err)
 	}
 	return page, nil
+}
+
+// opportunities turns rows into the opportunities they are, each in its pipeline's stage.
+func (s *Service) opportunities(db *gorm.DB, rows []opportunityRow) ([]Opportunity, error) {
+	pipelines := map[uuid.UUID]*Pipeline{}
+	now := s.now()
+	var out []Opportunity
+	for _, r := range rows {
+		p, ok := pipelines[r.PipelineID]
+		if !ok {
+			loaded, err := loadPipeline(db, r.PipelineID)
+			if err != nil {
+				return nil, err
+			}
+			p = &loaded
+			pipelines[r.PipelineID] = p
+		}
+		o, err := toOpportunity(r, p, now)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, nil
 }
 
 // TaskFilter narrows ListTasks.

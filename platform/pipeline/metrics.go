@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/repflow/repflow/platform/access"
 	"github.com/repflow/repflow/platform/fault"
@@ -68,36 +69,54 @@ func (s *Service) Metrics(ctx context.Context, q MetricsQuery) ([]RepMetrics, er
 	}
 	var out []RepMetrics
 	err := s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
-		scope, err := s.warden.Scope(ctx, access.List, access.KindOpportunity, opportunityColumns)
-		if err != nil {
-			return err
-		}
-		opps := db.Model(&opportunityRow{}).Scopes(scope).Where("opportunities.created_at < ?", q.To.UTC())
-		if len(q.RepIDs) > 0 {
-			opps = opps.Where("opportunities.owner_id IN ?", q.RepIDs)
-		}
-		var rows []opportunityRow
-		if err := opps.Find(&rows).Error; err != nil {
-			return err
-		}
-		var moves []moveRow
-		if len(rows) > 0 {
-			ids := db.Model(&opportunityRow{}).Scopes(scope).Select("opportunities.id")
-			if err := db.Where("opportunity_id IN (?) AND moved_at < ?", ids, q.To.UTC()).Order("moved_at, id").Find(&moves).Error; err != nil {
-				return err
-			}
-		}
-		stages, err := stagesOf(db, rows)
-		if err != nil {
-			return err
-		}
-		out = compute(q, rows, moves, stages)
-		return nil
+		var err error
+		out, err = s.metrics(ctx, db, q)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("pipeline metrics: %w", err)
 	}
 	return out, nil
+}
+
+// metrics loads what the figures of q are computed from, as far as the caller may list it, and
+// computes them: for Metrics, and for the list of the opportunities judged for conversion.
+func (s *Service) metrics(ctx context.Context, db *gorm.DB, q MetricsQuery) ([]RepMetrics, error) {
+	scope, err := s.warden.Scope(ctx, access.List, access.KindOpportunity, opportunityColumns)
+	if err != nil {
+		return nil, err
+	}
+	opps := db.Model(&opportunityRow{}).Scopes(scope).Where("opportunities.created_at < ?", q.To.UTC())
+	if len(q.RepIDs) > 0 {
+		opps = opps.Where("opportunities.owner_id IN ?", q.RepIDs)
+	}
+	var rows []opportunityRow
+	if err := opps.Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	var moves []moveRow
+	if len(rows) > 0 {
+		ids := db.Model(&opportunityRow{}).Scopes(scope).Select("opportunities.id")
+		if err := db.Where("opportunity_id IN (?) AND moved_at < ?", ids, q.To.UTC()).Order("moved_at, id").Find(&moves).Error; err != nil {
+			return nil, err
+		}
+	}
+	stages, err := stagesOf(db, rows)
+	if err != nil {
+		return nil, err
+	}
+	return compute(q, rows, moves, stages), nil
+}
+
+// openAt is whether o is open at t, as OpenValue and WeightedValue count it: opened before t and
+// not closed before it.
+func (o opportunityRow) openAt(t time.Time) bool {
+	return o.CreatedAt.Before(t) && (o.ClosedAt == nil || !o.ClosedAt.Before(t))
+}
+
+// openAtSQL is openAt as SQL on opportunities, for the list that pipeline value drills down to.
+func openAtSQL(t time.Time) clause.Expr {
+	return gorm.Expr("(opportunities.created_at < ? AND (opportunities.closed_at IS NULL OR opportunities.closed_at >= ?))", t.UTC(), t.UTC())
 }
 
 // stagesOf loads every stage of the opportunities' pipelines, retired ones included.
@@ -145,8 +164,7 @@ func compute(q MetricsQuery, rows []opportunityRow, moves []moveRow, stages map[
 		if in(o.CreatedAt) {
 			m.NewOpportunities++
 		}
-		closedBy := o.ClosedAt != nil && o.ClosedAt.Before(q.To)
-		if closedBy && in(*o.ClosedAt) {
+		if o.ClosedAt != nil && in(*o.ClosedAt) {
 			switch Outcome(o.Status) {
 			case Won:
 				m.Won++
@@ -156,7 +174,7 @@ func compute(q MetricsQuery, rows []opportunityRow, moves []moveRow, stages map[
 				m.Lost++
 			}
 		}
-		if !closedBy {
+		if o.openAt(q.To) {
 			m.OpenValue = m.OpenValue.Add(o.Amount)
 			p := decimal.NewFromInt(int64(stages[o.StageID].Probability))
 			m.WeightedValue = m.WeightedValue.Add(o.Amount.Mul(p).Div(decimal.NewFromInt(100)))

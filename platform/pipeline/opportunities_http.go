@@ -119,12 +119,14 @@ type listOpportunitiesInput struct {
 	// What a rep's win rate of a period counts, for the appraisal's drill-down.
 	ClosedFrom time.Time `query:"closed_from" doc:"won or lost at or after"`
 	ClosedTo   time.Time `query:"closed_to" doc:"won or lost before"`
-	Limit      int       `query:"limit" minimum:"1" maximum:"200" default:"50"`
-	Cursor     string    `query:"cursor" format:"uuid" doc:"next_cursor of the previous page"`
+	// What a rep's pipeline value at a period's end is the amount of.
+	OpenAt time.Time `query:"open_at" doc:"open at this instant: opened before it and not won or lost before it"`
+	Limit  int       `query:"limit" minimum:"1" maximum:"200" default:"50"`
+	Cursor string    `query:"cursor" format:"uuid" doc:"next_cursor of the previous page"`
 }
 
 func (h *HTTP) listOpportunities(ctx context.Context, in *listOpportunitiesInput) (*struct{ Body OpportunityPageDTO }, error) {
-	f := OpportunityFilter{Status: Status(in.Status), Stage: in.Stage, ClosedFrom: in.ClosedFrom, ClosedTo: in.ClosedTo, Limit: in.Limit}
+	f := OpportunityFilter{Status: Status(in.Status), Stage: in.Stage, ClosedFrom: in.ClosedFrom, ClosedTo: in.ClosedTo, OpenAt: in.OpenAt, Limit: in.Limit}
 	var err error
 	for _, p := range []struct {
 		dst  **uuid.UUID

@@ -223,6 +223,7 @@ func (s *Service) ListCustomers(ctx context.Context, f CustomerFilter) (Customer
 		if f.Grade != "" {
 			q = q.Where("customers.grade = ?", string(f.Grade))
 		}
+		q = createdIn(q, f.CreatedFrom, f.CreatedTo)
 		if t := strings.ToLower(strings.TrimSpace(f.Query)); t != "" {
 			like := likeContains(t)
 			q = q.Where(`(LOWER(customers.name) LIKE ? ESCAPE '\' OR LOWER(customers.contact_name) LIKE ? ESCAPE '\' OR LOWER(customers.address) LIKE ? ESCAPE '\')`, like, like, like)

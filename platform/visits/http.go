@@ -132,8 +132,11 @@ type listInput struct {
 	RegionID string `query:"region_id" format:"uuid" doc:"only customers in this region's subtree"`
 	Grade    string `query:"grade" enum:"A,B,C,D"`
 	Q        string `query:"q" maxLength:"100" doc:"contained in the name, contact name or address, case-insensitive"`
-	Limit    int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
-	Cursor   string `query:"cursor" format:"uuid" doc:"next_cursor of the previous page"`
+	// What a rep's new-customer figure of a period counts, with owner_id, for the appraisal's drill-down.
+	CreatedFrom time.Time `query:"created_from" doc:"created at or after"`
+	CreatedTo   time.Time `query:"created_to" doc:"created before"`
+	Limit       int       `query:"limit" minimum:"1" maximum:"200" default:"50"`
+	Cursor      string    `query:"cursor" format:"uuid" doc:"next_cursor of the previous page"`
 }
 
 // Named bodies: huma names anonymous ones after their holder ("ListOutputBody"), and those names
@@ -180,7 +183,7 @@ type CustomerChangesDTO struct {
 }
 
 func (h *HTTP) list(ctx context.Context, in *listInput) (*listOutput, error) {
-	f := CustomerFilter{Grade: Grade(in.Grade), Query: in.Q, Limit: in.Limit}
+	f := CustomerFilter{Grade: Grade(in.Grade), Query: in.Q, CreatedFrom: in.CreatedFrom, CreatedTo: in.CreatedTo, Limit: in.Limit}
 	var err error
 	if f.OwnerID, err = web.ParseOptionalID(in.OwnerID, "query.owner_id"); err != nil {
 		return nil, err

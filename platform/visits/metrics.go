@@ -3,9 +3,7 @@ package visits
 import (
 	"context"
 	"fmt"
-	"maps"
 	"math"
-	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -59,20 +57,9 @@ type RepMetrics struct {
 // interface for it; it reads only what the caller may see.
 func (s *Service) Metrics(ctx context.Context, q MetricsQuery) ([]RepMetrics, error) {
 	ctx = store.Analytical(ctx)
-	loc, err := s.timeZone(ctx)
+	from, to, loc, err := s.period(ctx, q.From, q.To)
 	if err != nil {
 		return nil, err
-	}
-	from, err := time.ParseInLocation(time.DateOnly, q.From, loc)
-	if err != nil {
-		return nil, fault.Field("query.from", "is not a date (YYYY-MM-DD)", q.From)
-	}
-	to, err := time.ParseInLocation(time.DateOnly, q.To, loc)
-	if err != nil {
-		return nil, fault.Field("query.to", "is not a date (YYYY-MM-DD)", q.To)
-	}
-	if !to.After(from) || to.Sub(from) > 400*24*time.Hour {
-		return nil, fault.Field("query.to", "must be after from, and the period at most 400 days", q.To)
 	}
 	var out []RepMetrics
 	err = s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
@@ -106,6 +93,24 @@ func (s *Service) Metrics(ctx context.Context, q MetricsQuery) ([]RepMetrics, er
 	return out, nil
 }
 
+// period reads a period [from, to) given as days in the tenant's zone (to exclusive), as the
+// figures and the lists they drill down to take it.
+func (s *Service) period(ctx context.Context, fromDay, toDay string) (from, to time.Time, loc *time.Location, err error) {
+	if loc, err = s.timeZone(ctx); err != nil {
+		return from, to, nil, err
+	}
+	if from, err = time.ParseInLocation(time.DateOnly, fromDay, loc); err != nil {
+		return from, to, nil, fault.Field("query.from", "is not a date (YYYY-MM-DD)", fromDay)
+	}
+	if to, err = time.ParseInLocation(time.DateOnly, toDay, loc); err != nil {
+		return from, to, nil, fault.Field("query.to", "is not a date (YYYY-MM-DD)", toDay)
+	}
+	if !to.After(from) || to.Sub(from) > 400*24*time.Hour {
+		return from, to, nil, fault.Field("query.to", "must be after from, and the period at most 400 days", toDay)
+	}
+	return from, to, loc, nil
+}
+
 // visibleReps returns the reps (optionally only those asked for) whose visits the caller may
 // list, ordered by id.
 func (s *Service) visibleReps(ctx context.Context, db *gorm.DB, only []uuid.UUID) ([]uuid.UUID, error) {
@@ -134,14 +139,9 @@ func (s *Service) visibleReps(ctx context.Context, db *gorm.DB, only []uuid.UUID
 // visited them in it, and the customers created in it. Sums are left to SQL; Go adds up a few
 // rows per rep and applies the cadence rule, which needs the tenant's calendar.
 func (s *Service) repFigures(db *gorm.DB, reps []uuid.UUID, from, to time.Time, cad cadence.Cadences, loc *time.Location) ([]RepMetrics, error) {
-	months, rolled, err := rollup.Use(db, rollup.Visits, from, to, loc)
+	sums, visitedByOwner, err := periodVisits(db, s.store.Dialect(), reps, from, to, loc)
 	if err != nil {
 		return nil, err
-	}
-	sums, visitedByOwner := visitSums(db, s.store.Dialect()).
-		Where("visits.rep_id IN ? AND visits.started_at >= ? AND visits.started_at < ?", reps, from, to), visitedInPeriod(from, to)
-	if rolled {
-		sums, visitedByOwner = rolledUpSums(db, reps, months), visitedInMonths(months)
 	}
 	byGrade, err := gradeSums(db, sums)
 	if err != nil {
@@ -166,14 +166,42 @@ func (s *Service) repFigures(db *gorm.DB, reps []uuid.UUID, from, to time.Time, 
 	return out, nil
 }
 
+// periodVisits are the visits of [from, to) as the figures read them: summed per rep and
+// customer (visitSums, or the rollups when the period is whole months and they are built), and,
+// as SQL on customers, whether the customer's owner visited it (visitedInPeriod, or
+// visitedInMonths).
+func periodVisits(db *gorm.DB, dialect store.Dialect, reps []uuid.UUID, from, to time.Time, loc *time.Location) (*gorm.DB, clause.Expr, error) {
+	months, rolled, err := rollup.Use(db, rollup.Visits, from, to, loc)
+	if err != nil {
+		return nil, clause.Expr{}, err
+	}
+	if rolled {
+		return rolledUpSums(db, reps, months), visitedInMonths(months), nil
+	}
+	return visitSums(db, dialect).Where("visits.rep_id IN ? AND visits.started_at >= ? AND visits.started_at < ?", reps, from, to),
+		visitedInPeriod(from, to), nil
+}
+
+// createdIn keeps the customers of q created in [from, to), as the new-customer figure counts
+// them; a zero bound leaves that side open (the customers list filters with it too).
+func createdIn(q *gorm.DB, from, to time.Time) *gorm.DB {
+	if !from.IsZero() {
+		q = q.Where("customers.created_at >= ?", from.UTC())
+	}
+	if !to.IsZero() {
+		q = q.Where("customers.created_at < ?", to.UTC())
+	}
+	return q
+}
+
 // newCustomers counts, per rep, the customers created in [from, to) that the rep owns.
 func newCustomers(db *gorm.DB, reps []uuid.UUID, from, to time.Time) (map[uuid.UUID]int, error) {
 	var rows []struct {
 		OwnerID uuid.UUID
 		N       int
 	}
-	err := db.Model(&customerRow{}).Select("owner_id, COUNT(*) AS n").
-		Where("owner_id IN ? AND created_at >= ? AND created_at < ?", reps, from, to).Group("owner_id").Scan(&rows).Error
+	err := createdIn(db.Model(&customerRow{}), from, to).Select("customers.owner_id, COUNT(*) AS n").
+		Where("customers.owner_id IN ?", reps).Group("customers.owner_id").Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("count new customers: %w", err)
 	}
@@ -281,121 +309,6 @@ func sumVisits(rep uuid.UUID, grades []gradeVisits) RepMetrics {
 	}
 	m.VerifiedRate = ratio(m.VerifiedCheckIns, m.CheckIns)
 	return m
-}
-
-// due is who a rep had to visit by the period's end: every customer the rep owns of the grades
-// due whatever their last visit (only counted: at 2,000 reps they are most of 240,000
-// customers), and those of the other grades that the cadence rule finds due (listed, of which
-// listedCovered were visited in the period by the rep).
-type due struct {
-	count         int
-	always        map[string]bool
-	listedCovered int
-}
-
-// covered counts the due customers the rep visited (a counted visit, by this rep), given its
-// visits per grade.
-func (d due) covered(grades []gradeVisits) int {
-	n := d.listedCovered
-	for _, g := range grades {
-		if g.Own && d.always[g.Grade] {
-			n += g.Visited
-		}
-	}
-	return n
-}
-
-// customerLastVisit is a customer of one of the reps with its last counted visit before the
-// period, by whichever rep.
-type customerLastVisit struct {
-	ID        uuid.UUID
-	OwnerID   uuid.UUID
-	Grade     string
-	LastVisit aggregateTime // zero: never visited
-	Visited   bool          // by its owner in the period, a visit that counts
-}
-
-// dueByRep finds, per rep, the customers it owns that fall due before the period ends: those
-// due, by the cadence rule, on its last day, judged by their last counted visit before it began
-// (a visit not rejected, open or closed, as the day plan counts it).
-//
-// Only the grades where the last visit can matter are looked at customer by customer (see
-// gradesToLook: over a month, with the default cadences, a quarter of the customers); the others
-// are counted per grade. The last visit is a subquery per customer, which visits_customer_time
-// answers by reading backwards from the period's start: the cost follows the customers, not the
-// years of history a join and MAX over all earlier visits would read. visitedByOwner says, as
-// SQL on customers, whether the owner visited the customer in the period (visitedInPeriod, or
-// visitedInMonths from the rollups).
-func dueByRep(db *gorm.DB, reps []uuid.UUID, from, to time.Time, cad cadence.Cadences, loc *time.Location, visitedByOwner clause.Expr) (map[uuid.UUID]due, error) {
-	lastDay := to.Add(-time.Nanosecond)
-	look := gradesToLook(cad, from, lastDay, loc)
-	always := map[string]bool{}
-	for g := range cad {
-		if !slices.Contains(look, g) {
-			always[g] = true
-		}
-	}
-	out := make(map[uuid.UUID]due, len(reps))
-	for _, rep := range reps {
-		out[rep] = due{always: always}
-	}
-	var counts []struct {
-		OwnerID uuid.UUID
-		N       int
-	}
-	err := db.Model(&customerRow{}).Select("owner_id, COUNT(*) AS n").
-		Where("owner_id IN ? AND grade IN ?", reps, slices.Collect(maps.Keys(always))).Group("owner_id").Scan(&counts).Error
-	if err != nil {
-		return nil, fmt.Errorf("count customers due: %w", err)
-	}
-	for _, c := range counts {
-		d := out[c.OwnerID]
-		d.count += c.N
-		out[c.OwnerID] = d
-	}
-	var rows []customerLastVisit
-	err = db.Model(&customerRow{}).
-		Select(`customers.id, customers.owner_id, customers.grade,
-			(SELECT MAX(visits.started_at) FROM visits WHERE visits.tenant_id = customers.tenant_id
-				AND visits.customer_id = customers.id AND visits.review_status <> ? AND visits.started_at < ?) AS last_visit,
-			? AS visited`, ReviewRejected, from, visitedByOwner).
-		Where("customers.owner_id IN ? AND customers.grade IN ?", reps, look).
-		Scan(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("load customers and their last visits: %w", err)
-	}
-	owned := make(map[uuid.UUID][]cadence.Customer, len(reps))
-	visited := map[uuid.UUID]bool{}
-	for _, r := range rows {
-		owned[r.OwnerID] = append(owned[r.OwnerID], cadence.Customer{ID: r.ID, Grade: r.Grade, LastVisit: r.LastVisit.Time})
-		visited[r.ID] = r.Visited
-	}
-	for rep, customers := range owned {
-		d := out[rep]
-		for _, c := range cadence.Due(customers, cad, lastDay, loc) {
-			d.count++
-			if visited[c.ID] {
-				d.listedCovered++
-			}
-		}
-		out[rep] = d
-	}
-	return out, nil
-}
-
-// gradesToLook are the grades whose customers may or may not be due on lastDay depending on
-// when they were last visited before from. A customer visited just before the period is the
-// least overdue one can be: when even it is due, every customer of its grade is, whenever last
-// visited or if never, so their last visits need not be looked up (and count as none).
-func gradesToLook(cad cadence.Cadences, from, lastDay time.Time, loc *time.Location) []string {
-	var look []string
-	for _, g := range []Grade{GradeA, GradeB, GradeC, GradeD} {
-		latest := cadence.Customer{Grade: string(g), LastVisit: from.Add(-time.Nanosecond)}
-		if len(cadence.Due([]cadence.Customer{latest}, cad, lastDay, loc)) == 0 {
-			look = append(look, string(g))
-		}
-	}
-	return look
 }
 
 // workingDays counts Monday to Saturday in [from, to).

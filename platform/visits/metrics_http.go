@@ -17,6 +17,11 @@ func (h *HTTP) registerMetrics(api huma.API) {
 			"accepted on review. Coverage is the due customers visited over the customers due in the period by their " +
 			"grade's cadence. Working days are Monday to Saturday, up to today while the period runs.",
 		Tags: visitTags}, h.metrics)
+	huma.Register(api, huma.Operation{OperationID: "visit-coverage", Method: http.MethodGet, Path: "/api/v1/visit-coverage",
+		Summary: "The customers a rep's coverage figure of a period is over: those due a visit, each covered or not",
+		Description: "The rows are the figure's customers due (customers_due of /api/v1/visit-metrics for the same rep and " +
+			"days); those covered, visited by the rep in the period with a visit that counts, are customers_covered.",
+		Tags: visitTags}, h.coverage)
 }
 
 type metricsInput struct {
@@ -71,6 +76,51 @@ func (h *HTTP) metrics(ctx context.Context, in *metricsInput) (*metricsOutput, e
 		out.Body.Reps[i] = RepMetricsDTO{RepID: m.RepID, WorkingDays: m.WorkingDays, Visits: m.Visits, VisitsPerDay: m.VisitsPerDay,
 			CustomersDue: m.CustomersDue, CustomersCovered: m.CustomersCovered, Coverage: m.Coverage, CheckIns: m.CheckIns,
 			VerifiedCheckIns: m.VerifiedCheckIns, VerifiedRate: m.VerifiedRate, AvgDurationS: m.AvgDuration.Seconds(), VisitsByGrade: byGrade, NewCustomers: m.NewCustomers}
+	}
+	return out, nil
+}
+
+type coverageInput struct {
+	RepID  string `query:"rep_id" required:"true" format:"uuid" doc:"the rep"`
+	From   string `query:"from" required:"true" pattern:"^\\d{4}-\\d{2}-\\d{2}$" doc:"first day, YYYY-MM-DD, tenant's time zone"`
+	To     string `query:"to" required:"true" pattern:"^\\d{4}-\\d{2}-\\d{2}$" doc:"the day after the last, YYYY-MM-DD"`
+	Limit  int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
+	Cursor string `query:"cursor" format:"uuid" doc:"next_cursor of the previous page"`
+}
+
+// VisitCoverageCustomerDTO is a customer due a visit in the period.
+type VisitCoverageCustomerDTO struct {
+	CustomerID uuid.UUID `json:"customer_id"`
+	Name       string    `json:"name"`
+	Grade      string    `json:"grade" enum:"A,B,C,D"`
+	OwnerID    uuid.UUID `json:"owner_id"`
+	Covered    bool      `json:"covered" doc:"visited by the rep in the period, with a visit that counts"`
+}
+
+// VisitCoveragePageDTO is one page of the customers due, by id.
+type VisitCoveragePageDTO struct {
+	Customers  []VisitCoverageCustomerDTO `json:"customers"`
+	NextCursor *uuid.UUID                 `json:"next_cursor" doc:"pass as cursor for the next page; null on the last page"`
+}
+
+type coverageOutput struct{ Body VisitCoveragePageDTO }
+
+func (h *HTTP) coverage(ctx context.Context, in *coverageInput) (*coverageOutput, error) {
+	q := CoverageQuery{From: in.From, To: in.To, Limit: in.Limit}
+	var err error
+	if q.RepID, err = web.ParseID(in.RepID, "query.rep_id"); err != nil {
+		return nil, err
+	}
+	if q.After, err = web.ParseOptionalID(in.Cursor, "query.cursor"); err != nil {
+		return nil, err
+	}
+	page, err := h.svc.Coverage(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	out := &coverageOutput{Body: VisitCoveragePageDTO{Customers: make([]VisitCoverageCustomerDTO, len(page.Customers)), NextCursor: page.Next}}
+	for i, c := range page.Customers {
+		out.Body.Customers[i] = VisitCoverageCustomerDTO{CustomerID: c.ID, Name: c.Name, Grade: string(c.Grade), OwnerID: c.OwnerID, Covered: c.Covered}
 	}
 	return out, nil
 }

@@ -128,8 +128,11 @@ type CustomerFilter struct {
 	RegionID *uuid.UUID // the region's whole subtree
 	Grade    Grade
 	Query    string // contained in the name, contact name or address, case-insensitive
-	Limit    int
-	After    *uuid.UUID // keyset cursor: the last id of the previous page
+	// CreatedFrom and CreatedTo keep the customers created in [CreatedFrom, CreatedTo): with the
+	// owner, what a rep's new-customer figure of that period counts. Zero: no such filter.
+	CreatedFrom, CreatedTo time.Time
+	Limit                  int
+	After                  *uuid.UUID // keyset cursor: the last id of the previous page
 }
 
 // CustomerPage is one page of customers ordered by id; Next is nil on the last page.
