@@ -71,7 +71,7 @@ func Demo(ctx context.Context, p *Provisioner) (DemoSummary, error) {
 	if t == nil {
 		in := Signup{Company: DemoCompany, Slug: DemoSlug, Industry: IndustryFMCG, TimeZone: "Asia/Shanghai", Currency: "CNY",
 			AdminName: "Zhou Min", AdminEmail: DemoAdminEmail, AdminPassword: DemoPassword}
-		prov, err := p.provision(ctx, in, func(ctx context.Context) error {
+		prov, err := p.provision(ctx, in, StatusActive, func(ctx context.Context) error {
 			if err := buildDemo(ctx, p.org, p.visits); err != nil {
 				return err
 			}

@@ -150,7 +150,7 @@ func Load(ctx context.Context, p *Provisioner, size LoadSize) (LoadSummary, erro
 		AdminName: "Load Admin", AdminEmail: sum.AdminEmail, AdminPassword: sum.Password}
 	var g *loadGen
 	var reps []*loadRep
-	prov, err := p.provision(ctx, in, func(ctx context.Context) (err error) {
+	prov, err := p.provision(ctx, in, StatusActive, func(ctx context.Context) (err error) {
 		g, reps, err = p.buildLoad(ctx, size, &sum)
 		return err
 	})

@@ -27,8 +27,16 @@ const (
 	IndustryIndustrial = "industrial"
 )
 
-// StatusActive is a tenant in service.
-const StatusActive = "active"
+// A tenant's status.
+const (
+	StatusActive = "active" // in service
+	// StatusUnverified is a tenant signed up whose admin has not yet confirmed their e-mail
+	// address: nobody signs in to it until they have.
+	StatusUnverified = "unverified"
+	// StatusSuspended is a tenant the operator took out of service: nobody signs in, nothing is
+	// lost.
+	StatusSuspended = "suspended"
+)
 
 // Signup is what a company gives to open a tenant.
 type Signup struct {
@@ -51,6 +59,7 @@ type Provisioned struct {
 	RootRegionID uuid.UUID
 	AdminID      uuid.UUID
 	AdminEmail   string
+	Status       string
 }
 
 // Provisioner opens new tenants.
@@ -74,15 +83,16 @@ func NewProvisioner(s *store.Store, o *org.Service, w *access.Warden, v *visits.
 // tenantRow is the global tenants table (migrations/0001_core.go), written through the owner
 // handle: it exists before any tenant transaction can.
 type tenantRow struct {
-	ID        uuid.UUID
-	Slug      string
-	Name      string
-	Industry  string
-	TimeZone  string
-	Currency  string
-	Status    string
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	ID         uuid.UUID
+	Slug       string
+	Name       string
+	Industry   string
+	TimeZone   string
+	Currency   string
+	Status     string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	VerifiedAt *time.Time // when its admin confirmed their e-mail; nil while unverified
 }
 
 func (tenantRow) TableName() string { return "tenants" }
@@ -91,21 +101,21 @@ func (tenantRow) TableName() string { return "tenants" }
 // after the company), the first admin (tenant_admin and hq) with their password, and the default
 // access policies. When that transaction fails the tenant row goes again: nothing half-made stays.
 func (p *Provisioner) Provision(ctx context.Context, in Signup) (Provisioned, error) {
-	return p.provision(ctx, in, nil)
+	return p.provision(ctx, in, StatusActive, nil)
 }
 
 // provision is Provision with setup, which runs as the new admin inside the tenant transaction
 // (the demo fills its organisation this way, so a failure leaves no demo tenant at all).
-func (p *Provisioner) provision(ctx context.Context, in Signup, setup func(ctx context.Context) error) (Provisioned, error) {
+func (p *Provisioner) provision(ctx context.Context, in Signup, status string, setup func(ctx context.Context) error) (Provisioned, error) {
 	in, derived, err := validSignup(in)
 	if err != nil {
 		return Provisioned{}, err
 	}
-	row, err := p.insertTenant(ctx, in, derived)
+	row, err := p.insertTenant(ctx, in, status, derived)
 	if err != nil {
 		return Provisioned{}, err
 	}
-	out := Provisioned{TenantID: row.ID, Slug: row.Slug, Name: row.Name, AdminEmail: in.AdminEmail}
+	out := Provisioned{TenantID: row.ID, Slug: row.Slug, Name: row.Name, AdminEmail: in.AdminEmail, Status: status}
 	// On SQLite both handles share one database file: the owner's insert above is committed and
 	// the owner writes nothing while the tenant transaction below holds the write lock.
 	err = p.store.Tx(identity.System(ctx, row.ID), func(ctx context.Context, _ *gorm.DB) error {
@@ -156,10 +166,13 @@ func (p *Provisioner) seedPipeline(ctx context.Context, industry string) error {
 
 // insertTenant writes the tenants row. A derived slug that is taken gets a short suffix; a slug
 // the company chose itself is theirs to change.
-func (p *Provisioner) insertTenant(ctx context.Context, in Signup, derived bool) (tenantRow, error) {
+func (p *Provisioner) insertTenant(ctx context.Context, in Signup, status string, derived bool) (tenantRow, error) {
 	t := time.Now().UTC().Truncate(time.Microsecond)
 	row := tenantRow{ID: identity.NewID(), Slug: in.Slug, Name: in.Company, Industry: in.Industry, TimeZone: in.TimeZone,
-		Currency: in.Currency, Status: StatusActive, CreatedAt: t, UpdatedAt: t}
+		Currency: in.Currency, Status: status, CreatedAt: t, UpdatedAt: t}
+	if status == StatusActive {
+		row.VerifiedAt = &t
+	}
 	for attempt := 0; ; attempt++ {
 		err := p.store.Owner(ctx).Create(&row).Error
 		if err == nil {

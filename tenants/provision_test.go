@@ -132,7 +132,7 @@ func TestProvisionCreatesTheTenant(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantRow := tenantRow{ID: got.TenantID, Slug: got.Slug, Name: got.Name, Industry: "fmcg", TimeZone: "Asia/Shanghai",
-		Currency: "CNY", Status: StatusActive, CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt}
+		Currency: "CNY", Status: StatusActive, CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt, VerifiedAt: &row.CreatedAt}
 	if d := cmp.Diff(wantRow, row); d != "" {
 		t.Errorf("tenant row (-want +got):\n%s", d)
 	}

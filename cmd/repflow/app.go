@@ -11,13 +11,16 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/repflow/repflow/admin"
 	"github.com/repflow/repflow/platform/access"
 	"github.com/repflow/repflow/platform/activities"
 	"github.com/repflow/repflow/platform/appraisal"
 	"github.com/repflow/repflow/platform/audit"
 	"github.com/repflow/repflow/platform/auth"
 	"github.com/repflow/repflow/platform/blob"
+	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/jobs"
+	"github.com/repflow/repflow/platform/mail"
 	"github.com/repflow/repflow/platform/orders"
 	"github.com/repflow/repflow/platform/org"
 	"github.com/repflow/repflow/platform/pipeline"
@@ -25,6 +28,7 @@ import (
 	"github.com/repflow/repflow/platform/visits"
 	"github.com/repflow/repflow/platform/web"
 	"github.com/repflow/repflow/tenants"
+	"github.com/repflow/repflow/tenants/billing"
 )
 
 // app is the wired product: every domain service, built once over one store.
@@ -36,6 +40,12 @@ type app struct {
 	auth        *auth.Service
 	org         *org.Service
 	provisioner *tenants.Provisioner
+	onboarding  *tenants.Onboarding
+	admission   *tenants.Admission
+	outbox      *mail.Outbox
+	operators   *admin.Service
+	billing     *billing.Service
+	plans       *tenants.Plans
 	visits      *visits.Service
 	jobs        *jobs.Queue
 	pipeline    *pipeline.Service
@@ -50,6 +60,16 @@ type passwords struct{ auth *auth.Service }
 
 func (p *passwords) SetPassword(ctx context.Context, userID uuid.UUID, password string) error {
 	return p.auth.SetPassword(ctx, userID, password)
+}
+
+// resetMailer queues auth's password reset links in the outbox, as mail about the user's tenant.
+type resetMailer struct{ outbox *mail.Outbox }
+
+func (m resetMailer) SendPasswordReset(ctx context.Context, email, link string) error {
+	return m.outbox.Queue(ctx, mail.Message{Tenant: identity.TenantID(ctx), Kind: "password_reset", To: email,
+		Subject: "Reset your repflow password / 重置 repflow 密码",
+		Text: "Open this link within an hour to choose a new password:\n" + link +
+			"\n\n请在一小时内打开以上链接设置新密码。\n\nIf you did not ask for it, ignore this message: your password stays as it is.\n"})
 }
 
 // auditRecorder lets auth record its public routes (login, password reset) in the audit trail.
@@ -68,12 +88,20 @@ func newApp(s *store.Store, cfg *config) (*app, error) {
 	a.audit = audit.New(s, a.warden)
 	pw := &passwords{}
 	a.org = org.NewService(s, a.warden, pw)
+	a.outbox = mail.NewOutbox(s, cfg.mailSender(a.log))
+	if a.billing, err = billing.New(s, cfg.billing(), billing.Options{Log: a.log}); err != nil {
+		return nil, fmt.Errorf("REPFLOW_STRIPE_*: %w", err)
+	}
+	a.plans = tenants.NewPlans(s, a.billing)
+	a.org.LimitSeats(a.plans.CheckSeats)
+	a.admission = tenants.NewAdmission(s, a.plans.Writable)
 	reset, _ := url.JoinPath(cfg.PublicURL, "reset-password")
-	a.auth = auth.New(s, a.org, auth.LogMailer{Log: a.log}, auth.Config{
-		Params:   cfg.passwordCost,
-		Recorder: auditRecorder{a.audit},
-		ResetURL: reset,
-		Log:      a.log,
+	a.auth = auth.New(s, a.org, resetMailer{a.outbox}, auth.Config{
+		Params:     cfg.passwordCost,
+		Recorder:   auditRecorder{a.audit},
+		ResetURL:   reset,
+		TenantOpen: a.admission.Open,
+		Log:        a.log,
 	})
 	pw.auth = a.auth
 	a.visits = visits.NewService(s, a.warden, visits.Options{Photos: photos, TimeZone: a.org.TimeZone, Reorders: reorders(a)})
@@ -99,7 +127,10 @@ func newApp(s *store.Store, cfg *config) (*app, error) {
 		},
 		Sources: []appraisal.Source{visitSource(a.visits), activitySource(a.activities), orderSource(a.orders), pipelineSource(a.pipeline, a.activities), keyAccountSource(a.visits, a.activities, a.orders)}})
 	a.provisioner = tenants.NewProvisioner(s, a.org, a.warden, a.visits, a.pipeline, a.appraisal)
+	a.onboarding = tenants.NewOnboarding(a.provisioner, a.outbox, cfg.PublicURL, auditRecorder{a.audit}.Record)
 	a.appraisal.ScheduleMonthlyReports(a.jobs, a.provisioner.Active)
+	a.outbox.Schedule(a.jobs)
+	a.operators = admin.New(s, admin.Config{})
 	return a, nil
 }
 
@@ -110,11 +141,14 @@ func (a *app) server() *web.Server {
 		Log:            a.log,
 		Ready:          a.store.Ping,
 		Authenticate:   a.auth.Authenticate,
+		Admit:          a.admission.Admit,
 		Around:         a.audit.Around,
 		TrustedProxies: a.proxies,
 	})
 	srv.Mount(a.auth, org.NewHTTP(a.org), a.warden, a.audit, visits.NewHTTP(a.visits), pipeline.NewHTTP(a.pipeline),
-		orders.NewHTTP(a.orders), activities.NewHTTP(a.activities), appraisal.NewHTTP(a.appraisal))
+		orders.NewHTTP(a.orders), activities.NewHTTP(a.activities), appraisal.NewHTTP(a.appraisal),
+		tenants.NewHTTP(a.onboarding, a.plans), billing.NewHTTP(a.billing))
+	a.operators.Register(admin.NewAPI(srv.App, version))
 	return srv
 }
 

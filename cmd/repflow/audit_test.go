@@ -65,6 +65,16 @@ func TestEveryMutatingRouteIsAudited(t *testing.T) {
 				if r.String() == "POST /api/v1/auth/password-reset/confirm" {
 					continue
 				}
+				// A sign-up and its verification are recorded in the new tenant's trail, not
+				// in any existing one's: TestSignUpVerifyAndSignIn checks them.
+				if r.path == "/api/v1/signup" || r.path == "/api/v1/signup/verify" {
+					continue
+				}
+				// Stripe's webhook names no tenant until its signature is checked, and acts on
+				// billing's global tables; tenants/billing's tests cover it.
+				if r.path == "/api/v1/billing/webhook" {
+					continue
+				}
 				t.Errorf("%s is public and mutating: say here what it records", r)
 				continue
 			}

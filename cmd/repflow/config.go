@@ -15,7 +15,9 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/repflow/repflow/platform/auth"
+	"github.com/repflow/repflow/platform/mail"
 	"github.com/repflow/repflow/tenants"
+	"github.com/repflow/repflow/tenants/billing"
 )
 
 // config is every setting of the binary. Each comes from a flag, else from its REPFLOW_*
@@ -33,7 +35,11 @@ type config struct {
 	Migrate string // auto: serve migrates on start; check: serve refuses an unmigrated database
 	// TrustedProxies is a comma-separated list of proxy IPs or CIDRs whose X-Forwarded-For to believe.
 	TrustedProxies string
-	Demo           bool
+	// Billing is Stripe's settings; without a secret key billing is off (a self-hosted server).
+	Billing billing.Config
+	// SMTP is the mail server the platform's mail goes through; without an address it is logged.
+	SMTP mail.SMTP
+	Demo bool
 	// Load asks `repflow demo` for a load tenant of this size instead of the demo (--reps, --days,
 	// --until); zero Reps keeps the demo.
 	Load tenants.LoadSize
@@ -57,6 +63,14 @@ func (c *config) settings() []setting {
 		{"log-format", "REPFLOW_LOG_FORMAT", "text", "text or json", &c.LogFormat},
 		{"migrate", "REPFLOW_MIGRATE", "auto", "auto: migrate the database on start; check: refuse to start on an unmigrated one", &c.Migrate},
 		{"trusted-proxies", "REPFLOW_TRUSTED_PROXIES", "", "comma-separated IPs or CIDRs of load balancers whose X-Forwarded-For names the client", &c.TrustedProxies},
+		{"stripe-secret-key", "REPFLOW_STRIPE_SECRET_KEY", "", "Stripe API key; empty turns billing off (self-hosted: no plans, no limits)", &c.Billing.SecretKey},
+		{"stripe-webhook-secret", "REPFLOW_STRIPE_WEBHOOK_SECRET", "", "signing secret of the Stripe webhook at /api/v1/billing/webhook", &c.Billing.WebhookSecret},
+		{"stripe-seat-price", "REPFLOW_STRIPE_SEAT_PRICE", "", "the Stripe price id of one seat a month", &c.Billing.SeatPriceID},
+		{"stripe-backend-url", "REPFLOW_STRIPE_BACKEND_URL", "", "Stripe's API address, for stripe-mock; empty is Stripe itself", &c.Billing.BackendURL},
+		{"smtp-addr", "REPFLOW_SMTP_ADDR", "", "host:port of the mail server for sign-up, invitation and password mails; empty logs them instead", &c.SMTP.Addr},
+		{"smtp-from", "REPFLOW_SMTP_FROM", "repflow <no-reply@localhost>", "the sender of the platform's mail", &c.SMTP.From},
+		{"smtp-user", "REPFLOW_SMTP_USER", "", "user for the mail server's PLAIN authentication; empty for none", &c.SMTP.Username},
+		{"smtp-password", "REPFLOW_SMTP_PASSWORD", "", "password for the mail server", &c.SMTP.Password},
 	}
 }
 
@@ -71,6 +85,8 @@ func parseConfig(name string, args []string, withServe bool) (*config, error) {
 		}
 		fs.StringVar(s.into, s.flag, def, s.usage+" ("+s.env+")")
 	}
+	billingGrace := envOr("REPFLOW_BILLING_GRACE", "168h")
+	fs.StringVar(&billingGrace, "billing-grace", billingGrace, "how long a tenant with a failed payment keeps writing before it turns read-only (REPFLOW_BILLING_GRACE)")
 	grace := envOr("REPFLOW_SHUTDOWN_GRACE", "15s")
 	fs.StringVar(&grace, "shutdown-grace", grace, "how long to let requests finish on shutdown (REPFLOW_SHUTDOWN_GRACE)")
 	poll := envOr("REPFLOW_JOB_POLL", "1s")
@@ -109,6 +125,9 @@ func parseConfig(name string, args []string, withServe bool) (*config, error) {
 	}
 	if c.Demo, err = strconv.ParseBool(demo); err != nil {
 		return nil, fmt.Errorf("REPFLOW_DEMO (--demo): %q is not true or false", demo)
+	}
+	if c.Billing.GracePeriod, err = time.ParseDuration(billingGrace); err != nil || c.Billing.GracePeriod <= 0 {
+		return nil, fmt.Errorf("REPFLOW_BILLING_GRACE (--billing-grace): %q is not a duration like 168h", billingGrace)
 	}
 	return c, c.validate()
 }
@@ -149,6 +168,9 @@ func (c *config) validate() error {
 	}
 	if strings.TrimSpace(c.DataDir) == "" {
 		return errors.New("REPFLOW_DATA_DIR (--data-dir): must name a directory")
+	}
+	if _, port, err := net.SplitHostPort(c.SMTP.Addr); c.SMTP.Addr != "" && (err != nil || port == "") {
+		return fmt.Errorf("REPFLOW_SMTP_ADDR (--smtp-addr): %q is not a host:port like smtp.example.com:587", c.SMTP.Addr)
 	}
 	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("REPFLOW_PUBLIC_URL (--public-url): %q is not an http(s) URL", c.PublicURL)
@@ -208,4 +230,23 @@ func redact(err error) string {
 		}
 	}
 	return msg
+}
+
+// mailSender is the configured mail server, or the log where none is.
+func (c *config) mailSender(log *slog.Logger) mail.Sender {
+	if c.SMTP.Addr == "" {
+		return mail.Log{Log: log}
+	}
+	return c.SMTP
+}
+
+// billing is Stripe's settings with the pages Checkout and the portal send people back to.
+func (c *config) billing() billing.Config {
+	b := c.Billing
+	b.SuccessURL, _ = url.JoinPath(c.PublicURL, "billing")
+	b.SuccessURL += "?checkout=success"
+	b.CancelURL, _ = url.JoinPath(c.PublicURL, "billing")
+	b.CancelURL += "?checkout=cancel"
+	b.PortalReturnURL, _ = url.JoinPath(c.PublicURL, "billing")
+	return b
 }

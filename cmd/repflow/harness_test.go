@@ -44,12 +44,15 @@ func newHarness(t *testing.T) *harness {
 }
 
 // harnessOn builds the app over s; workJobs starts its job queue, which a test of other
-// processes working the jobs leaves off.
-func harnessOn(t *testing.T, s *store.Store, workJobs bool) *harness {
+// processes working the jobs leaves off. settings change the configuration first.
+func harnessOn(t *testing.T, s *store.Store, workJobs bool, settings ...func(*config)) *harness {
 	t.Helper()
 	cfg, err := parseConfig("test", nil, false)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, set := range settings {
+		set(cfg)
 	}
 	cfg.LogLevel = "error"
 	cfg.DataDir = t.TempDir()

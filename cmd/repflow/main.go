@@ -24,6 +24,9 @@ Usage:
                                    instead, create a load tenant of N reps with D days of work
                                    ending the day before --until (default: the first of this
                                    month), for benchmarks; slug load-NxD
+  repflow operator add EMAIL NAME  enrol an operator of the console under /admin (password from
+                                   REPFLOW_OPERATOR_PASSWORD or standard input); prints the
+                                   authenticator app's otpauth:// address
   repflow version                  print the version
 
 Settings come from flags or REPFLOW_* environment variables; run "repflow serve -h" to list them.
@@ -71,6 +74,15 @@ func run(ctx context.Context, args []string) error {
 			return err
 		}
 		return demo(ctx, cfg, os.Stdout)
+	case "operator":
+		if len(rest) < 3 || rest[0] != "add" {
+			return errors.New("usage: repflow operator add EMAIL NAME")
+		}
+		cfg, err := parseConfig(cmd, rest[3:], false)
+		if err != nil {
+			return err
+		}
+		return addOperator(ctx, cfg, rest[1], rest[2], os.Stdin, os.Stdout)
 	case "version":
 		fmt.Println("repflow", version)
 		return nil

@@ -92,6 +92,12 @@ func (s *Service) Login(ctx context.Context, email, password string, client Clie
 	if err := s.clearFailures(ctx, accountKey(email)); err != nil {
 		return Issued{}, err
 	}
+	// Only now, to the one who knows the password, is it said that the company is not open.
+	if s.cfg.TenantOpen != nil {
+		if err := s.cfg.TenantOpen(ctx, le.TenantID); err != nil {
+			return Issued{}, errors.Join(err, s.record(tctx, ActionLogin, le.UserID, OutcomeRejected))
+		}
+	}
 	return s.startSession(tctx, le.UserID, client, password, stored)
 }
 

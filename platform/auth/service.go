@@ -92,6 +92,9 @@ type Config struct {
 	// SecureCookie marks the session cookie Secure even on plain HTTP, for servers behind a
 	// proxy that terminates TLS (on a TLS connection it is always Secure).
 	SecureCookie bool
+	// TenantOpen refuses a login to a tenant out of service (unverified, suspended) with the
+	// fault that says why; nil: every tenant is open.
+	TenantOpen func(ctx context.Context, tenant uuid.UUID) error
 	// Now is the clock; nil means time.Now. Tests move it to expire things.
 	Now func() time.Time
 	Log *slog.Logger

@@ -21,6 +21,7 @@ type Service struct {
 	store     *store.Store
 	warden    *access.Warden
 	passwords Passwords
+	seats     SeatLimit // nil: no limit
 }
 
 // NewService returns the organisation service. passwords may be nil only where no user is ever

@@ -39,6 +39,9 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (User, error) {
 		if err := s.checkReportingLine(ctx, db, next); err != nil {
 			return err
 		}
+		if err := s.checkSeats(ctx, db); err != nil {
+			return err
+		}
 		u, err = s.insertUser(ctx, db, id, in, region.Path)
 		return err
 	})
@@ -162,6 +165,11 @@ func (s *Service) UpdateUser(ctx context.Context, id uuid.UUID, ch UserChanges) 
 		}
 		if err := s.checkTransition(ctx, db, cur, next); err != nil {
 			return err
+		}
+		if cur.Status != StatusActive && next.Status == StatusActive {
+			if err := s.checkSeats(ctx, db); err != nil {
+				return err
+			}
 		}
 		if len(set) > 0 {
 			set["updated_at"] = now()

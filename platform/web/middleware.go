@@ -12,6 +12,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/repflow/repflow/platform/fault"
@@ -120,13 +121,18 @@ func (m *httpMetrics) observe(c *fiber.Ctx) error {
 	return err
 }
 
-func authenticate(fn func(c *fiber.Ctx) (identity.Principal, bool, error)) fiber.Handler {
+func authenticate(fn func(c *fiber.Ctx) (identity.Principal, bool, error), admit func(ctx context.Context, tenant uuid.UUID, method, path string) error) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		p, ok, err := fn(c)
 		if err != nil {
 			return err
 		}
 		if ok {
+			if admit != nil {
+				if err := admit(c.UserContext(), p.TenantID, c.Method(), c.Path()); err != nil {
+					return err
+				}
+			}
 			c.SetUserContext(identity.With(c.UserContext(), p))
 		}
 		return c.Next()

@@ -14,6 +14,7 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humafiber"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -47,6 +48,9 @@ type Options struct {
 	// Authenticate finds the caller's principal from the request's credentials, if any; it
 	// returns ok=false for an anonymous request and a fault for bad credentials.
 	Authenticate func(c *fiber.Ctx) (p identity.Principal, ok bool, err error)
+	// Admit refuses an authenticated request when the caller's tenant is out of service, or
+	// read-only and the request would write, with the fault that says why (nil: all admitted).
+	Admit func(ctx context.Context, tenant uuid.UUID, method, path string) error
 	// Around wraps every authenticated API request (the request transaction and its audit
 	// record). It must call next; it may answer next's error itself.
 	Around func(c *fiber.Ctx, next func() error) error
@@ -112,7 +116,7 @@ func New(o Options) *Server {
 	app.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(o.Metrics, promhttp.HandlerOpts{})))
 
 	if o.Authenticate != nil {
-		app.Use("/api", authenticate(o.Authenticate))
+		app.Use("/api", authenticate(o.Authenticate, o.Admit))
 	}
 	if o.Around != nil {
 		app.Use("/api/v1", func(c *fiber.Ctx) error {
