@@ -41,6 +41,7 @@ type app struct {
 	org         *org.Service
 	provisioner *tenants.Provisioner
 	onboarding  *tenants.Onboarding
+	invitations *tenants.Invitations
 	admission   *tenants.Admission
 	outbox      *mail.Outbox
 	operators   *admin.Service
@@ -128,6 +129,7 @@ func newApp(s *store.Store, cfg *config) (*app, error) {
 		Sources: []appraisal.Source{visitSource(a.visits), activitySource(a.activities), orderSource(a.orders), pipelineSource(a.pipeline, a.activities), keyAccountSource(a.visits, a.activities, a.orders)}})
 	a.provisioner = tenants.NewProvisioner(s, a.org, a.warden, a.visits, a.pipeline, a.appraisal)
 	a.onboarding = tenants.NewOnboarding(a.provisioner, a.outbox, cfg.PublicURL, auditRecorder{a.audit}.Record)
+	a.invitations = tenants.NewInvitations(s, a.org, a.warden, a.outbox, cfg.PublicURL, a.auth.SetPassword, auditRecorder{a.audit}.Record)
 	a.appraisal.ScheduleMonthlyReports(a.jobs, a.provisioner.Active)
 	a.outbox.Schedule(a.jobs)
 	a.operators = admin.New(s, admin.Config{})
@@ -147,7 +149,7 @@ func (a *app) server() *web.Server {
 	})
 	srv.Mount(a.auth, org.NewHTTP(a.org), a.warden, a.audit, visits.NewHTTP(a.visits), pipeline.NewHTTP(a.pipeline),
 		orders.NewHTTP(a.orders), activities.NewHTTP(a.activities), appraisal.NewHTTP(a.appraisal),
-		tenants.NewHTTP(a.onboarding, a.plans), billing.NewHTTP(a.billing))
+		tenants.NewHTTP(a.onboarding, a.plans), tenants.NewInvitationsHTTP(a.invitations), billing.NewHTTP(a.billing))
 	a.operators.Register(admin.NewAPI(srv.App, version))
 	return srv
 }

@@ -166,7 +166,9 @@ type company struct {
 	// relationship), a project with a milestone, a service record.
 	relationship uuid.UUID
 	milestone    uuid.UUID
-	tokens       map[string]string
+	// invitation is the admin's open invitation of an HQ analyst (not among users: no password yet).
+	invitation tenants.Invitation
+	tokens     map[string]string
 }
 
 func (h *harness) company(name string) *company {
@@ -225,6 +227,12 @@ func (h *harness) company(name string) *company {
 		}
 	}
 	c.team = team
+	invited, err := h.app.invitations.Invite(actx, []tenants.NewInvitation{{Email: "invitee@" + slug + ".test", Name: name + " invitee",
+		Roles: []string{identity.RoleHQ}, RegionID: root}}, func(int) string { return "body.people[0]" })
+	if err != nil {
+		h.t.Fatalf("invitation: %v", err)
+	}
+	c.invitation = invited[0]
 	customer, err := h.app.visits.CreateCustomer(actx, visits.NewCustomer{Name: name + " Corner Shop", Grade: visits.GradeA,
 		OwnerID: c.users["rep"].ID, RegionID: c.regions["jinan"].ID,
 		Location: visits.Position{Point: geo.Point{Lat: 36.6512, Lon: 117.1201}, Datum: visits.WGS84},
