@@ -37,7 +37,7 @@ type Invitations struct {
 	// record writes the tenant's audit trail for the acceptance, which has no signed-in caller.
 	record    func(ctx context.Context, action, resource, outcome string) error
 	acceptURL string
-	now         func() time.Time
+	now       func() time.Time
 }
 
 // ActionAcceptInvitation is the audit trail's action of an accepted invitation.
