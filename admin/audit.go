@@ -28,6 +28,7 @@ const (
 	actionGrantSupport    = "support.grant"
 	actionListGrants      = "support.list"
 	actionRevokeGrant     = "support.revoke"
+	actionSupportSession  = "support.session"
 )
 
 // entry is one line of operator_audit before it is written.

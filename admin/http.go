@@ -53,6 +53,8 @@ func (s *Service) Register(api huma.API) {
 	huma.Register(api, op("grant-support", http.MethodPost, "/tenants/{id}/support-access",
 		"Open read-only, time-limited support access to a tenant; the tenant sees it", http.StatusCreated), s.handleGrant)
 	huma.Register(api, op("list-support-grants", http.MethodGet, "/tenants/{id}/support-access", "A tenant's support grants, newest first", 0), s.handleListGrants)
+	huma.Register(api, op("open-support-session", http.MethodPost, "/tenants/{id}/support-access/{grant_id}/session",
+		"Open a read-only session into the tenant with one's own active grant: a bearer token for the tenant API until the grant ends", http.StatusCreated), s.handleSupportSession)
 	huma.Register(api, op("revoke-support-grant", http.MethodDelete, "/tenants/{id}/support-access/{grant_id}",
 		"End a support grant now", http.StatusNoContent), s.handleRevokeGrant)
 }

@@ -71,3 +71,25 @@ type revokeGrantInput struct {
 func (s *Service) handleRevokeGrant(ctx context.Context, in *revokeGrantInput) (*struct{}, error) {
 	return nil, s.RevokeGrant(ctx, in.ID, in.GrantID)
 }
+
+type supportSessionInput struct {
+	ID      uuid.UUID `path:"id" format:"uuid"`
+	GrantID uuid.UUID `path:"grant_id" format:"uuid"`
+}
+
+type supportSessionOutput struct {
+	Body struct {
+		Token     string    `json:"token" doc:"send as Authorization: Bearer <token> to the tenant API (/api/v1/...); it reads, never writes"`
+		ExpiresAt time.Time `json:"expires_at" doc:"the grant's end, when the session ends too"`
+	}
+}
+
+func (s *Service) handleSupportSession(ctx context.Context, in *supportSessionInput) (*supportSessionOutput, error) {
+	token, expires, err := s.OpenSupportSession(ctx, in.ID, in.GrantID)
+	if err != nil {
+		return nil, err
+	}
+	out := &supportSessionOutput{}
+	out.Body.Token, out.Body.ExpiresAt = token, expires
+	return out, nil
+}

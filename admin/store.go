@@ -85,6 +85,7 @@ type grantRow struct {
 	StartsAt      time.Time
 	ExpiresAt     time.Time
 	RevokedAt     *time.Time
+	SessionHash   *string // of the support session opened with it, if any
 }
 
 func (grantRow) TableName() string { return "support_grants" }

@@ -67,6 +67,8 @@ CREATE TABLE support_grants (
 	starts_at TIMESTAMPTZ NOT NULL,
 	expires_at TIMESTAMPTZ NOT NULL,
 	revoked_at TIMESTAMPTZ,
+	-- The SHA-256 of the read-only session the grant's operator opened with it, if any.
+	session_hash TEXT,
 	PRIMARY KEY (tenant_id, id),
 	CHECK (expires_at > starts_at)
 );

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/repflow/repflow/platform/fault"
+	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/store"
 )
 
@@ -40,21 +41,33 @@ var (
 // allowed.
 var stillWritable = []string{"/api/v1/billing/", "/api/v1/auth/logout"}
 
-// Admit answers nil when tenant's people may make the request (method, path), else the fault
-// that says why not.
-func (a *Admission) Admit(ctx context.Context, tenant uuid.UUID, method, path string) error {
-	if err := a.Open(ctx, tenant); err != nil {
-		return err
-	}
-	if method == http.MethodGet || method == http.MethodHead || method == http.MethodOptions {
+// errSupportReadOnly answers a support session's attempt to change anything.
+var errSupportReadOnly = fault.New(fault.Forbidden, "support_read_only",
+	"a support session reads the company's data and changes nothing")
+
+// Admit answers nil when p may make the request (method, path) in their tenant, else the fault
+// that says why not. An operator's support session reads whatever the tenant's state (a
+// suspended tenant is often why support looks) and never writes.
+func (a *Admission) Admit(ctx context.Context, p identity.Principal, method, path string) error {
+	read := method == http.MethodGet || method == http.MethodHead || method == http.MethodOptions
+	if p.Support {
+		if !read {
+			return errSupportReadOnly
+		}
 		return nil
 	}
-	for _, p := range stillWritable {
-		if strings.HasPrefix(path, p) {
+	if err := a.Open(ctx, p.TenantID); err != nil {
+		return err
+	}
+	if read {
+		return nil
+	}
+	for _, prefix := range stillWritable {
+		if strings.HasPrefix(path, prefix) {
 			return nil
 		}
 	}
-	return a.writable(ctx, tenant)
+	return a.writable(ctx, p.TenantID)
 }
 
 // Open answers nil when the tenant is in service (verified, not suspended): what a login asks.

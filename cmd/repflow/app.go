@@ -7,8 +7,10 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
 
 	"github.com/repflow/repflow/admin"
@@ -136,20 +138,32 @@ func newApp(s *store.Store, cfg *config) (*app, error) {
 	return a, nil
 }
 
+// authenticate finds a request's caller: an operator's support session (whose tokens are the
+// console's), else a tenant's user.
+func (a *app) authenticate(c *fiber.Ctx) (identity.Principal, bool, error) {
+	scheme, token, _ := strings.Cut(strings.TrimSpace(c.Get(fiber.HeaderAuthorization)), " ")
+	if token = strings.TrimSpace(token); strings.EqualFold(scheme, "Bearer") && strings.HasPrefix(token, admin.SupportTokenPrefix) {
+		p, err := a.operators.SupportPrincipal(c.UserContext(), token)
+		return p, err == nil, err
+	}
+	return a.auth.Authenticate(c)
+}
+
 // server builds the HTTP server with every module mounted.
 func (a *app) server() *web.Server {
 	srv := web.New(web.Options{
 		Version:        version,
 		Log:            a.log,
 		Ready:          a.store.Ping,
-		Authenticate:   a.auth.Authenticate,
+		Authenticate:   a.authenticate,
 		Admit:          a.admission.Admit,
 		Around:         a.audit.Around,
 		TrustedProxies: a.proxies,
 	})
 	srv.Mount(a.auth, org.NewHTTP(a.org), a.warden, a.audit, visits.NewHTTP(a.visits), pipeline.NewHTTP(a.pipeline),
 		orders.NewHTTP(a.orders), activities.NewHTTP(a.activities), appraisal.NewHTTP(a.appraisal),
-		tenants.NewHTTP(a.onboarding, a.plans), tenants.NewInvitationsHTTP(a.invitations), billing.NewHTTP(a.billing))
+		tenants.NewHTTP(a.onboarding, a.plans), tenants.NewInvitationsHTTP(a.invitations), tenants.NewSupportGrants(a.store),
+		billing.NewHTTP(a.billing))
 	a.operators.Register(admin.NewAPI(srv.App, version))
 	return srv
 }

@@ -233,6 +233,13 @@ func (h *harness) company(name string) *company {
 		h.t.Fatalf("invitation: %v", err)
 	}
 	c.invitation = invited[0]
+	// A support grant, as the operator console makes it (through the owner handle).
+	now := time.Now().UTC()
+	if err := h.app.store.Owner(ctx).Table("support_grants").Create(map[string]any{"tenant_id": c.tenant, "id": identity.NewID(),
+		"operator_id": identity.NewID(), "operator_email": "ops@repflow.test", "reason": "checking the visit review queue for the customer",
+		"starts_at": now, "expires_at": now.Add(time.Hour)}).Error; err != nil {
+		h.t.Fatal(err)
+	}
 	customer, err := h.app.visits.CreateCustomer(actx, visits.NewCustomer{Name: name + " Corner Shop", Grade: visits.GradeA,
 		OwnerID: c.users["rep"].ID, RegionID: c.regions["jinan"].ID,
 		Location: visits.Position{Point: geo.Point{Lat: 36.6512, Lon: 117.1201}, Datum: visits.WGS84},

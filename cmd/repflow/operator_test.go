@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/pquerna/otp/totp"
+
+	"github.com/repflow/repflow/tenants"
 )
 
 // The operator enrolled on the command line signs in to the console with a code from the
@@ -81,5 +83,63 @@ func TestOperatorAddCommand(t *testing.T) {
 	}
 	if err := addOperator(context.Background(), cfg, "ops2@repflow.test", "Ops", strings.NewReader(""), &out); err == nil {
 		t.Error("an operator with no password was added")
+	}
+}
+
+// Support access: the operator grants themself read-only access for a reason, opens a session
+// with it, reads the tenant like HQ and changes nothing; each read lands in the tenant's audit
+// trail, the tenant's admin sees the grant and ends it, and the session dies with it.
+func TestSupportSessionReadsOnlyAndEnds(t *testing.T) {
+	h := newHarness(t)
+	c := h.company("Support Co")
+	otpauth, err := h.app.operators.CreateOperator(context.Background(), "help@repflow.test", "Help", "a long operator passphrase")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(otpauth)
+	code, _ := totp.GenerateCode(u.Query().Get("secret"), time.Now())
+	var session struct{ Token string }
+	h.call("", http.MethodPost, "/admin/api/v1/login", map[string]string{"email": "help@repflow.test", "password": "a long operator passphrase", "code": code}, &session)
+	var grant struct{ ID string }
+	base := "/admin/api/v1/tenants/" + c.tenant.String() + "/support-access"
+	if status := h.call(session.Token, http.MethodPost, base, map[string]any{"reason": "the rep's check-ins are all flagged since Monday", "minutes": 30}, &grant); status != http.StatusCreated {
+		t.Fatalf("grant: %d", status)
+	}
+	var support struct{ Token string }
+	if status := h.call(session.Token, http.MethodPost, base+"/"+grant.ID+"/session", nil, &support); status != http.StatusCreated || !strings.HasPrefix(support.Token, "rfs_") {
+		t.Fatalf("open the support session: %d %q", status, support.Token)
+	}
+	before := h.lastAudit(c.tenant).Count
+	var customers struct{ Customers []struct{ ID string } }
+	if status := h.call(support.Token, http.MethodGet, "/api/v1/customers", nil, &customers); status != http.StatusOK || len(customers.Customers) == 0 {
+		t.Errorf("the support session reads customers: %d, %d of them", status, len(customers.Customers))
+	}
+	if after := h.lastAudit(c.tenant); after.Count != before+1 {
+		t.Errorf("the support read left %d audit records, want 1", after.Count-before)
+	}
+	if status, body := h.raw(support.Token, http.MethodPost, "/api/v1/regions", map[string]any{"name": "Support region", "parent_id": c.regions["east"].ID}); status != http.StatusForbidden || !strings.Contains(body, "support_read_only") {
+		t.Errorf("the support session writes: %d %s", status, body)
+	}
+	var grants tenants.SupportGrantListDTO
+	if status := h.call(c.tokens["admin"], http.MethodGet, "/api/v1/support-grants", nil, &grants); status != http.StatusOK {
+		t.Fatalf("the tenant admin lists support access: %d", status)
+	}
+	var seen *tenants.SupportGrantDTO
+	for i, g := range grants.Grants {
+		if g.ID.String() == grant.ID {
+			seen = &grants.Grants[i]
+		}
+	}
+	if seen == nil || !seen.Active || seen.OperatorEmail != "help@repflow.test" || !strings.Contains(seen.Reason, "flagged") {
+		t.Fatalf("the tenant admin sees %+v", seen)
+	}
+	if status := h.call(c.tokens["rep"], http.MethodGet, "/api/v1/support-grants", nil, nil); status != http.StatusForbidden {
+		t.Errorf("a rep lists support access: %d", status)
+	}
+	if status := h.call(c.tokens["admin"], http.MethodDelete, "/api/v1/support-grants/"+grant.ID, nil, nil); status != http.StatusNoContent {
+		t.Fatalf("the tenant admin ends it: %d", status)
+	}
+	if status := h.call(support.Token, http.MethodGet, "/api/v1/customers", nil, nil); status != http.StatusUnauthorized {
+		t.Errorf("the support session after the grant ended: %d", status)
 	}
 }

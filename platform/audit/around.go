@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"gorm.io/gorm"
 
+	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/web"
 )
 
@@ -26,7 +27,11 @@ var errRejected = errors.New("audit: request rejected")
 func (l *Log) Around(c *fiber.Ctx, next func() error) error {
 	switch c.Method() {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
-		return next()
+		// An operator's support session is recorded even when it only reads: the tenant sees
+		// what was looked at.
+		if p, _ := identity.From(c.UserContext()); !p.Support {
+			return next()
+		}
 	}
 	orig := c.UserContext()
 	var (

@@ -40,6 +40,9 @@ type Principal struct {
 	RegionPath string
 	// SessionID is the session or token that authenticated the request (uuid.Nil for system work).
 	SessionID uuid.UUID
+	// Support marks an operator's support session: it reads, never writes, and UserID is the
+	// support grant's id, not a user's.
+	Support bool
 }
 
 // HasRole reports whether the principal holds role r.

@@ -12,7 +12,6 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/gofiber/fiber/v2"
-	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/repflow/repflow/platform/fault"
@@ -121,7 +120,7 @@ func (m *httpMetrics) observe(c *fiber.Ctx) error {
 	return err
 }
 
-func authenticate(fn func(c *fiber.Ctx) (identity.Principal, bool, error), admit func(ctx context.Context, tenant uuid.UUID, method, path string) error) fiber.Handler {
+func authenticate(fn func(c *fiber.Ctx) (identity.Principal, bool, error), admit func(ctx context.Context, p identity.Principal, method, path string) error) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		p, ok, err := fn(c)
 		if err != nil {
@@ -129,7 +128,7 @@ func authenticate(fn func(c *fiber.Ctx) (identity.Principal, bool, error), admit
 		}
 		if ok {
 			if admit != nil {
-				if err := admit(c.UserContext(), p.TenantID, c.Method(), c.Path()); err != nil {
+				if err := admit(c.UserContext(), p, c.Method(), c.Path()); err != nil {
 					return err
 				}
 			}

@@ -14,7 +14,6 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humafiber"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
-	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -50,7 +49,7 @@ type Options struct {
 	Authenticate func(c *fiber.Ctx) (p identity.Principal, ok bool, err error)
 	// Admit refuses an authenticated request when the caller's tenant is out of service, or
 	// read-only and the request would write, with the fault that says why (nil: all admitted).
-	Admit func(ctx context.Context, tenant uuid.UUID, method, path string) error
+	Admit func(ctx context.Context, p identity.Principal, method, path string) error
 	// Around wraps every authenticated API request (the request transaction and its audit
 	// record). It must call next; it may answer next's error itself.
 	Around func(c *fiber.Ctx, next func() error) error
