@@ -29,6 +29,7 @@ const (
 	actionListGrants      = "support.list"
 	actionRevokeGrant     = "support.revoke"
 	actionSupportSession  = "support.session"
+	actionCancelDeletion  = "tenant.deletion.cancel"
 )
 
 // entry is one line of operator_audit before it is written.

@@ -50,6 +50,8 @@ func (s *Service) Register(api huma.API) {
 	huma.Register(api, op("get-tenant", http.MethodGet, "/tenants/{id}", "One tenant with its billing state and usage", 0), s.handleGetTenant)
 	huma.Register(api, op("suspend-tenant", http.MethodPost, "/tenants/{id}/suspend", "Suspend an active tenant", 0), s.handleSuspend)
 	huma.Register(api, op("resume-tenant", http.MethodPost, "/tenants/{id}/resume", "Put a suspended tenant back in service", 0), s.handleResume)
+	huma.Register(api, op("cancel-tenant-deletion", http.MethodPost, "/tenants/{id}/deletion/cancel",
+		"Keep a tenant its admin asked to delete, before the purge: back in service, nothing lost", 0), s.handleCancelDeletion)
 	huma.Register(api, op("grant-support", http.MethodPost, "/tenants/{id}/support-access",
 		"Open read-only, time-limited support access to a tenant; the tenant sees it", http.StatusCreated), s.handleGrant)
 	huma.Register(api, op("list-support-grants", http.MethodGet, "/tenants/{id}/support-access", "A tenant's support grants, newest first", 0), s.handleListGrants)

@@ -122,3 +122,11 @@ func (s *Service) handleResume(ctx context.Context, in *statusInput) (*tenantOut
 	}
 	return &tenantOutput{Body: toTenantDTO(t)}, nil
 }
+
+func (s *Service) handleCancelDeletion(ctx context.Context, in *statusInput) (*tenantOutput, error) {
+	t, err := s.CancelDeletion(ctx, in.ID, in.Body.Reason)
+	if err != nil {
+		return nil, err
+	}
+	return &tenantOutput{Body: toTenantDTO(t)}, nil
+}

@@ -28,6 +28,9 @@ type Config struct {
 	// Billing reads a tenant's billing state for the tenant detail; nil reads the
 	// tenant_billing table when the schema has one (see billing.go).
 	Billing BillingLookup
+	// CancelDeletion keeps a tenant whose admin asked for its deletion, before its purge
+	// (tenants/datarights); nil: this server cannot.
+	CancelDeletion func(ctx context.Context, tenant uuid.UUID) error
 }
 
 // Service is the operator console.
@@ -36,6 +39,7 @@ type Service struct {
 	now     func() time.Time
 	issuer  string
 	billing BillingLookup
+	cancel  func(ctx context.Context, tenant uuid.UUID) error
 	cost    auth.Params
 	// dummyHash is verified against when an address is unknown, so that a wrong address costs
 	// as long as a wrong password and timing tells no one which addresses exist.
@@ -44,7 +48,7 @@ type Service struct {
 
 // New returns the console over st.
 func New(st *store.Store, cfg Config) *Service {
-	s := &Service{st: st, issuer: cfg.Issuer, billing: cfg.Billing, cost: auth.DefaultParams()}
+	s := &Service{st: st, issuer: cfg.Issuer, billing: cfg.Billing, cancel: cfg.CancelDeletion, cost: auth.DefaultParams()}
 	clock := cfg.Now
 	if clock == nil {
 		clock = time.Now

@@ -109,14 +109,33 @@ func (s *Service) Resume(ctx context.Context, id uuid.UUID, reason string) (Tena
 	return s.setStatus(ctx, id, reason, StatusSuspended, StatusActive, actionResume)
 }
 
-// Suspended reports whether a tenant is out of service (unknown tenants are not suspended:
-// they have nothing to serve anyway).
-func (s *Service) Suspended(ctx context.Context, tenantID uuid.UUID) (bool, error) {
-	var status []string
-	if err := s.st.Owner(ctx).Model(&tenantRow{}).Where("id = ?", tenantID).Pluck("status", &status).Error; err != nil {
-		return false, fmt.Errorf("tenant status: %w", err)
+// CancelDeletion keeps a tenant its admin asked to delete, before the purge: back in service,
+// its data untouched. The deletion's own service changes the tenant (in a transaction of its
+// own: on the embedded database a second writer would wait for this one), then the action is
+// recorded.
+func (s *Service) CancelDeletion(ctx context.Context, id uuid.UUID, reason string) (Tenant, error) {
+	op, err := operator(ctx)
+	if err != nil {
+		return Tenant{}, err
 	}
-	return len(status) == 1 && status[0] == StatusSuspended, nil
+	e := entry{operator: &op, action: actionCancelDeletion, tenant: &id, reason: reason}
+	if e.reason, err = checkReason(reason); err != nil {
+		return Tenant{}, s.refused(ctx, e, err)
+	}
+	if s.cancel == nil {
+		return Tenant{}, s.refused(ctx, e, fault.New(fault.Unavailable, "no_data_rights", "this server cannot cancel deletions"))
+	}
+	if err := s.cancel(ctx, id); err != nil {
+		if _, ok := fault.As(err); ok {
+			return Tenant{}, s.refused(ctx, e, err)
+		}
+		return Tenant{}, fmt.Errorf("cancel the deletion of %s: %w", id, err)
+	}
+	if err := s.record(ctx, s.st.Owner(ctx), e); err != nil {
+		return Tenant{}, err
+	}
+	row, err := s.tenantRow(s.st.Owner(ctx), id)
+	return row.tenant(), err
 }
 
 // Reasons are read later by whoever asks why a tenant lost service or who looked at its data:

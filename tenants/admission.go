@@ -35,11 +35,17 @@ var (
 		"the company's account is not open yet: its admin must first confirm their e-mail address with the link we sent")
 	errSuspended = fault.New(fault.Forbidden, "tenant_suspended",
 		"the company's account is suspended by the service operator; nothing is lost: contact support to resume it")
+	errDeleting = fault.New(fault.Forbidden, "tenant_deleting",
+		"the company's account is being deleted at its admin's request; contact support before the deletion date to keep it")
 )
 
-// paths still open to a read-only tenant's writes: paying brings it back, and leaving is always
-// allowed.
-var stillWritable = []string{"/api/v1/billing/", "/api/v1/auth/logout"}
+// StatusDeleting is a tenant whose admin asked for its deletion: closed, and purged with all its
+// data after the grace period (tenants/datarights) unless the operator cancels it.
+const StatusDeleting = "deleting"
+
+// paths still open to a read-only tenant's writes: paying brings it back, and leaving (signing
+// out, taking the data away, deleting the account) is always allowed.
+var stillWritable = []string{"/api/v1/billing/", "/api/v1/auth/logout", "/api/v1/tenant/export", "/api/v1/tenant/deletion"}
 
 // errSupportReadOnly answers a support session's attempt to change anything.
 var errSupportReadOnly = fault.New(fault.Forbidden, "support_read_only",
@@ -84,6 +90,8 @@ func (a *Admission) Open(ctx context.Context, tenant uuid.UUID) error {
 		return errUnverified
 	case StatusSuspended:
 		return errSuspended
+	case StatusDeleting:
+		return errDeleting
 	}
 	return fault.New(fault.Forbidden, "tenant_closed", "the company's account is not in service")
 }

@@ -31,6 +31,7 @@ import (
 	"github.com/repflow/repflow/platform/web"
 	"github.com/repflow/repflow/tenants"
 	"github.com/repflow/repflow/tenants/billing"
+	"github.com/repflow/repflow/tenants/datarights"
 )
 
 // app is the wired product: every domain service, built once over one store.
@@ -44,6 +45,7 @@ type app struct {
 	provisioner *tenants.Provisioner
 	onboarding  *tenants.Onboarding
 	invitations *tenants.Invitations
+	dataRights  *datarights.Service
 	admission   *tenants.Admission
 	outbox      *mail.Outbox
 	operators   *admin.Service
@@ -131,10 +133,14 @@ func newApp(s *store.Store, cfg *config) (*app, error) {
 		Sources: []appraisal.Source{visitSource(a.visits), activitySource(a.activities), orderSource(a.orders), pipelineSource(a.pipeline, a.activities), keyAccountSource(a.visits, a.activities, a.orders)}})
 	a.provisioner = tenants.NewProvisioner(s, a.org, a.warden, a.visits, a.pipeline, a.appraisal)
 	a.onboarding = tenants.NewOnboarding(a.provisioner, a.outbox, cfg.PublicURL, auditRecorder{a.audit}.Record)
+	if a.dataRights, err = datarights.New(s, a.jobs, photos, a.audit, datarights.Options{ExportDir: filepath.Join(cfg.DataDir, "exports"), Log: a.log}); err != nil {
+		return nil, err
+	}
+	a.dataRights.Schedule()
 	a.invitations = tenants.NewInvitations(s, a.org, a.warden, a.outbox, cfg.PublicURL, a.auth.SetPassword, auditRecorder{a.audit}.Record)
 	a.appraisal.ScheduleMonthlyReports(a.jobs, a.provisioner.Active)
 	a.outbox.Schedule(a.jobs)
-	a.operators = admin.New(s, admin.Config{})
+	a.operators = admin.New(s, admin.Config{CancelDeletion: a.dataRights.Cancel})
 	return a, nil
 }
 
@@ -162,7 +168,7 @@ func (a *app) server() *web.Server {
 	})
 	srv.Mount(a.auth, org.NewHTTP(a.org), a.warden, a.audit, visits.NewHTTP(a.visits), pipeline.NewHTTP(a.pipeline),
 		orders.NewHTTP(a.orders), activities.NewHTTP(a.activities), appraisal.NewHTTP(a.appraisal),
-		tenants.NewHTTP(a.onboarding, a.plans), tenants.NewInvitationsHTTP(a.invitations), tenants.NewSupportGrants(a.store),
+		tenants.NewHTTP(a.onboarding, a.plans), tenants.NewInvitationsHTTP(a.invitations), tenants.NewSupportGrants(a.store), datarights.NewHTTP(a.dataRights),
 		billing.NewHTTP(a.billing))
 	a.operators.Register(admin.NewAPI(srv.App, version))
 	return srv

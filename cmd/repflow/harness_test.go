@@ -29,6 +29,7 @@ import (
 	"github.com/repflow/repflow/platform/visits/geo"
 	"github.com/repflow/repflow/platform/web"
 	"github.com/repflow/repflow/tenants"
+	"github.com/repflow/repflow/tenants/datarights"
 )
 
 // harness is the whole product over a fresh database, driven through HTTP as clients drive it.
@@ -36,6 +37,8 @@ type harness struct {
 	t   *testing.T
 	app *app
 	srv *web.Server
+	// works says whether this harness's job queue runs (see harnessOn).
+	works bool
 }
 
 func newHarness(t *testing.T) *harness {
@@ -73,7 +76,7 @@ func harnessOn(t *testing.T, s *store.Store, workJobs bool, settings ...func(*co
 			_ = a.jobs.Stop(ctx)
 		})
 	}
-	return &harness{t: t, app: a, srv: a.server()}
+	return &harness{t: t, app: a, srv: a.server(), works: workJobs}
 }
 
 // upload is a request body sent as it is, for operations that take files.
@@ -233,6 +236,21 @@ func (h *harness) company(name string) *company {
 		h.t.Fatalf("invitation: %v", err)
 	}
 	c.invitation = invited[0]
+	// An export of the tenant's data, which its admins may list and download; made before the
+	// company is handed over (where this harness works jobs), so that no job changes it under a
+	// test.
+	export, err := h.app.dataRights.RequestExport(actx)
+	if err != nil {
+		h.t.Fatalf("export: %v", err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); h.works && export.Status == datarights.ExportQueued; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			h.t.Fatalf("export still %s after 30 s", export.Status)
+		}
+		if export, err = h.app.dataRights.Export(actx, export.ID); err != nil {
+			h.t.Fatal(err)
+		}
+	}
 	// A support grant, as the operator console makes it (through the owner handle).
 	now := time.Now().UTC()
 	if err := h.app.store.Owner(ctx).Table("support_grants").Create(map[string]any{"tenant_id": c.tenant, "id": identity.NewID(),

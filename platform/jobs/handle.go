@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"log/slog"
+	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
@@ -40,6 +41,15 @@ func (w *worker[A]) Work(ctx context.Context, job *river.Job[A]) error {
 		}
 		return completeTx(ctx, w.q.store.Dialect(), tx, job)
 	})
+}
+
+// Timeout is River's limit on one run of the job: the args' own (an export of a large tenant
+// runs for long), else River's default of a minute.
+func (w *worker[A]) Timeout(job *river.Job[A]) time.Duration {
+	if t, ok := any(job.Args).(interface{ Timeout() time.Duration }); ok {
+		return t.Timeout()
+	}
+	return 0
 }
 
 // completeTx marks job completed in tx; River's generic helper needs the driver's type.
