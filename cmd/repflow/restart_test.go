@@ -18,6 +18,8 @@ import (
 	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/pipeline"
 	"github.com/repflow/repflow/platform/storetest"
+
+	"github.com/repflow/repflow/tenants/billing/stripemock"
 )
 
 // asServer makes this test binary run repflow's own main with the arguments in serverArgs: the
@@ -33,7 +35,9 @@ func TestMain(m *testing.M) {
 		main()
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	stripemock.Stop()
+	os.Exit(code)
 }
 
 // process is a repflow server running in a process of its own.

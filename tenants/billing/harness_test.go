@@ -22,6 +22,7 @@ import (
 	"github.com/repflow/repflow/platform/storetest"
 	"github.com/repflow/repflow/platform/web"
 	"github.com/repflow/repflow/platform/web/webtest"
+	"github.com/repflow/repflow/tenants/billing/stripemock"
 )
 
 const (
@@ -55,7 +56,7 @@ func newHarness(t *testing.T, off bool) *harness {
 	cfg := Config{}
 	if !off {
 		cfg = Config{SecretKey: "sk_test_repflow", WebhookSecret: testWebhookSecret, SeatPriceID: testSeatPrice,
-			BackendURL: stripeMock(t), SuccessURL: "https://app.example.com/billing?done=1",
+			BackendURL: stripemock.URL(t), SuccessURL: "https://app.example.com/billing?done=1",
 			CancelURL: "https://app.example.com/billing", PortalReturnURL: "https://app.example.com/billing"}
 	}
 	log := slog.New(slog.NewTextHandler(h.log, &slog.HandlerOptions{Level: slog.LevelInfo}))

@@ -1,4 +1,4 @@
-package billing
+package stripemock
 
 import (
 	"os/exec"

@@ -1,6 +1,6 @@
 //go:build !linux
 
-package billing
+package stripemock
 
 import "os/exec"
 
