@@ -64,6 +64,9 @@ func (verificationRow) TableName() string { return "signup_verifications" }
 // the same tenant and mails a fresh link: nothing is provisioned twice.
 func (o *Onboarding) SignUp(ctx context.Context, in Signup) (Provisioned, error) {
 	prov, err := o.prov.provision(ctx, in, StatusUnverified, func(ctx context.Context) error {
+		if err := o.prov.setUp(ctx, in); err != nil {
+			return err
+		}
 		return o.record(ctx, ActionSignUp, "tenant:"+identity.TenantID(ctx).String(), "ok")
 	})
 	if fault.Is(err, fault.Conflict) {

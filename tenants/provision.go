@@ -152,6 +152,36 @@ func (p *Provisioner) provision(ctx context.Context, in Signup, status string, s
 	return out, nil
 }
 
+// setUp gives a signed-up tenant the rest of its industry's setup (templates.SetupOf), as its
+// first admin in the provisioning transaction: the regions under the root, the visit cadences
+// and the commission plan. The demo and the load tenants build their own organisations.
+func (p *Provisioner) setUp(ctx context.Context, in Signup) error {
+	in, _, err := validSignup(in)
+	if err != nil {
+		return err
+	}
+	setup, err := templates.SetupOf(in.Industry, in.Currency)
+	if err != nil {
+		return err
+	}
+	me, err := identity.SignedIn(ctx, "set up the tenant")
+	if err != nil {
+		return err
+	}
+	for _, name := range setup.Regions {
+		if _, err := p.org.CreateRegion(ctx, name, me.RegionID); err != nil {
+			return fmt.Errorf("region %s: %w", name, err)
+		}
+	}
+	if _, err := p.visits.SetCadences(ctx, setup.Cadences); err != nil {
+		return err
+	}
+	if _, err := p.appraisal.SetCommissionPlan(ctx, setup.Commission); err != nil {
+		return fmt.Errorf("commission plan: %w", err)
+	}
+	return nil
+}
+
 // seedPipeline gives the tenant its industry template's pipeline.
 func (p *Provisioner) seedPipeline(ctx context.Context, industry string) error {
 	def, err := templates.Pipeline(industry)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/repflow/repflow/platform/appraisal"
 	"github.com/repflow/repflow/platform/pipeline"
+	"github.com/repflow/repflow/platform/visits"
 	"github.com/repflow/repflow/tenants"
 )
 
@@ -90,6 +91,18 @@ func TestSignUpVerifyAndSignIn(t *testing.T) {
 		t.Errorf("the industrial tenant's KPI templates: %d %+v", code, templates.Templates)
 	}
 
+	// The rest of the industrial setup: regions under the root, cadences, a quarterly plan on
+	// collected payments.
+	var regions struct{ Regions []struct{ Name string } }
+	h.call(admin, http.MethodGet, "/api/v1/regions", nil, &regions)
+	var cadences visits.CadencesDTO
+	h.call(admin, http.MethodGet, "/api/v1/visit-cadences", nil, &cadences)
+	var plan appraisal.CommissionPlanDTO
+	h.call(admin, http.MethodGet, "/api/v1/appraisal/commission-plan", nil, &plan)
+	if len(regions.Regions) != 5 || cadences.EveryDays["A"] != 14 || plan.Plan.Period != "quarter" || plan.Plan.Base != "collected" || plan.Plan.Currency != "CNY" {
+		t.Errorf("the industrial setup: %d regions, cadences %v, plan %+v", len(regions.Regions), cadences.EveryDays, plan.Plan)
+	}
+
 	// An FMCG company beside it sees its own template only.
 	fmcg := "li@xianfeng.test"
 	var second tenants.SignedUpDTO
@@ -104,6 +117,11 @@ func TestSignUpVerifyAndSignIn(t *testing.T) {
 	if code := h.call(other, http.MethodGet, "/api/v1/appraisal/templates", nil, &templates); code != http.StatusOK || len(templates.Templates) != 1 ||
 		templates.Templates[0].Template.Name != "FMCG field sales" {
 		t.Errorf("the FMCG tenant's KPI templates: %d %+v", code, templates.Templates)
+	}
+	h.call(other, http.MethodGet, "/api/v1/visit-cadences", nil, &cadences)
+	h.call(other, http.MethodGet, "/api/v1/appraisal/commission-plan", nil, &plan)
+	if cadences.EveryDays["A"] != 7 || plan.Plan.Period != "month" || plan.Plan.Base != "revenue" {
+		t.Errorf("the FMCG setup: cadences %v, plan %+v", cadences.EveryDays, plan.Plan)
 	}
 }
 

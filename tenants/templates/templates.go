@@ -8,7 +8,9 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/repflow/repflow/platform/appraisal/commission"
 	"github.com/repflow/repflow/platform/pipeline"
+	"github.com/repflow/repflow/platform/visits/cadence"
 )
 
 //go:embed *.json
@@ -27,6 +29,32 @@ func Pipeline(industry string) (pipeline.Definition, error) {
 		return d, fmt.Errorf("template %s pipeline: %w", industry, err)
 	}
 	return d, nil
+}
+
+// Setup is what else a tenant of the industry starts with when it signs up: a skeleton of
+// regions under its root, the visit cadence of each customer grade, and a commission plan (in
+// the tenant's currency, set at sign-up). FMCG visits often and pays monthly on revenue;
+// industrial sales visit key accounts less often and pay quarterly on collected payments.
+type Setup struct {
+	Regions    []string         `json:"regions"`
+	Cadences   cadence.Cadences `json:"cadences"`
+	Commission commission.Plan  `json:"commission"`
+}
+
+// SetupOf returns the industry's setup, validated for currency.
+func SetupOf(industry, currency string) (Setup, error) {
+	var s Setup
+	if err := decode(industry+".setup.json", &s); err != nil {
+		return s, err
+	}
+	if err := s.Cadences.Validate(); err != nil {
+		return s, fmt.Errorf("template %s cadences: %w", industry, err)
+	}
+	s.Commission.Currency = currency
+	if err := s.Commission.Validate(); err != nil {
+		return s, fmt.Errorf("template %s commission plan: %w", industry, err)
+	}
+	return s, nil
 }
 
 func decode(name string, v any) error {

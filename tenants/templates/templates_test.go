@@ -19,3 +19,19 @@ func TestPipelinesAreValid(t *testing.T) {
 		t.Error("an unknown industry has a template")
 	}
 }
+
+// Each template's setup is valid in any currency with a minor unit of 0 to 3 digits.
+func TestSetupsAreValid(t *testing.T) {
+	for _, ind := range Industries {
+		for _, cur := range []string{"CNY", "JPY", "KWD"} {
+			s, err := SetupOf(ind, cur)
+			if err != nil {
+				t.Errorf("%s in %s: %v", ind, cur, err)
+				continue
+			}
+			if len(s.Regions) < 2 || len(s.Commission.Brackets) < 2 || s.Commission.Currency != cur {
+				t.Errorf("%s in %s: %d regions, %d brackets, currency %s", ind, cur, len(s.Regions), len(s.Commission.Brackets), s.Commission.Currency)
+			}
+		}
+	}
+}
