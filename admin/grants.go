@@ -57,6 +57,10 @@ func (s *Service) GrantSupport(ctx context.Context, tenantID uuid.UUID, reason s
 	if err != nil {
 		return Grant{}, fmt.Errorf("grant support access to %s: %w", tenantID, err)
 	}
+	// After the commit: on the embedded database the tenant's trail would wait for it.
+	if err := s.inTenant(ctx, tenantID, "support.grant", "support_grant:"+row.ID.String()); err != nil {
+		return Grant{}, err
+	}
 	return row.grant(), nil
 }
 
@@ -106,7 +110,7 @@ func (s *Service) RevokeGrant(ctx context.Context, tenantID, grantID uuid.UUID) 
 	if err != nil {
 		return fmt.Errorf("revoke grant %s: %w", grantID, err)
 	}
-	return nil
+	return s.inTenant(ctx, tenantID, "support.revoke", "support_grant:"+grantID.String())
 }
 
 // ActiveGrant returns a tenant's grant if it opens the tenant now: not revoked, started and not

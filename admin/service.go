@@ -31,16 +31,20 @@ type Config struct {
 	// CancelDeletion keeps a tenant whose admin asked for its deletion, before its purge
 	// (tenants/datarights); nil: this server cannot.
 	CancelDeletion func(ctx context.Context, tenant uuid.UUID) error
+	// RecordInTenant writes an entry of the tenant's own audit trail, for what an operator does
+	// to the tenant's data access (support grants and sessions); nil: only operator_audit.
+	RecordInTenant func(ctx context.Context, tenant uuid.UUID, action, resource string) error
 }
 
 // Service is the operator console.
 type Service struct {
-	st      *store.Store
-	now     func() time.Time
-	issuer  string
-	billing BillingLookup
-	cancel  func(ctx context.Context, tenant uuid.UUID) error
-	cost    auth.Params
+	st       *store.Store
+	now      func() time.Time
+	issuer   string
+	billing  BillingLookup
+	cancel   func(ctx context.Context, tenant uuid.UUID) error
+	inTenant func(ctx context.Context, tenant uuid.UUID, action, resource string) error
+	cost     auth.Params
 	// dummyHash is verified against when an address is unknown, so that a wrong address costs
 	// as long as a wrong password and timing tells no one which addresses exist.
 	dummyHash func() string
@@ -48,7 +52,7 @@ type Service struct {
 
 // New returns the console over st.
 func New(st *store.Store, cfg Config) *Service {
-	s := &Service{st: st, issuer: cfg.Issuer, billing: cfg.Billing, cancel: cfg.CancelDeletion, cost: auth.DefaultParams()}
+	s := &Service{st: st, issuer: cfg.Issuer, billing: cfg.Billing, cancel: cfg.CancelDeletion, inTenant: cfg.RecordInTenant, cost: auth.DefaultParams()}
 	clock := cfg.Now
 	if clock == nil {
 		clock = time.Now
@@ -60,6 +64,9 @@ func New(st *store.Store, cfg Config) *Service {
 	}
 	if s.billing == nil {
 		s.billing = s.readBillingTable
+	}
+	if s.inTenant == nil {
+		s.inTenant = func(context.Context, uuid.UUID, string, string) error { return nil }
 	}
 	s.dummyHash = sync.OnceValue(func() string { return auth.HashPassword("not a password anyone has", s.cost) })
 	return s

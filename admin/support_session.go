@@ -54,6 +54,9 @@ func (s *Service) OpenSupportSession(ctx context.Context, tenantID, grantID uuid
 	if err != nil {
 		return "", time.Time{}, fmt.Errorf("open support session: %w", err)
 	}
+	if err := s.inTenant(ctx, tenantID, "support.session", "support_grant:"+grantID.String()); err != nil {
+		return "", time.Time{}, err
+	}
 	return token, g.ExpiresAt, nil
 }
 

@@ -140,7 +140,10 @@ func newApp(s *store.Store, cfg *config) (*app, error) {
 	a.invitations = tenants.NewInvitations(s, a.org, a.warden, a.outbox, cfg.PublicURL, a.auth.SetPassword, auditRecorder{a.audit}.Record)
 	a.appraisal.ScheduleMonthlyReports(a.jobs, a.provisioner.Active)
 	a.outbox.Schedule(a.jobs)
-	a.operators = admin.New(s, admin.Config{CancelDeletion: a.dataRights.Cancel})
+	a.operators = admin.New(s, admin.Config{CancelDeletion: a.dataRights.Cancel,
+		RecordInTenant: func(ctx context.Context, tenant uuid.UUID, action, resource string) error {
+			return a.audit.Record(identity.System(ctx, tenant), audit.Entry{Action: action, Resource: resource})
+		}})
 	return a, nil
 }
 

@@ -40,14 +40,21 @@ func TestCompanyLifecycleFromSignUpToPaidSubscription(t *testing.T) {
 	admin := h.login(email)
 	var root struct{ Regions []struct{ ID string } }
 	h.call(admin, http.MethodGet, "/api/v1/regions", nil, &root)
-	if code, body := h.raw(admin, http.MethodPost, "/api/v1/invitations", map[string]any{"people": []any{map[string]any{
-		"email": "lead@lifecycle.test", "name": "Lead", "roles": []string{"manager"}, "region_id": root.Regions[0].ID}}}); code != http.StatusCreated {
-		t.Fatalf("invite: %d %s", code, body)
+	// A manager, then a rep reporting to them; the rep accepts and signs in.
+	var invited tenants.InvitationListDTO
+	if code := h.call(admin, http.MethodPost, "/api/v1/invitations", map[string]any{"people": []any{map[string]any{
+		"email": "lead@lifecycle.test", "name": "Lead", "roles": []string{"manager"}, "region_id": root.Regions[0].ID}}}, &invited); code != http.StatusCreated {
+		t.Fatalf("invite the manager: %d", code)
 	}
-	if code, body := h.raw("", http.MethodPost, "/api/v1/invitations/accept", map[string]string{"token": h.invitationToken("lead@lifecycle.test"), "password": testPassword}); code != http.StatusOK {
+	if code, body := h.raw(admin, http.MethodPost, "/api/v1/invitations", map[string]any{"people": []any{map[string]any{
+		"email": "rep@lifecycle.test", "name": "Rep", "roles": []string{"rep"}, "region_id": root.Regions[0].ID,
+		"manager_id": invited.Invitations[0].UserID}}}); code != http.StatusCreated {
+		t.Fatalf("invite the rep: %d %s", code, body)
+	}
+	if code, body := h.raw("", http.MethodPost, "/api/v1/invitations/accept", map[string]string{"token": h.invitationToken("rep@lifecycle.test"), "password": testPassword}); code != http.StatusOK {
 		t.Fatalf("accept: %d %s", code, body)
 	}
-	lead := h.login("lead@lifecycle.test")
+	rep := h.login("rep@lifecycle.test")
 
 	// Checkout, against stripe-mock: the customer is made, and the page's address answered.
 	var redirect struct{ URL string }
@@ -107,7 +114,7 @@ func TestCompanyLifecycleFromSignUpToPaidSubscription(t *testing.T) {
 	if code := write(); code != http.StatusPaymentRequired {
 		t.Errorf("a write while read-only: %d", code)
 	}
-	if code := h.call(lead, http.MethodGet, "/api/v1/customers", nil, nil); code != http.StatusOK {
+	if code := h.call(rep, http.MethodGet, "/api/v1/customers", nil, nil); code != http.StatusOK {
 		t.Errorf("a read while read-only: %d", code)
 	}
 	send(stripe.EventTypeInvoicePaid, time.Now(), invoice)

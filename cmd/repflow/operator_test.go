@@ -109,6 +109,11 @@ func TestSupportSessionReadsOnlyAndEnds(t *testing.T) {
 	if status := h.call(session.Token, http.MethodPost, base+"/"+grant.ID+"/session", nil, &support); status != http.StatusCreated || !strings.HasPrefix(support.Token, "rfs_") {
 		t.Fatalf("open the support session: %d %q", status, support.Token)
 	}
+	var actions []string
+	h.app.store.Owner(context.Background()).Table("audit_records").Where("tenant_id = ? AND action LIKE 'support.%'", c.tenant).Order("seq").Pluck("action", &actions)
+	if strings.Join(actions, " ") != "support.grant support.session" {
+		t.Errorf("the tenant's own audit trail of the support access: %v", actions)
+	}
 	before := h.lastAudit(c.tenant).Count
 	var customers struct{ Customers []struct{ ID string } }
 	if status := h.call(support.Token, http.MethodGet, "/api/v1/customers", nil, &customers); status != http.StatusOK || len(customers.Customers) == 0 {
