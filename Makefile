@@ -1,5 +1,6 @@
-# Developer entry points for repflow. CI (.ci/run) runs the same go commands directly so that it
-# needs nothing but Go on a fresh machine; keep the two in step.
+# Developer entry points for repflow. CI (.ci/run) runs the same go and npm commands directly;
+# keep the two in step. The user interface (web/) needs Node and npm; its browser tests need
+# Debian's chromium (`apt-get install -y chromium`).
 
 GO        ?= go
 GOFMT     ?= gofmt
@@ -18,24 +19,38 @@ HELM_VERSION ?= v3.16.4
 # helm from PATH, else the one `make install-helm` builds into GOPATH/bin.
 HELM      ?= $(or $(shell command -v helm 2>/dev/null),$(shell $(GO) env GOPATH)/bin/helm)
 
-.PHONY: help run build test test-pg race vet fmt-check bench-access bench-appraisal lint-chart install-helm ci clean
+.PHONY: help run build web test test-go test-web test-pg race vet fmt-check bench-access bench-appraisal lint-chart install-helm ci clean
 .DEFAULT_GOAL := help
 
 ## help: list the targets
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
 
-## run: start the server on the embedded database with a demo tenant (./data)
-run:
+## run: build the user interface, then start the server with it on the embedded database and a demo tenant (./data)
+run: web
 	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/repflow serve --demo
 
-## build: bin/repflow stamped with the git version
-build:
+## build: bin/repflow stamped with the git version, with the user interface built into it
+build: web
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/repflow
 
-## test: the whole suite on the embedded SQLite (the README's test command)
-test:
+## web: build the user interface into web/dist, which the binary embeds
+web: web/node_modules/.package-lock.json
+	cd web && npm run build
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci
+
+## test: the whole suite: Go on the embedded SQLite (the README's test command), then the interface's unit and browser tests
+test: test-go test-web
+
+## test-go: the Go suite on the embedded SQLite
+test-go:
 	$(GO) test ./...
+
+## test-web: the interface's unit tests and its browser tests in headless chromium
+test-web: web/node_modules/.package-lock.json
+	cd web && npm test && npm run e2e
 
 ## test-pg: the whole suite on the local PostgreSQL
 test-pg:

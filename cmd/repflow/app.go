@@ -32,6 +32,7 @@ import (
 	"github.com/repflow/repflow/tenants"
 	"github.com/repflow/repflow/tenants/billing"
 	"github.com/repflow/repflow/tenants/datarights"
+	webui "github.com/repflow/repflow/web"
 )
 
 // app is the wired product: every domain service, built once over one store.
@@ -174,6 +175,7 @@ func (a *app) server() *web.Server {
 		tenants.NewHTTP(a.onboarding, a.plans), tenants.NewInvitationsHTTP(a.invitations), tenants.NewSupportGrants(a.store), datarights.NewHTTP(a.dataRights),
 		billing.NewHTTP(a.billing))
 	a.operators.Register(admin.NewAPI(srv.App, version))
+	webui.Mount(srv.App) // last: it answers the paths nothing else does
 	return srv
 }
 

@@ -1,0 +1,212 @@
+// The UI in a real browser against a real repflow with its demo tenant: a manager's dashboard and
+// review queue on a PC, a rep's day on a 360 px phone, online and offline.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { BrowserContext, Page } from 'playwright-core'
+import { ApiAs, newContext, screenshot, signIn, startStack, type Stack } from './harness'
+
+const ADMIN = 'admin@demo.repflow.test'
+const REP = 'rep.jinan.1@demo.repflow.test'
+
+interface Customer {
+  id: string
+  name: string
+  location: { lat: number; lon: number }
+  fence: { kind: string; radius_m?: number }
+}
+interface Visit {
+  id: string
+  customer_id: string
+  trusted: boolean
+  distance_m: number | null
+}
+
+let stack: Stack
+let startedAt: string
+
+beforeAll(async () => {
+  startedAt = new Date().toISOString()
+  stack = await startStack()
+})
+
+afterAll(async () => {
+  await stack?.stop()
+})
+
+describe('manager on a PC', () => {
+  let context: BrowserContext
+  let page: Page
+
+  beforeAll(async () => {
+    context = await newContext(stack, 'desk')
+    page = await context.newPage()
+  })
+  afterAll(async () => {
+    await context?.close()
+  })
+
+  it('signs in and sees the dashboard: KPI cards with figures and a drawn chart', async () => {
+    await page.goto('/')
+    await page.locator('[data-test=email]').waitFor()
+    await screenshot(page, '01-login')
+    await signIn(page, ADMIN)
+    expect(new URL(page.url()).pathname).toBe('/dashboard')
+
+    const cards = page.locator('[data-test=kpi-card]')
+    await cards.first().waitFor()
+    expect(await cards.count()).toBeGreaterThan(0)
+    for (const figure of await page.locator('[data-test=kpi-actual]').allTextContents()) {
+      expect(figure).toMatch(/\d/)
+    }
+    expect(await page.locator('[data-test=total-score]').textContent()).toMatch(/\d/)
+
+    // ECharts draws into a canvas inside each chart container once it has data and a size.
+    const canvas = page.locator('[data-test=chart] canvas').first()
+    await canvas.waitFor()
+    const box = await canvas.boundingBox()
+    expect(box?.width).toBeGreaterThan(100)
+    expect(box?.height).toBeGreaterThan(100)
+    await page.waitForTimeout(600) // let the bars' entry animation finish for the screenshot
+    await screenshot(page, '02-dashboard-zh')
+
+    await page.locator('[data-test=language]').first().selectOption('en')
+    await expect.poll(() => page.locator('h1').first().textContent()).toBe('Dashboard')
+    await page.waitForTimeout(800) // the charts redraw with the new labels
+    await screenshot(page, '03-dashboard-en')
+    await page.locator('[data-test=language]').first().selectOption('zh-CN')
+  })
+
+  it('reaches every page from the side navigation by keyboard alone', async () => {
+    await page.locator('[data-nav=dashboard]').focus()
+    await page.keyboard.press('ArrowDown')
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-nav'))).toBe('reviews')
+    await page.keyboard.press('Enter')
+    await page.waitForURL('**/reviews')
+  })
+
+  it('shows suspicious check-ins with their trust reasons, and takes a decision', async () => {
+    const cards = page.locator('[data-test=review-card]')
+    await cards.first().waitFor()
+    const before = await cards.count()
+    expect(before).toBeGreaterThan(0)
+    expect(await cards.first().locator('[data-test=trust-reasons] li').count()).toBeGreaterThan(0)
+    await screenshot(page, '04-reviews')
+
+    await cards.first().locator('[data-test=accept]').click()
+    await expect.poll(() => cards.count()).toBe(before - 1)
+  })
+
+  it('goes to the login page when the session ends, and back to the page after signing in', async () => {
+    await context.clearCookies() // as if the session expired or was revoked elsewhere
+    await page.locator('[data-nav=dashboard]').click()
+    await page.waitForURL((url) => url.pathname === '/login' && url.searchParams.get('next') === '/dashboard')
+    await page.locator('[data-test=email]').fill(ADMIN)
+    await page.locator('[data-test=password]').fill('repflow-demo-2026')
+    await page.locator('[data-test=sign-in]').click()
+    await page.waitForURL('**/dashboard')
+    await page.locator('[data-test=kpi-card]').first().waitFor()
+  })
+})
+
+describe('rep on a phone', () => {
+  let api: ApiAs
+  let customers: Customer[]
+  let context: BrowserContext
+  let page: Page
+
+  beforeAll(async () => {
+    api = await ApiAs.signIn(stack.repflow.url, REP)
+    const page1 = await api.request<{ customers: Customer[] }>('GET', `/api/v1/customers?owner_id=${api.userId}&limit=200`)
+    customers = page1.body.customers
+    expect(customers.length).toBeGreaterThanOrEqual(2)
+    context = await newContext(stack, 'phone', { permissions: ['geolocation'] })
+    page = await context.newPage()
+    await signIn(page, REP)
+    expect(new URL(page.url()).pathname).toBe('/today')
+  })
+  afterAll(async () => {
+    await context?.close()
+  })
+
+  /** The stop of a customer on the today page, opening "other customers" if it is there. */
+  async function stopOf(customer: Customer) {
+    const stop = page.locator(`[data-test=stop][data-customer="${customer.id}"]`)
+    await page.locator('[data-test=stop]').first().waitFor()
+    if (!(await stop.isVisible())) await page.locator('[data-test=other-customers] summary').click()
+    await stop.waitFor()
+    return stop
+  }
+
+  /** Stand at the customer: its own location is the middle of its fence. */
+  async function standAt(customer: Customer) {
+    await context.setGeolocation({ latitude: customer.location.lat, longitude: customer.location.lon, accuracy: 8 })
+  }
+
+  async function visitsAt(customer: Customer): Promise<Visit[]> {
+    const query = `rep_id=${api.userId}&customer_id=${customer.id}&from=${encodeURIComponent(startedAt)}&limit=50`
+    return (await api.request<{ visits: Visit[] }>('GET', `/api/v1/visits?${query}`)).body.visits ?? []
+  }
+
+  it('fits its day into 360 px without sideways scrolling', async () => {
+    await page.locator('[data-test=stop]').first().waitFor()
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+    expect(overflow).toBeLessThanOrEqual(0)
+    await screenshot(page, '05-today-phone')
+  })
+
+  it('checks in inside the customer’s fence and sees the verdict', async () => {
+    const customer = customers[0]!
+    await standAt(customer)
+    const stop = await stopOf(customer)
+    await stop.locator('[data-test=check-in]').click()
+    const verdict = stop.locator('[data-test=verdict][data-state=done]')
+    await verdict.waitFor({ timeout: 15_000 })
+    expect(await verdict.textContent()).toContain('签到成功')
+    await stop.locator('[data-test=check-out]').waitFor() // the visit is open now
+    await screenshot(page, '06-checkin-verdict')
+
+    const visits = await visitsAt(customer)
+    expect(visits).toHaveLength(1)
+    expect(visits[0]!.trusted).toBe(true)
+    expect(visits[0]!.distance_m).toBeLessThanOrEqual(0)
+  })
+
+  it('queues a check-in made offline, shows it pending, and sends it exactly once when back online', async () => {
+    const customer = customers[1]!
+    await standAt(customer)
+    const stop = await stopOf(customer)
+
+    await context.setOffline(true)
+    await stop.locator('[data-test=check-in]').click()
+    const pending = stop.locator('[data-test=verdict][data-state=pending]')
+    await pending.waitFor()
+    const clientId = await pending.getAttribute('data-client-id')
+    expect(clientId).toMatch(/^[0-9a-f-]{36}$/)
+    await page.locator('[data-test=connection]').getByText('离线').waitFor()
+    await screenshot(page, '07-offline-pending')
+
+    await page.locator('[data-nav=outbox]').click()
+    const queued = page.locator(`[data-test=outbox-item][data-client-id="${clientId}"]`)
+    expect(await queued.getAttribute('data-state')).toBe('pending')
+    await screenshot(page, '08-outbox-pending')
+    expect(await visitsAt(customer)).toHaveLength(0) // nothing reached the server while offline
+
+    await context.setOffline(false)
+    await expect.poll(() => queued.getAttribute('data-state'), { timeout: 20_000 }).toBe('done')
+    await screenshot(page, '09-outbox-sent')
+
+    // Exactly one visit: the listing shows one, and the check-in's own id resolves to it (a
+    // repeat of a known id answers 200 with the first visit instead of creating another).
+    const visits = await visitsAt(customer)
+    expect(visits).toHaveLength(1)
+    const repeat = await api.request<Visit>('POST', '/api/v1/visits/checkin', {
+      id: clientId,
+      customer_id: customer.id,
+      location: { lat: customer.location.lat, lon: customer.location.lon, datum: 'wgs84' },
+      accuracy: 8,
+      device_time: new Date().toISOString(),
+    })
+    expect(repeat.status).toBe(200)
+    expect(repeat.body.id).toBe(visits[0]!.id)
+    expect(await visitsAt(customer)).toHaveLength(1)
+  })
+})

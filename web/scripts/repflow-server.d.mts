@@ -1,0 +1,10 @@
+export const repoRoot: string
+export function freePort(): Promise<number>
+export function buildRepflow(dir: string): Promise<string>
+export interface RepflowServer {
+  url: string
+  port: number
+  logFile: string
+  stop(): Promise<void>
+}
+export function startRepflow(opts?: { demo?: boolean; readyTimeoutMs?: number }): Promise<RepflowServer>

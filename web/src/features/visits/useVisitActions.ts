@@ -1,0 +1,109 @@
+// Check-in, check-out and orders, as the rep's phone does them: every action goes to the outbox
+// first and is sent from there, so the same path works with and without coverage.
+import { computed, ref, type Ref } from 'vue'
+import type { OrderLineInput, Visit } from '@/api/types'
+import { currentFix } from '@/offline/geolocation'
+import type { OutboxAction } from '@/offline/model'
+import { uuidv7 } from '@/offline/uuid'
+import { useOutboxStore } from '@/stores/outbox'
+import { useSessionStore } from '@/stores/session'
+import type { Stop } from './useRepDay'
+
+/** How long the screen waits for the server's verdict before saying "saved, will send". */
+const WAIT_FOR_ANSWER_MS = 8_000
+
+/** A visit that is open at a customer: known to the server, or a check-in still in the outbox. */
+export interface OpenVisit {
+  visitId?: string
+  checkInActionId?: string
+}
+
+export function useVisitActions(serverOpenVisits: Ref<Visit[]>) {
+  const outbox = useOutboxStore()
+  const session = useSessionStore()
+  /** The latest check-in action per customer, so its verdict shows by the stop. */
+  const lastCheckIn = ref(new Map<string, string>())
+  const failures = ref(new Map<string, unknown>())
+  const busy = ref(new Set<string>())
+
+  /** Open visits by customer: the server's list, then the outbox's check-ins and check-outs in order. */
+  const open = computed(() => {
+    const byCustomer = new Map<string, OpenVisit>()
+    for (const v of serverOpenVisits.value) byCustomer.set(v.customer_id, { visitId: v.id })
+    for (const a of outbox.items) {
+      if (a.state === 'conflict' || a.state === 'rejected') continue
+      const customer = a.label.customerId
+      if (!customer) continue
+      if (a.kind === 'checkin') {
+        const entry: OpenVisit = { checkInActionId: a.id }
+        if (a.result?.visitId) entry.visitId = a.result.visitId
+        byCustomer.set(customer, entry)
+      } else if (a.kind === 'checkout') byCustomer.delete(customer)
+    }
+    return byCustomer
+  })
+
+  function checkInAction(customerId: string): OutboxAction | undefined {
+    const id = lastCheckIn.value.get(customerId)
+    return id ? outbox.items.find((a) => a.id === id) : undefined
+  }
+
+  async function guarded(customerId: string, work: () => Promise<void>) {
+    busy.value.add(customerId)
+    failures.value.delete(customerId)
+    try {
+      await work()
+    } catch (err) {
+      failures.value.set(customerId, err)
+    } finally {
+      busy.value.delete(customerId)
+    }
+  }
+
+  function checkIn(stop: Stop) {
+    return guarded(stop.customerId, async () => {
+      const fix = await currentFix()
+      const id = uuidv7()
+      await outbox.enqueue(
+        'checkin',
+        { body: { id, customer_id: stop.customerId, location: fix.location, accuracy: fix.accuracy, device_time: fix.deviceTime, provider: 'browser' } },
+        { id, label: { customerId: stop.customerId, customerName: stop.name } },
+      )
+      lastCheckIn.value.set(stop.customerId, id)
+      await outbox.settle(id, WAIT_FOR_ANSWER_MS)
+    })
+  }
+
+  function checkOut(stop: Stop) {
+    const visit = open.value.get(stop.customerId)
+    if (!visit) return Promise.resolve()
+    return guarded(stop.customerId, async () => {
+      const fix = await currentFix()
+      const body = { location: fix.location, accuracy: fix.accuracy, device_time: fix.deviceTime }
+      const label = { customerId: stop.customerId, customerName: stop.name }
+      // Until the check-in has reached the server, the check-out waits for the visit id it gets.
+      if (visit.visitId) await outbox.enqueue('checkout', { visitId: visit.visitId, body }, { label })
+      else await outbox.enqueue('checkout', { body }, { label, dependsOn: visit.checkInActionId! })
+    })
+  }
+
+  function placeOrder(stop: Stop, lines: OrderLineInput[], notes: string) {
+    return guarded(stop.customerId, async () => {
+      const visit = open.value.get(stop.customerId)
+      const body = {
+        customer_id: stop.customerId,
+        currency: session.me!.tenant.currency,
+        lines,
+        ...(notes ? { notes } : {}),
+        ...(visit?.visitId ? { visit_id: visit.visitId } : {}),
+      }
+      const opts = {
+        label: { customerId: stop.customerId, customerName: stop.name },
+        ...(visit && !visit.visitId && visit.checkInActionId ? { dependsOn: visit.checkInActionId } : {}),
+      }
+      await outbox.enqueue('order', { body, submit: true }, opts)
+    })
+  }
+
+  return { open, checkIn, checkOut, placeOrder, checkInAction, failures, busy }
+}

@@ -1,0 +1,17 @@
+import { fileURLToPath, URL } from 'node:url'
+import { defineConfig } from 'vitest/config'
+
+// Browser tests: one file, one Chromium, one repflow server, run in sequence (the machine is
+// small and shared; parallel browsers would only make the timings noisy).
+export default defineConfig({
+  resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
+  test: {
+    include: ['e2e/**/*.e2e.ts'],
+    environment: 'node',
+    fileParallelism: false,
+    sequence: { concurrent: false },
+    testTimeout: 60_000,
+    hookTimeout: 420_000,
+    reporters: ['default'],
+  },
+})
