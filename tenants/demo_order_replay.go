@@ -134,7 +134,7 @@ func (s *demoSales) recordOrder(o *demoOrder) error {
 				in.Lines = append(in.Lines, orders.LineInput{ProductID: s.products[l.sku], Quantity: decimal.NewFromInt(int64(l.qty)),
 					DiscountPct: decimal.NewFromInt(int64(l.discount))})
 			}
-			cur, err = s.orders.CreateOrder(o.rep.ctx, in)
+			cur, _, err = s.orders.CreateOrder(o.rep.ctx, in)
 		case moveSubmit:
 			cur, err = s.orders.Transition(o.rep.ctx, cur.ID, orders.Submitted, st.note)
 		case moveSendBack:

@@ -344,7 +344,7 @@ func TestOrderFiguresDrillDownToTheOrdersCounted(t *testing.T) {
 	rctx := identity.With(context.Background(), h.principal(c.tenant, rep))
 	mctx := identity.With(context.Background(), h.principal(c.tenant, c.users["manager"].ID))
 	line := c.order.Lines[0]
-	draft, err := h.app.orders.CreateOrder(rctx, orders.NewOrder{CustomerID: c.customer.ID, Currency: "CNY",
+	draft, _, err := h.app.orders.CreateOrder(rctx, orders.NewOrder{CustomerID: c.customer.ID, Currency: "CNY",
 		Lines: []orders.LineInput{{ProductID: line.ProductID, Quantity: line.Quantity}}})
 	if err != nil {
 		t.Fatal(err)
@@ -415,7 +415,7 @@ func TestKeyAccountCoverage(t *testing.T) {
 		}
 	}
 	rctx := identity.With(context.Background(), h.principal(c.tenant, rep))
-	o, err := h.app.orders.CreateOrder(rctx, orders.NewOrder{CustomerID: ordering.ID, Currency: "CNY",
+	o, _, err := h.app.orders.CreateOrder(rctx, orders.NewOrder{CustomerID: ordering.ID, Currency: "CNY",
 		Lines: []orders.LineInput{{ProductID: c.order.Lines[0].ProductID, Quantity: decimal.NewFromInt(2)}}})
 	if err != nil {
 		t.Fatal(err)

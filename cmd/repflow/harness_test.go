@@ -350,7 +350,7 @@ func (c *company) orderWork(h *harness, actx, rctx context.Context) {
 	if err != nil {
 		h.t.Fatalf("product: %v", err)
 	}
-	c.order, err = o.CreateOrder(rctx, orders.NewOrder{CustomerID: c.customer.ID, Currency: "CNY", VisitID: &c.visit.ID,
+	c.order, _, err = o.CreateOrder(rctx, orders.NewOrder{CustomerID: c.customer.ID, Currency: "CNY", VisitID: &c.visit.ID,
 		Lines: []orders.LineInput{{ProductID: p.ID, Quantity: decimal.NewFromInt(10)}}})
 	if err != nil {
 		h.t.Fatalf("order: %v", err)

@@ -31,7 +31,7 @@ func TestCollectionRateDrillsDownToTheOrdersDue(t *testing.T) {
 	order := func(customer, rep, approver string, approved time.Time, qty string) Order {
 		t.Helper()
 		svc, terms := w.at(approved), 10
-		o, err := svc.CreateOrder(f.as(t, rep), NewOrder{CustomerID: f.customers[customer], Currency: "CNY", PaymentTermsDays: &terms,
+		o, _, err := svc.CreateOrder(f.as(t, rep), NewOrder{CustomerID: f.customers[customer], Currency: "CNY", PaymentTermsDays: &terms,
 			Lines: []LineInput{f.line("COLA-330", qty)}})
 		if err != nil {
 			t.Fatal(err)

@@ -211,7 +211,7 @@ func (f *tenantFixture) line(sku, qty string) LineInput {
 func (f *tenantFixture) draft(t *testing.T, svc *Service, customer string, lines ...LineInput) Order {
 	t.Helper()
 	rep := map[string]string{"Jinan One": "rep.jinan.1", "Jinan Two": "rep.jinan.2", "Qingdao Port": "rep.qingdao", "Canton Store": "rep.guangdong"}[customer]
-	o, err := svc.CreateOrder(f.as(t, rep), NewOrder{CustomerID: f.customers[customer], Currency: "CNY", Lines: lines})
+	o, _, err := svc.CreateOrder(f.as(t, rep), NewOrder{CustomerID: f.customers[customer], Currency: "CNY", Lines: lines})
 	if err != nil {
 		t.Fatalf("create order for %s: %v", customer, err)
 	}

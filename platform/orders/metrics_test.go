@@ -36,7 +36,7 @@ func TestMetrics(t *testing.T) {
 	order := func(customer, rep, currency string, terms int, approved time.Time, lines ...LineInput) Order {
 		t.Helper()
 		svc := w.at(approved)
-		o, err := svc.CreateOrder(f.as(t, rep), NewOrder{CustomerID: f.customers[customer], Currency: currency, PaymentTermsDays: &terms, Lines: lines})
+		o, _, err := svc.CreateOrder(f.as(t, rep), NewOrder{CustomerID: f.customers[customer], Currency: currency, PaymentTermsDays: &terms, Lines: lines})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -145,7 +145,7 @@ func TestMetricsEdges(t *testing.T) {
 	at := func(m time.Month, d, h int) time.Time { return time.Date(2026, m, d, h, 0, 0, 0, time.UTC) }
 	order := func(customer, rep, approver, currency string, terms int, approved time.Time, lines ...LineInput) Order {
 		t.Helper()
-		o, err := w.at(approved).CreateOrder(f.as(t, rep), NewOrder{CustomerID: f.customers[customer], Currency: currency, PaymentTermsDays: &terms, Lines: lines})
+		o, _, err := w.at(approved).CreateOrder(f.as(t, rep), NewOrder{CustomerID: f.customers[customer], Currency: currency, PaymentTermsDays: &terms, Lines: lines})
 		if err != nil {
 			t.Fatal(err)
 		}

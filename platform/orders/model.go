@@ -151,6 +151,9 @@ type LineInput struct {
 
 // NewOrder is the input of CreateOrder; the order starts as a draft.
 type NewOrder struct {
+	// ID is the client's own id for the order (a phone taking orders offline), so that a retry
+	// finds the order its first attempt made; uuid.Nil lets the server choose one.
+	ID               uuid.UUID
 	CustomerID       uuid.UUID
 	Currency         string
 	VisitID          *uuid.UUID

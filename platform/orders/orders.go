@@ -43,26 +43,40 @@ func (s *Service) checkOpportunity(ctx context.Context, o Order) error {
 }
 
 // CreateOrder starts a draft order for a customer the caller can see. The order belongs to the
-// customer's rep and region, so the rep and their managers see it whoever typed it in.
-func (s *Service) CreateOrder(ctx context.Context, in NewOrder) (Order, error) {
+// customer's rep and region, so the rep and their managers see it whoever typed it in. With the
+// client's own id (in.ID), a retry of the same request answers the order its first attempt made,
+// as it now stands (created is then false); the same id with other content is a conflict.
+func (s *Service) CreateOrder(ctx context.Context, in NewOrder) (Order, bool, error) {
 	p, err := identity.SignedIn(ctx, "create an order")
 	if err != nil {
-		return Order{}, err
+		return Order{}, false, err
 	}
-	o := Order{ID: identity.NewID(), CustomerID: in.CustomerID, Currency: in.Currency, Status: Draft, VisitID: in.VisitID,
+	id, fingerprint := in.ID, orderFingerprint(p.UserID, in)
+	if id == uuid.Nil {
+		id, fingerprint = identity.NewID(), ""
+	}
+	o := Order{ID: id, CustomerID: in.CustomerID, Currency: in.Currency, Status: Draft, VisitID: in.VisitID,
 		OpportunityID: in.OpportunityID, PaymentTermsDays: DefaultPaymentTerms, CreatedBy: p.UserID}
 	if in.PaymentTermsDays != nil {
 		if o.PaymentTermsDays, err = checkTerms(*in.PaymentTermsDays); err != nil {
-			return Order{}, err
+			return Order{}, false, err
 		}
 	}
 	if o.Notes, err = text(in.Notes, "body.notes", MaxNotesLen, false); err != nil {
-		return Order{}, err
+		return Order{}, false, err
 	}
 	if err := checkLineInputs(in.Lines); err != nil {
-		return Order{}, err
+		return Order{}, false, err
 	}
+	created := true
 	err = s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
+		if fingerprint != "" {
+			prior, retried, err := s.earlierOrder(ctx, db, id, fingerprint)
+			if err != nil || retried {
+				o, created = prior, false
+				return err
+			}
+		}
 		if err := s.checkCurrency(ctx, o.Currency, "body.currency"); err != nil {
 			return err
 		}
@@ -88,6 +102,9 @@ func (s *Service) CreateOrder(ctx context.Context, in NewOrder) (Order, error) {
 		o.setLines(lines)
 		o.CreatedAt, o.UpdatedAt = s.now(), s.now()
 		row := toOrderRow(o)
+		if fingerprint != "" {
+			row.Fingerprint = &fingerprint
+		}
 		if err := db.Create(&row).Error; err != nil {
 			if store.IsForeignKeyViolation(err) && o.VisitID != nil {
 				return fault.Reference("body.visit_id", "there is no such visit", *o.VisitID)
@@ -99,10 +116,21 @@ func (s *Service) CreateOrder(ctx context.Context, in NewOrder) (Order, error) {
 		}
 		return addTransition(db, o.ID, "", Draft, p.UserID, "", o.CreatedAt)
 	})
-	if err != nil {
-		return Order{}, fmt.Errorf("create order: %w", err)
+	if err != nil && fingerprint != "" && store.IsUniqueViolation(err) {
+		// A retry of this very request, run at the same moment, stored it first.
+		err = s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
+			prior, retried, err := s.earlierOrder(ctx, db, id, fingerprint)
+			if err == nil && !retried {
+				err = fmt.Errorf("order %s neither stored nor found", id)
+			}
+			o, created = prior, false
+			return err
+		})
 	}
-	return o, nil
+	if err != nil {
+		return Order{}, false, fmt.Errorf("create order: %w", err)
+	}
+	return o, created, nil
 }
 
 // GetOrder returns one order with its lines; one outside the caller's scope is not found.

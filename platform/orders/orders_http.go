@@ -144,6 +144,7 @@ type OrderLineInputDTO struct {
 
 // NewOrderDTO is the body that starts an order.
 type NewOrderDTO struct {
+	ID               string              `json:"id,omitempty" format:"uuid" doc:"the phone's own id for the order (a UUIDv7): a retry with the same id and body answers 200 with the order its first attempt made; omit it to let the server choose"`
 	CustomerID       string              `json:"customer_id" format:"uuid"`
 	Currency         string              `json:"currency" minLength:"3" maxLength:"3" doc:"ISO 4217, one your company trades in"`
 	VisitID          string              `json:"visit_id,omitempty" format:"uuid" doc:"the visit the order was taken during"`
@@ -154,6 +155,11 @@ type NewOrderDTO struct {
 }
 
 type createOrderInput struct{ Body NewOrderDTO }
+
+type createOrderOutput struct {
+	Status int // 201 when taken, 200 for a retry
+	Body   OrderDTO
+}
 
 // OrderChangesDTO is the body that changes a draft; absent fields stay as they are.
 type OrderChangesDTO struct {
@@ -230,10 +236,16 @@ func (h *HTTP) getOrder(ctx context.Context, in *orderPath) (*orderOutput, error
 	return &orderOutput{Body: orderDTO(o)}, nil
 }
 
-func (h *HTTP) createOrder(ctx context.Context, in *createOrderInput) (*orderOutput, error) {
+func (h *HTTP) createOrder(ctx context.Context, in *createOrderInput) (*createOrderOutput, error) {
 	b := in.Body
 	no := NewOrder{Currency: b.Currency, PaymentTermsDays: b.PaymentTermsDays, Notes: b.Notes}
-	var err error
+	client, err := web.ParseOptionalID(b.ID, "body.id")
+	if err != nil {
+		return nil, err
+	}
+	if client != nil {
+		no.ID = *client
+	}
 	if no.CustomerID, err = web.ParseID(b.CustomerID, "body.customer_id"); err != nil {
 		return nil, err
 	}
@@ -246,11 +258,15 @@ func (h *HTTP) createOrder(ctx context.Context, in *createOrderInput) (*orderOut
 	if no.Lines, err = lineInputs(b.Lines); err != nil {
 		return nil, err
 	}
-	o, err := h.svc.CreateOrder(ctx, no)
+	o, created, err := h.svc.CreateOrder(ctx, no)
 	if err != nil {
 		return nil, err
 	}
-	return &orderOutput{Body: orderDTO(o)}, nil
+	status := http.StatusCreated
+	if !created {
+		status = http.StatusOK
+	}
+	return &createOrderOutput{Status: status, Body: orderDTO(o)}, nil
 }
 
 func (h *HTTP) updateOrder(ctx context.Context, in *updateOrderInput) (*orderOutput, error) {

@@ -27,7 +27,7 @@ func TestOverdueReceivables(t *testing.T) {
 	svc := w.at(approvedAt)
 	order := func(customer, rep, manager string, terms int) Order {
 		t.Helper()
-		o, err := svc.CreateOrder(f.as(t, rep), NewOrder{CustomerID: f.customers[customer], Currency: "CNY", PaymentTermsDays: &terms,
+		o, _, err := svc.CreateOrder(f.as(t, rep), NewOrder{CustomerID: f.customers[customer], Currency: "CNY", PaymentTermsDays: &terms,
 			Lines: []LineInput{f.line("COLA-330", "10")}}) // 35.00
 		if err != nil {
 			t.Fatal(err)

@@ -30,7 +30,7 @@ func (f *tenantFixture) orderOn(t *testing.T, customer string, at time.Time) Ord
 func (f *tenantFixture) orderBy(t *testing.T, customer string, by [2]string, at time.Time) Order {
 	t.Helper()
 	svc := f.w.at(at)
-	o, err := svc.CreateOrder(f.as(t, by[0]), NewOrder{CustomerID: f.customers[customer], Currency: "CNY",
+	o, _, err := svc.CreateOrder(f.as(t, by[0]), NewOrder{CustomerID: f.customers[customer], Currency: "CNY",
 		Lines: []LineInput{f.line("COLA-330", "10")}})
 	if err != nil {
 		t.Fatalf("order for %s: %v", customer, err)

@@ -106,7 +106,7 @@ func TestApprovalRights(t *testing.T) {
 	w := newWorld(t)
 	f := w.tenant(t, "acme")
 	submitted := func(creator string) string {
-		o, err := w.svc.CreateOrder(f.as(t, creator), NewOrder{CustomerID: f.customers["Jinan One"], Currency: "CNY",
+		o, _, err := w.svc.CreateOrder(f.as(t, creator), NewOrder{CustomerID: f.customers["Jinan One"], Currency: "CNY",
 			Lines: []LineInput{f.line("COLA-330", "1")}})
 		if err != nil {
 			t.Fatal(err)

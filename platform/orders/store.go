@@ -49,6 +49,8 @@ type orderRow struct {
 	CreatedBy        uuid.UUID
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
+	// Fingerprint hashes the request that created an order with a client id (order_retry.go).
+	Fingerprint *string
 }
 
 func (orderRow) TableName() string { return "orders" }
