@@ -182,18 +182,11 @@ func (a *app) server() *web.Server {
 func serve(ctx context.Context, cfg *config) error {
 	log := cfg.logger()
 	slog.SetDefault(log)
-	s, err := openStore(ctx, cfg)
+	a, closeStore, err := openApp(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	if err := prepare(ctx, cfg, s); err != nil {
-		return err
-	}
-	a, err := newApp(s, cfg)
-	if err != nil {
-		return err
-	}
+	defer closeStore()
 	if _, err := a.provisioner.RefreshDefaults(ctx); err != nil {
 		return err
 	}
@@ -221,6 +214,6 @@ func serve(ctx context.Context, cfg *config) error {
 			log.Error("stop job queue", "err", err)
 		}
 	}()
-	log.Info("repflow serving", "listen", cfg.Listen, "database", string(s.Dialect()), "version", version)
+	log.Info("repflow serving", "listen", cfg.Listen, "database", string(a.store.Dialect()), "version", version)
 	return a.server().Listen(ctx, cfg.Listen, cfg.ShutdownGrace)
 }

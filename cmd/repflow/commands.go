@@ -70,19 +70,32 @@ func prepare(ctx context.Context, cfg *config, s *store.Store) error {
 	return migrations.Check(ctx, s)
 }
 
-func demo(ctx context.Context, cfg *config, out io.Writer) error {
+// openApp opens the store, brings it to this binary's schema (prepare) and wires the app over
+// it; closing the store is the caller's, with the function answered.
+func openApp(ctx context.Context, cfg *config) (*app, func(), error) {
 	s, err := openStore(ctx, cfg)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	defer s.Close()
+	closeStore := func() { _ = s.Close() }
 	if err := prepare(ctx, cfg, s); err != nil {
-		return err
+		closeStore()
+		return nil, nil, err
 	}
 	a, err := newApp(s, cfg)
 	if err != nil {
+		closeStore()
+		return nil, nil, err
+	}
+	return a, closeStore, nil
+}
+
+func demo(ctx context.Context, cfg *config, out io.Writer) error {
+	a, closeStore, err := openApp(ctx, cfg)
+	if err != nil {
 		return err
 	}
+	defer closeStore()
 	if cfg.Load.Reps > 0 {
 		sum, err := tenants.Load(ctx, a.provisioner, cfg.Load)
 		if err != nil {

@@ -26,18 +26,11 @@ func addOperator(ctx context.Context, cfg *config, email, name string, in io.Rea
 	if password == "" {
 		return errors.New("give the operator's password in REPFLOW_OPERATOR_PASSWORD or on standard input")
 	}
-	s, err := openStore(ctx, cfg)
+	a, closeStore, err := openApp(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	if err := prepare(ctx, cfg, s); err != nil {
-		return err
-	}
-	a, err := newApp(s, cfg)
-	if err != nil {
-		return err
-	}
+	defer closeStore()
 	otpauth, err := a.operators.CreateOperator(ctx, email, name, password)
 	if err != nil {
 		return err
