@@ -2,7 +2,7 @@
 // repository, on a free loopback port, with a fresh data directory), the built UI served by
 // Vite's preview server with /api forwarded to repflow (one origin, as the Go server will serve
 // it), and Debian's Chromium driven by playwright-core.
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { preview, type PreviewServer } from 'vite'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
@@ -33,13 +33,14 @@ export interface Stack {
   stop(): Promise<void>
 }
 
-export async function startStack(): Promise<Stack> {
+/** demo: with the demo tenant (the default; a fresh server for sign-up needs none). */
+export async function startStack({ demo = true }: { demo?: boolean } = {}): Promise<Stack> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`no Chromium at ${CHROMIUM}: install Debian's with "apt-get install -y chromium" (or set CHROMIUM_PATH)`)
   }
   if (!existsSync(`${WEB_DIR}/dist/index.html`)) throw new Error('no dist/: run "npm run build" first (npm run e2e does)')
   mkdirSync(SCREENSHOTS, { recursive: true })
-  const repflow = await startRepflow({ demo: true })
+  const repflow = await startRepflow({ demo, logLevel: 'info' })
   let ui: PreviewServer | undefined
   let browser: Browser | undefined
   try {
@@ -119,5 +120,25 @@ export class ApiAs {
       ...(body ? { body: JSON.stringify(body) } : {}),
     })
     return { status: res.status, body: (await res.json()) as T }
+  }
+}
+
+/**
+ * The newest link of a kind (signup/verify, invitations/accept) mailed to an address, as a path
+ * for the UI. With no mail server, repflow logs each mail with its text at INFO ("mail (no mail
+ * server configured: logged, not sent)") into the server's log, which is read until it appears.
+ */
+export async function mailedLink(stack: Stack, to: string, kind: 'signup/verify' | 'invitations/accept', timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs
+  const link = new RegExp(`/${kind.replace('/', '\\/')}\\?token=[A-Za-z0-9%._~-]+`)
+  for (;;) {
+    const lines = readFileSync(stack.repflow.logFile, 'utf8').split('\n')
+    const mail = lines.filter((l) => l.includes('mail (no mail server configured') && l.includes(`to=${to}`)).reverse()
+    for (const line of mail) {
+      const found = link.exec(line)
+      if (found) return found[0]
+    }
+    if (Date.now() > deadline) throw new Error(`no ${kind} link mailed to ${to} within ${timeoutMs / 1000} s`)
+    await new Promise((r) => setTimeout(r, 300))
   }
 }

@@ -7,4 +7,4 @@ export interface RepflowServer {
   logFile: string
   stop(): Promise<void>
 }
-export function startRepflow(opts?: { demo?: boolean; readyTimeoutMs?: number }): Promise<RepflowServer>
+export function startRepflow(opts?: { demo?: boolean; readyTimeoutMs?: number; logLevel?: 'debug' | 'info' | 'warn' | 'error' }): Promise<RepflowServer>

@@ -64,9 +64,9 @@ function log(msg) {
 
 /**
  * Starts repflow. Options: demo (build the demo tenant; a minute or two on this machine),
- * readyTimeoutMs. Answers { url, port, logFile, stop }.
+ * readyTimeoutMs, logLevel (warn; info logs each mail a server without SMTP does not send). Answers { url, port, logFile, stop }.
  */
-export async function startRepflow({ demo = false, readyTimeoutMs = 300_000 } = {}) {
+export async function startRepflow({ demo = false, readyTimeoutMs = 300_000, logLevel = 'warn' } = {}) {
   const work = mkdtempSync(join(tmpdir(), 'repflow-ui-'))
   const bin = await buildRepflow(work)
   const port = await freePort()
@@ -76,7 +76,7 @@ export async function startRepflow({ demo = false, readyTimeoutMs = 300_000 } = 
   const args = ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', join(work, 'data')]
   if (demo) args.push('--demo')
   const started = Date.now()
-  const child = spawn(bin, args, { stdio: ['ignore', out, out], env: { ...process.env, REPFLOW_LOG_LEVEL: 'warn' } })
+  const child = spawn(bin, args, { stdio: ['ignore', out, out], env: { ...process.env, REPFLOW_LOG_LEVEL: logLevel } })
   closeSync(out)
   let stopped = false
   const stop = async () => {

@@ -17,7 +17,9 @@ setLocale(currentLocale())
 // Any 401 anywhere ends the session in the UI and leads to the login page, back here afterwards.
 onSessionEnded(() => {
   const session = useSessionStore()
-  if (session.status === 'signed-out') return
+  // Signed out already, or still restoring (the guard then decides, and a deep link to a public
+  // page such as /signup/verify must not be sent to the login page by /me's 401).
+  if (session.status !== 'signed-in') return
   session.signedOut()
   const here = router.currentRoute.value
   if (!here.meta.public) void router.push({ name: 'login', query: { next: here.fullPath } })

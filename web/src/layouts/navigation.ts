@@ -11,20 +11,33 @@ export interface NavEntry {
   icon: string
 }
 
-// In this order on screen; a page shows only to the roles its route admits.
-const ENTRIES = [
-  { name: 'dashboard', icon: '▦' },
-  { name: 'reviews', icon: '⚑' },
-  { name: 'today', icon: '◎' },
-  { name: 'outbox', icon: '⇅' },
+// In this order on screen; a page shows only to the roles its route admits. The phone's tab bar
+// holds only the pages made for the field (phone: true): at 360 px a dozen tabs would wrap over
+// the page; the admin's and the appraisal's pages are the PC's.
+const ENTRIES: { name: string; icon: string; phone?: boolean }[] = [
+  { name: 'dashboard', icon: '▦', phone: true },
+  { name: 'reviews', icon: '⚑', phone: true },
+  { name: 'kpi-templates', icon: '⚖' },
+  { name: 'commission', icon: '¤' },
+  { name: 'reports', icon: '▤' },
+  { name: 'today', icon: '◎', phone: true },
+  { name: 'outbox', icon: '⇅', phone: true },
+  { name: 'first-steps', icon: '✓' },
+  { name: 'admin-users', icon: '☺' },
+  { name: 'admin-org', icon: '⌂' },
+  { name: 'admin-audit', icon: '☰' },
+  { name: 'admin-plan', icon: '¢' },
+  { name: 'admin-support', icon: '⚐' },
 ]
 
-export function useNavigation() {
+/** The entries of the signed-in person's navigation; on the phone, the field's pages only. */
+export function useNavigation(device: 'desk' | 'phone' = 'desk') {
   const router = useRouter()
   const session = useSessionStore()
   return computed<NavEntry[]>(() => {
     const routes = router.getRoutes()
-    return ENTRIES.flatMap((entry) => {
+    return ENTRIES.flatMap(({ phone, ...entry }) => {
+      if (device === 'phone' && !phone) return []
       const route = routes.find((r) => r.name === entry.name)
       if (!route?.meta.title || !route.meta.roles?.some((role) => session.roles.includes(role))) return []
       return [{ ...entry, path: route.path, label: route.meta.title }]

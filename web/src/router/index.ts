@@ -17,6 +17,8 @@ declare module 'vue-router' {
 }
 
 const MANAGING = ['manager', 'hq', 'tenant_admin']
+const ADMINS = ['tenant_admin']
+const APPRAISING = ['hq', 'tenant_admin']
 
 const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: LoginPage, meta: { public: true, title: 'nav.login' } },
@@ -34,8 +36,27 @@ const routes: RouteRecordRaw[] = [
     component: () => import('@/features/reviews/ReviewQueuePage.vue'),
     meta: { roles: MANAGING, title: 'nav.reviews' },
   },
+  // Appraisal set-up and reports: tenant admins and HQ (HQ reads templates and the plan; the
+  // server lets only tenant admins change them, and the pages show them read-only to HQ).
+  { path: '/appraisal/templates', name: 'kpi-templates', component: () => import('@/features/appraisal/TemplatesPage.vue'), meta: { roles: APPRAISING, title: 'nav.kpiTemplates' } },
+  { path: '/appraisal/templates/:id', name: 'kpi-template', component: () => import('@/features/appraisal/TemplateEditorPage.vue'), meta: { roles: APPRAISING, title: 'nav.kpiTemplate' } },
+  { path: '/appraisal/commission', name: 'commission', component: () => import('@/features/appraisal/CommissionPage.vue'), meta: { roles: APPRAISING, title: 'nav.commission' } },
+  { path: '/appraisal/reports', name: 'reports', component: () => import('@/features/appraisal/ReportsPage.vue'), meta: { roles: APPRAISING, title: 'nav.reports' } },
+  { path: '/appraisal/reports/:id', name: 'report', component: () => import('@/features/appraisal/ReportPage.vue'), meta: { roles: APPRAISING, title: 'nav.report' } },
   { path: '/today', name: 'today', component: TodayPage, meta: { roles: ['rep'], title: 'nav.today' } },
   { path: '/outbox', name: 'outbox', component: OutboxPage, meta: { roles: ['rep'], title: 'nav.outbox' } },
+  // Onboarding: public sign-up, its mailed confirmation link and invitations' links; the first
+  // steps and the administration pages are the tenant admin's.
+  { path: '/signup', name: 'signup', component: () => import('@/features/onboarding/SignupPage.vue'), meta: { public: true, title: 'nav.signup' } },
+  { path: '/signup/sent', name: 'signup-sent', component: () => import('@/features/onboarding/SignupSentPage.vue'), meta: { public: true, title: 'nav.signupSent' } },
+  { path: '/signup/verify', name: 'signup-verify', component: () => import('@/features/onboarding/VerifyPage.vue'), meta: { public: true, title: 'nav.verify' } },
+  { path: '/invitations/accept', name: 'accept-invitation', component: () => import('@/features/onboarding/AcceptInvitationPage.vue'), meta: { public: true, title: 'nav.acceptInvitation' } },
+  { path: '/first-steps', name: 'first-steps', component: () => import('@/features/onboarding/FirstStepsPage.vue'), meta: { roles: ADMINS, title: 'nav.firstSteps' } },
+  { path: '/admin/users', name: 'admin-users', component: () => import('@/features/admin/UsersPage.vue'), meta: { roles: ADMINS, title: 'nav.adminUsers' } },
+  { path: '/admin/org', name: 'admin-org', component: () => import('@/features/admin/OrgPage.vue'), meta: { roles: ADMINS, title: 'nav.adminOrg' } },
+  { path: '/admin/audit', name: 'admin-audit', component: () => import('@/features/admin/AuditPage.vue'), meta: { roles: ADMINS, title: 'nav.adminAudit' } },
+  { path: '/admin/plan', name: 'admin-plan', component: () => import('@/features/admin/PlanPage.vue'), meta: { roles: ADMINS, title: 'nav.adminPlan' } },
+  { path: '/admin/support', name: 'admin-support', component: () => import('@/features/admin/SupportPage.vue'), meta: { roles: ADMINS, title: 'nav.adminSupport' } },
   { path: '/welcome', name: 'welcome', component: () => import('@/components/WelcomePage.vue'), meta: { title: 'nav.welcome' } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/components/NotFoundPage.vue'), meta: { title: 'nav.notFound' } },
 ]

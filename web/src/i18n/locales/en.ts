@@ -1,8 +1,12 @@
 // English. Shaped like zh-CN.ts: the type check and the catalogue test both fail on a key that is
 // in one language and not in the other.
 import type zhCN from './zh-CN'
+import onboarding from './onboarding.en'
+import appraisal from './appraisal.en'
 
 export default {
+  ...onboarding,
+  appraisal,
   app: {
     name: 'repflow field',
   },
@@ -14,6 +18,21 @@ export default {
     outbox: 'Not yet sent',
     notFound: 'Page not found',
     welcome: 'Welcome',
+    kpiTemplates: 'KPI templates',
+    kpiTemplate: 'KPI template',
+    commission: 'Commission plan',
+    reports: 'Appraisal reports',
+    report: 'Appraisal report',
+    signup: 'Sign up',
+    signupSent: 'Check your mail',
+    verify: 'Confirm your address',
+    acceptInvitation: 'Accept the invitation',
+    firstSteps: 'First steps',
+    adminUsers: 'People',
+    adminOrg: 'Regions and teams',
+    adminAudit: 'Audit log',
+    adminPlan: 'Plan and billing',
+    adminSupport: 'Support access',
   },
   shell: {
     skipToContent: 'Skip to content',
@@ -93,6 +112,21 @@ export default {
       id_reused: 'This record’s id is already used by something else.',
       dependency_discarded: 'The check-in it needed was discarded, so it cannot be sent.',
       visit_unknown: 'The check-in of this visit never reached the server, so it cannot be checked out.',
+      template_name_taken: 'There is already a KPI template of that name; choose another.',
+      template_changed: 'Someone changed this template meanwhile. Open it again and redo the edit.',
+      invalid_kpi_template: 'Some things in the template are not right; see the notes below.',
+      invalid_commission_plan: 'Some things in the commission plan are not right; see the notes.',
+      invalid_commission_inputs: 'The figures to try are not right: amounts are not below 0 and a score is 0 to 100.',
+      no_template: 'No KPI template applies to reps yet: set one up first.',
+      invalid_signup: 'Some of the details are not right. See the note by each field.',
+      invalid_verification: 'This link is wrong, already used or expired. Sign up again with the same details for a new one.',
+      invalid_invitation: 'This invitation link is wrong, used, withdrawn or expired. Ask your administrator to send it again.',
+      slug_taken: 'Another company uses this short name. Choose another.',
+      email_taken: 'An account with this e-mail already exists.',
+      weak_password: 'The password is too weak: choose a longer one that is harder to guess.',
+      billing_disabled: 'Billing is not set up on this server.',
+      seat_limit: 'All seats are taken: subscribe to more, or deactivate someone first.',
+      tenant_unverified: 'The company’s account is not open yet: follow the link in the sign-up mail first.',
     },
   },
   units: {

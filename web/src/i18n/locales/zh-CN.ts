@@ -1,6 +1,11 @@
 // 简体中文：面向一线业务员和销售经理的用语。Every key here must exist in en.ts too (a unit test
 // checks both ways). Messages use vue-i18n syntax: {name} interpolates; avoid a bare @ or |.
+import onboarding from './onboarding.zh-CN'
+import appraisal from './appraisal.zh-CN'
+
 export default {
+  ...onboarding,
+  appraisal,
   app: {
     name: 'repflow 外勤',
   },
@@ -12,6 +17,21 @@ export default {
     outbox: '待同步',
     notFound: '页面不存在',
     welcome: '欢迎',
+    kpiTemplates: 'KPI 模板',
+    kpiTemplate: 'KPI 模板',
+    commission: '提成方案',
+    reports: '考核报表',
+    report: '考核报表',
+    signup: '注册',
+    signupSent: '查收邮件',
+    verify: '确认邮箱',
+    acceptInvitation: '接受邀请',
+    firstSteps: '入门步骤',
+    adminUsers: '人员',
+    adminOrg: '区域与团队',
+    adminAudit: '审计日志',
+    adminPlan: '套餐与账单',
+    adminSupport: '技术支持访问',
   },
   shell: {
     skipToContent: '跳到正文',
@@ -90,6 +110,21 @@ export default {
       id_reused: '这条记录的编号已被其他内容使用。',
       dependency_discarded: '它所依赖的签到已被放弃，因此无法发送。',
       visit_unknown: '这次拜访的签到没有到达服务器，无法签退。',
+      template_name_taken: '已经有同名的 KPI 模板了，请换一个名称。',
+      template_changed: '这个模板刚被别人修改过。请重新打开后再改。',
+      invalid_kpi_template: '模板有几处不对，请按下面的提示修改。',
+      invalid_commission_plan: '提成方案有几处不对，请按提示修改。',
+      invalid_commission_inputs: '试算的数字不对：金额不能为负，得分在 0 到 100 之间。',
+      no_template: '还没有适用于业务员的 KPI 模板，请先设置一个。',
+      invalid_signup: '注册信息有误，请按各项提示修改。',
+      invalid_verification: '此确认链接有误、已使用或已过期。请用相同信息重新注册以获取新链接。',
+      invalid_invitation: '此邀请链接有误、已使用、已撤回或已过期。请联系管理员重新发送。',
+      slug_taken: '该简称已被其他公司使用，请换一个。',
+      email_taken: '该邮箱已有账户。',
+      weak_password: '密码太弱：请使用更长、更难猜的密码。',
+      billing_disabled: '本服务器未开通计费。',
+      seat_limit: '席位已用完：请先订阅更多席位，或停用某个账户。',
+      tenant_unverified: '公司账户尚未开通：请先打开注册邮件中的链接确认邮箱。',
     },
   },
   units: {
