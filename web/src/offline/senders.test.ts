@@ -29,9 +29,15 @@ function fakeServer() {
     const body = req.method === 'POST' ? await req.json() : undefined
     let res: Response
     if (req.method === 'POST' && url.pathname === '/api/v1/orders') {
-      const order = { id: `order-${orders.length + 1}`, created_by: REP, status: 'draft', notes: body.notes ?? '', ...body }
-      orders.push(order)
-      res = json(201, order)
+      // As the server does: the same client id answers the order its first attempt made.
+      const earlier = orders.find((o) => o.id === body.id)
+      if (earlier) {
+        res = json(200, earlier)
+      } else {
+        const order = { created_by: REP, status: 'draft', notes: body.notes ?? '', ...body, id: body.id ?? `order-${orders.length + 1}` }
+        orders.push(order)
+        res = json(201, order)
+      }
     } else if (req.method === 'GET' && url.pathname === '/api/v1/orders') {
       res = json(200, { orders: orders.filter((o) => o.customer_id === url.searchParams.get('customer_id')), next_cursor: null })
     } else if (req.method === 'GET' && url.pathname.startsWith('/api/v1/orders/')) {
@@ -76,7 +82,7 @@ describe('senders', () => {
     expect(server.orders).toHaveLength(1)
     expect(server.orders[0]!.status).toBe('submitted')
     const [done] = await outbox.list(REP)
-    expect(done?.result).toMatchObject({ orderId: 'order-1', orderStatus: 'submitted' })
+    expect(done?.result).toMatchObject({ orderId: done?.id, orderStatus: 'submitted' })
   })
 
   it('resumes a created order at its submission rather than creating it again', async () => {

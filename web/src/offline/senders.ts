@@ -1,7 +1,6 @@
 // How each kind of outbox action reaches the server, and why each is safe to send twice.
 import { api, call } from '@/api/client'
 import { ApiError } from '@/api/errors'
-import type { Order } from '@/api/types'
 import type { ActionResult, CheckInPayload, CheckOutPayload, OrderPayload, OutboxAction } from './model'
 import type { SendContext, Sender } from './outbox'
 
@@ -22,36 +21,18 @@ async function sendCheckOut(action: OutboxAction, ctx: SendContext): Promise<Act
 }
 
 /**
- * Orders have no client id on the server (see the UI's README), so a resend after a lost answer
- * could make a second order. Before creating again, look for the order the lost attempt may have
- * made: the rep's own, for the same customer, created since the first attempt, with the same lines.
+ * The order carries the action's id: the server answers a repeat of the same request with the
+ * order the first attempt made (200), so a resend after a lost answer never makes a second one.
  */
-async function findEarlierOrder(action: OutboxAction): Promise<Order | undefined> {
-  const { body } = action.payload as OrderPayload
-  const since = new Date(new Date(action.createdAt).getTime() - 60_000).toISOString()
-  const page = await call(
-    api.GET('/api/v1/orders', { params: { query: { customer_id: body.customer_id, from: since, limit: 50 } } }),
-  )
-  const want = JSON.stringify((body.lines ?? []).map((l) => [l.product_id, Number(l.quantity)]).sort())
-  for (const summary of page.orders ?? []) {
-    if (summary.created_by !== action.userId || summary.notes !== (body.notes ?? '')) continue
-    const order = await call(api.GET('/api/v1/orders/{id}', { params: { path: { id: summary.id } } }))
-    const have = JSON.stringify((order.lines ?? []).map((l) => [l.product_id, Number(l.quantity)]).sort())
-    if (have === want) return order
-  }
-  return undefined
-}
-
 async function sendOrder(action: OutboxAction, ctx: SendContext): Promise<ActionResult> {
   const payload = action.payload as OrderPayload
   let orderId = action.result?.orderId
   let status = action.result?.orderStatus
   if (!orderId) {
-    const earlier = action.attempts > 1 ? await findEarlierOrder(action) : undefined
-    const body = { ...payload.body }
+    const body = { ...payload.body, id: action.id }
     const visitId = ctx.dependency?.result?.visitId
     if (visitId && !body.visit_id) body.visit_id = visitId
-    const order = earlier ?? (await call(api.POST('/api/v1/orders', { body })))
+    const order = await call(api.POST('/api/v1/orders', { body }))
     orderId = order.id
     status = order.status
     await ctx.saveProgress({ orderId, orderStatus: status })
