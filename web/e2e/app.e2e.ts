@@ -18,6 +18,7 @@ interface Visit {
   customer_id: string
   trusted: boolean
   distance_m: number | null
+  reasons?: { code: string }[]
 }
 
 let stack: Stack
@@ -117,7 +118,7 @@ describe('rep on a phone', () => {
     api = await ApiAs.signIn(stack.repflow.url, REP)
     const page1 = await api.request<{ customers: Customer[] }>('GET', `/api/v1/customers?owner_id=${api.userId}&limit=200`)
     customers = page1.body.customers
-    expect(customers.length).toBeGreaterThanOrEqual(2)
+    expect(customers.length).toBeGreaterThanOrEqual(3)
     context = await newContext(stack, 'phone', { permissions: ['geolocation'] })
     page = await context.newPage()
     await signIn(page, REP)
@@ -168,6 +169,24 @@ describe('rep on a phone', () => {
     expect(visits).toHaveLength(1)
     expect(visits[0]!.trusted).toBe(true)
     expect(visits[0]!.distance_m).toBeLessThanOrEqual(0)
+  })
+
+  it('checks in two kilometres from the customer, and sees the check-in flagged with its reason', async () => {
+    const customer = customers[2]!
+    await context.setGeolocation({ latitude: customer.location.lat + 0.018, longitude: customer.location.lon, accuracy: 8 })
+    const stop = await stopOf(customer)
+    await stop.locator('[data-test=check-in]').click()
+    const verdict = stop.locator('[data-test=verdict][data-state=done]')
+    await verdict.waitFor({ timeout: 15_000 })
+    const text = (await verdict.textContent()) ?? ''
+    expect(text).toContain('签到已记录，但存在疑点')
+    expect(text).toContain('不在客户围栏内')
+    await screenshot(page, '06b-checkin-flagged')
+
+    const visits = (await visitsAt(customer)).filter((v) => !v.trusted)
+    expect(visits).toHaveLength(1)
+    expect(visits[0]!.reasons?.map((r) => r.code)).toContain('outside_fence')
+    expect(visits[0]!.distance_m).toBeGreaterThan(1000)
   })
 
   it('queues a check-in made offline, shows it pending, and sends it exactly once when back online', async () => {
