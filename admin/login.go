@@ -133,12 +133,16 @@ func (s *Service) startSession(ctx context.Context, op Operator, step int64) (Se
 	return out, nil
 }
 
-func newToken() string {
+func newToken() string { return tokenPrefix + newSecret() }
+
+// newSecret is 32 random bytes, URL-safe: the secret part of every token the console hands out.
+func newSecret() string {
 	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	return tokenPrefix + base64.RawURLEncoding.EncodeToString(b)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails
+	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+// tokenHash is what is kept of a token: a leaked table opens nothing.
 func tokenHash(token string) []byte {
 	h := sha256.Sum256([]byte(token))
 	return h[:]

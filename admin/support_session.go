@@ -2,10 +2,7 @@ package admin
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"strings"
@@ -42,9 +39,7 @@ func (s *Service) OpenSupportSession(ctx context.Context, tenantID, grantID uuid
 	if err != nil {
 		return "", time.Time{}, s.refused(ctx, e, err)
 	}
-	secret := make([]byte, 32)
-	_, _ = rand.Read(secret) // crypto/rand.Read never fails
-	token := SupportTokenPrefix + tenantID.String() + "." + grantID.String() + "." + base64.RawURLEncoding.EncodeToString(secret)
+	token := SupportTokenPrefix + tenantID.String() + "." + grantID.String() + "." + newSecret()
 	err = s.st.Owner(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Model(&grantRow{}).Where("tenant_id = ? AND id = ?", tenantID, grantID).Update("session_hash", sessionHash(token)).Error; err != nil {
 			return err
@@ -60,10 +55,8 @@ func (s *Service) OpenSupportSession(ctx context.Context, tenantID, grantID uuid
 	return token, g.ExpiresAt, nil
 }
 
-func sessionHash(token string) string {
-	h := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(h[:])
-}
+// sessionHash is tokenHash as support_grants keeps it, in text.
+func sessionHash(token string) string { return hex.EncodeToString(tokenHash(token)) }
 
 // errSupportSession answers a support token that is wrong, replaced, revoked or expired.
 var errSupportSession = fault.New(fault.Unauthorized, "support_session_ended",

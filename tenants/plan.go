@@ -109,7 +109,7 @@ func (p *Plans) Writable(ctx context.Context, tenant uuid.UUID) error {
 			"the trial ended on %s: subscribe on the billing page to keep working; everything is kept, and reading still works",
 			a.TrialEndsAt.UTC().Format(time.DateOnly)))
 	}
-	return p.billing.RequireWritable(ctx, tenant)
+	return a.Billing.Refusal()
 }
 
 // Usage is a tenant's allowance beside what it uses.

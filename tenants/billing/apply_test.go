@@ -38,8 +38,8 @@ func TestStandingOfEachStatus(t *testing.T) {
 		if st.State != tc.want || st.Writable() != (tc.want != StateReadOnly) {
 			t.Errorf("%s with grace %v: %s (writable %v), want %s", tc.status, tc.grace, st.State, st.Writable(), tc.want)
 		}
-		if (st.writeFault() == nil) != st.Writable() {
-			t.Errorf("%s: write fault %v disagrees with writable %v", tc.status, st.writeFault(), st.Writable())
+		if (st.Refusal() == nil) != st.Writable() {
+			t.Errorf("%s: write fault %v disagrees with writable %v", tc.status, st.Refusal(), st.Writable())
 		}
 	}
 }

@@ -21,7 +21,7 @@ func TestBillingOffKeepsEveryTenantInGoodStandingAndCallsNoStripe(t *testing.T) 
 	if err != nil || st.State != StateOff || !st.Writable() {
 		t.Fatalf("standing %+v, %v; want off and writable", st, err)
 	}
-	if err := h.svc.RequireWritable(context.Background(), h.tenant); err != nil {
+	if err := h.refusal(t); err != nil {
 		t.Fatalf("write refused with billing off: %v", err)
 	}
 	if dto := h.standing(t); dto.State != StateOff || !dto.Writable {

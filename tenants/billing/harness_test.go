@@ -135,6 +135,17 @@ func (h *harness) account(t *testing.T) account {
 	return a
 }
 
+// refusal is the fault a write of the tenant meets now, or nil (Standing.Refusal, which the
+// tenant gate answers with).
+func (h *harness) refusal(t *testing.T) error {
+	t.Helper()
+	st, err := h.svc.Standing(context.Background(), h.tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st.Refusal()
+}
+
 // standing is the tenant's standing through the API, as a member of the tenant sees it.
 func (h *harness) standing(t *testing.T) StandingDTO {
 	t.Helper()

@@ -78,18 +78,8 @@ func (s *Service) Standing(ctx context.Context, tenantID uuid.UUID) (Standing, e
 	return a.standing(s.now()), nil
 }
 
-// RequireWritable returns nil when the tenant may change its data, and otherwise the fault that
-// says why not and what fixes it. The request middleware calls it before every write.
-func (s *Service) RequireWritable(ctx context.Context, tenantID uuid.UUID) error {
-	st, err := s.Standing(ctx, tenantID)
-	if err != nil {
-		return err
-	}
-	return st.writeFault()
-}
-
-// writeFault is the refusal of a write in a read-only standing, or nil.
-func (st Standing) writeFault() error {
+// Refusal is the refusal of a write in a read-only standing, or nil.
+func (st Standing) Refusal() error {
 	if st.Writable() {
 		return nil
 	}

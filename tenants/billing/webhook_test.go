@@ -28,7 +28,7 @@ func TestDunningGraceReadOnlyAndRestore(t *testing.T) {
 	if st.State != StatePastDue || !st.Writable || st.GraceUntil == nil || !st.GraceUntil.Equal(wantGrace) {
 		t.Fatalf("after a failed payment %+v, want past_due and writable until %s", st, wantGrace)
 	}
-	if err := h.svc.RequireWritable(context.Background(), h.tenant); err != nil {
+	if err := h.refusal(t); err != nil {
 		t.Fatalf("write refused during the grace period: %v", err)
 	}
 
@@ -49,7 +49,7 @@ func TestDunningGraceReadOnlyAndRestore(t *testing.T) {
 	if st := h.standing(t); st.State != StateReadOnly || st.Writable {
 		t.Fatalf("when the grace period ends %+v, want read_only", st)
 	}
-	err := h.svc.RequireWritable(context.Background(), h.tenant)
+	err := h.refusal(t)
 	if f, ok := fault.As(err); !ok || f.Kind != fault.PaymentRequired || f.Code != "billing_read_only" {
 		t.Fatalf("write after the grace period: %v, want the billing_read_only fault", err)
 	} else {
@@ -64,7 +64,7 @@ func TestDunningGraceReadOnlyAndRestore(t *testing.T) {
 	if st := h.standing(t); st.State != StateActive || !st.Writable || st.GraceUntil != nil {
 		t.Fatalf("after the invoice is paid %+v, want active without a grace period", st)
 	}
-	if err := h.svc.RequireWritable(context.Background(), h.tenant); err != nil {
+	if err := h.refusal(t); err != nil {
 		t.Fatalf("write refused after paying: %v", err)
 	}
 }
@@ -191,7 +191,7 @@ func TestWebhookKeepsTheNewestState(t *testing.T) {
 	if st.State != StateReadOnly || st.Subscription != statusCanceled {
 		t.Fatalf("a deleted subscription came back: %+v", st)
 	}
-	err := h.svc.RequireWritable(context.Background(), h.tenant)
+	err := h.refusal(t)
 	if f, ok := fault.As(err); !ok || f.Code != "billing_read_only" {
 		t.Fatalf("write on a canceled subscription: %v", err)
 	}
