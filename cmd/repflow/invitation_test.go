@@ -1,30 +1,14 @@
 package main
 
 import (
-	"context"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/repflow/repflow/tenants"
 )
 
-// invitationToken reads the newest invitation link mailed to email.
-func (h *harness) invitationToken(email string) string {
-	h.t.Helper()
-	msgs, err := h.app.outbox.Addressed(context.Background(), email)
-	if err != nil || len(msgs) == 0 || msgs[0].Kind != "invitation" {
-		h.t.Fatalf("no invitation mailed to %s: %+v, %v", email, msgs, err)
-	}
-	for _, field := range strings.Fields(msgs[0].Text) {
-		if u, err := url.Parse(field); err == nil && u.Query().Get("token") != "" {
-			return u.Query().Get("token")
-		}
-	}
-	h.t.Fatalf("no link in %q", msgs[0].Text)
-	return ""
-}
+func (h *harness) invitationToken(email string) string { return h.mailedToken(email, "invitation") }
 
 // An invited rep chooses a password with the mailed link, once, and signs in; a resent link
 // replaces the old one; a revoked invitation opens nothing and frees the account's seat.

@@ -18,8 +18,6 @@ import (
 	"github.com/repflow/repflow/tenants/billing/stripemock"
 )
 
-const lifecycleWebhookSecret = "whsec_lifecycle"
-
 // A company's life on a server that bills, against stripe-mock: it signs up, verifies, finds
 // its template, invites a rep who signs in, subscribes through Checkout, and Stripe's webhooks
 // move it from active to past due, read-only after the grace period (writes refused, reads
@@ -27,8 +25,7 @@ const lifecycleWebhookSecret = "whsec_lifecycle"
 func TestCompanyLifecycleFromSignUpToPaidSubscription(t *testing.T) {
 	// Stripe's events carry whole seconds; the grace period runs from the failed payment's.
 	const grace = 3 * time.Second
-	h := harnessOn(t, storetest.Open(t), true, func(c *config) {
-		c.Billing.SecretKey, c.Billing.WebhookSecret, c.Billing.SeatPriceID = "sk_test_lifecycle", lifecycleWebhookSecret, "price_seat"
+	h := harnessOn(t, storetest.Open(t), true, billingOn, func(c *config) {
 		c.Billing.BackendURL, c.Billing.GracePeriod = stripemock.URL(t), grace
 	})
 	email := "owner@lifecycle.test"
@@ -75,7 +72,7 @@ func TestCompanyLifecycleFromSignUpToPaidSubscription(t *testing.T) {
 			"created": at.Unix(), "type": string(typ), "data": map[string]any{"object": object}})
 		req := httptest.NewRequest(http.MethodPost, "/api/v1/billing/webhook", strings.NewReader(string(payload)))
 		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Stripe-Signature", webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: payload, Secret: lifecycleWebhookSecret, Timestamp: time.Now()}).Header)
+		req.Header.Set("Stripe-Signature", webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: payload, Secret: testWebhookSecret, Timestamp: time.Now()}).Header)
 		resp, err := h.srv.App.Test(req, -1)
 		if err != nil || resp.StatusCode != http.StatusOK {
 			t.Fatalf("webhook %s: %v %v", typ, resp.StatusCode, err)

@@ -11,10 +11,14 @@ import (
 	"github.com/repflow/repflow/tenants"
 )
 
-// billingOn turns billing on, as a server selling the product would; nothing here calls Stripe.
+// testWebhookSecret signs the Stripe events the tests send.
+const testWebhookSecret = "whsec_repflow"
+
+// billingOn turns billing on, as a server selling the product would; Stripe's address answers
+// nothing, so a test that calls Stripe points it at stripe-mock.
 func billingOn(c *config) {
-	c.Billing.SecretKey, c.Billing.WebhookSecret, c.Billing.SeatPriceID = "sk_test_repflow", "whsec_repflow", "price_seat"
-	c.Billing.BackendURL = "http://127.0.0.1:1" // nothing answers: a call would fail the test
+	c.Billing.SecretKey, c.Billing.WebhookSecret, c.Billing.SeatPriceID = "sk_test_repflow", testWebhookSecret, "price_seat"
+	c.Billing.BackendURL = "http://127.0.0.1:1"
 }
 
 // On a server that bills, a new company trials with up to five people; the sixth is refused with

@@ -19,12 +19,13 @@ func signupBody(company, industry, email string) map[string]any {
 		"admin_name": "Chen Jing", "admin_email": email, "admin_password": testPassword}
 }
 
-// verificationToken reads the newest verification link mailed to email.
-func (h *harness) verificationToken(email string) string {
+// mailedToken reads the token of the newest link of kind ("signup_verification", "invitation")
+// mailed to email.
+func (h *harness) mailedToken(email, kind string) string {
 	h.t.Helper()
 	msgs, err := h.app.outbox.Addressed(context.Background(), email)
-	if err != nil || len(msgs) == 0 || msgs[0].Kind != "signup_verification" {
-		h.t.Fatalf("no verification mail to %s: %+v, %v", email, msgs, err)
+	if err != nil || len(msgs) == 0 || msgs[0].Kind != kind {
+		h.t.Fatalf("no %s mailed to %s: %+v, %v", kind, email, msgs, err)
 	}
 	for _, field := range strings.Fields(msgs[0].Text) {
 		if u, err := url.Parse(field); err == nil && u.Query().Get("token") != "" {
@@ -33,6 +34,10 @@ func (h *harness) verificationToken(email string) string {
 	}
 	h.t.Fatalf("no link in %q", msgs[0].Text)
 	return ""
+}
+
+func (h *harness) verificationToken(email string) string {
+	return h.mailedToken(email, "signup_verification")
 }
 
 func (h *harness) tenantCount() int64 {

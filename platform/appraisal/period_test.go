@@ -4,6 +4,7 @@ import (
 	"math"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -33,7 +34,7 @@ func TestPeriodsAreMonthsAndQuarters(t *testing.T) {
 			months = append(months, m.String())
 		}
 		from, to := p.Span(shanghai)
-		got := [5]string{p.String(), p.Before().String(), p.YearBefore().String(), join(months), from.Format("2006-01-02") + " " + to.Format("2006-01-02")}
+		got := [5]string{p.String(), p.Before().String(), p.YearBefore().String(), strings.Join(months, " "), from.Format("2006-01-02") + " " + to.Format("2006-01-02")}
 		want := [5]string{tc.text, tc.before, tc.yearBefore, tc.months, tc.from + " " + tc.to}
 		if got != want {
 			t.Errorf("%s: got %q, want %q", tc.text, got, want)
@@ -47,17 +48,6 @@ func TestPeriodsAreMonthsAndQuarters(t *testing.T) {
 			t.Errorf("%q: %v, want a refusal", bad, err)
 		}
 	}
-}
-
-func join(s []string) string {
-	out := ""
-	for i, v := range s {
-		if i > 0 {
-			out += " "
-		}
-		out += v
-	}
-	return out
 }
 
 // A quarter's target of a metric is its own when set; else its months' (each month's own, or
