@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -237,7 +236,7 @@ func (s *Service) regionReps(ctx context.Context, unit Scope, a access.Action) (
 	}
 	var members []uuid.UUID
 	for _, r := range all {
-		if strings.HasPrefix(r.RegionPath, path) {
+		if unit.covers(r) {
 			members = append(members, r.ID)
 		}
 	}
