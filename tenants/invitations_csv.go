@@ -34,7 +34,7 @@ func (s *Invitations) ImportInvitations(ctx context.Context, file []byte) ([]Inv
 		return nil, fault.Field("body", "is empty: the first line must name the columns email, name, roles and region", "")
 	}
 	if err != nil {
-		return nil, badInvitationsCSV(err)
+		return nil, fault.BadCSV(err)
 	}
 	col := map[string]int{}
 	for i, h := range header {
@@ -57,7 +57,7 @@ func (s *Invitations) ImportInvitations(ctx context.Context, file []byte) ([]Inv
 			break
 		}
 		if err != nil {
-			return nil, badInvitationsCSV(err)
+			return nil, fault.BadCSV(err)
 		}
 		line, _ := r.FieldPos(0)
 		at := fmt.Sprintf("body.lines[%d]", line)
@@ -134,13 +134,4 @@ func (p places) region(v string) (uuid.UUID, bool) {
 		return ids[0], true
 	}
 	return uuid.Nil, false
-}
-
-// badInvitationsCSV names the line a file stops being CSV at.
-func badInvitationsCSV(err error) error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return fault.Field(fmt.Sprintf("body.lines[%d]", pe.Line), "is not CSV: "+pe.Err.Error(), "")
-	}
-	return fault.Field("body", "is not CSV: "+err.Error(), "")
 }

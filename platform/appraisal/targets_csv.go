@@ -48,7 +48,7 @@ func targetsFromCSV(file []byte) ([]NewTarget, []int, error) {
 		return nil, nil, fault.Field("body", "is empty: the first line must name the columns rep_id, metric and value", "")
 	}
 	if err != nil {
-		return nil, nil, badCSV(err)
+		return nil, nil, fault.BadCSV(err)
 	}
 	col := map[string]int{}
 	for i, h := range header {
@@ -68,7 +68,7 @@ func targetsFromCSV(file []byte) ([]NewTarget, []int, error) {
 			break
 		}
 		if err != nil {
-			return nil, nil, badCSV(err)
+			return nil, nil, fault.BadCSV(err)
 		}
 		line, _ := r.FieldPos(0)
 		at := fmt.Sprintf("body.lines[%d]", line)
@@ -95,13 +95,4 @@ func targetsFromCSV(file []byte) ([]NewTarget, []int, error) {
 		return nil, nil, fault.Field("body", "holds no target: one line per rep and metric after the header", "")
 	}
 	return out, lines, nil
-}
-
-// badCSV names the line a file stops being CSV at.
-func badCSV(err error) error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return fault.Field(fmt.Sprintf("body.lines[%d]", pe.Line), "is not CSV: "+pe.Err.Error(), "")
-	}
-	return fault.Field("body", "is not CSV: "+err.Error(), "")
 }
