@@ -12,6 +12,9 @@ export const WEB_DIR = fileURLToPath(new URL('..', import.meta.url))
 export const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url))
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const DEMO_PASSWORD = 'repflow-demo-2026'
+// The built UI under test: dist/ (what the binary embeds) unless E2E_DIST names another build, so
+// that two checkouts' worth of work can be tested side by side without overwriting each other.
+const DIST = process.env.E2E_DIST ?? 'dist'
 
 // The flags that work on this project's machines (see the peers README); playwright adds
 // --headless and a fresh profile directory itself.
@@ -38,7 +41,7 @@ export async function startStack({ demo = true }: { demo?: boolean } = {}): Prom
   if (!existsSync(CHROMIUM)) {
     throw new Error(`no Chromium at ${CHROMIUM}: install Debian's with "apt-get install -y chromium" (or set CHROMIUM_PATH)`)
   }
-  if (!existsSync(`${WEB_DIR}/dist/index.html`)) throw new Error('no dist/: run "npm run build" first (npm run e2e does)')
+  if (!existsSync(`${WEB_DIR}/${DIST}/index.html`)) throw new Error(`no ${DIST}/: run "npm run build" first (npm run e2e does)`)
   mkdirSync(SCREENSHOTS, { recursive: true })
   const repflow = await startRepflow({ demo, logLevel: 'info' })
   let ui: PreviewServer | undefined
@@ -49,7 +52,7 @@ export async function startStack({ demo = true }: { demo?: boolean } = {}): Prom
       root: WEB_DIR,
       configFile: false,
       logLevel: 'warn',
-      build: { outDir: 'dist' },
+      build: { outDir: DIST },
       preview: { host: '127.0.0.1', port, strictPort: true, proxy: { '/api': { target: repflow.url } } },
     })
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS })
