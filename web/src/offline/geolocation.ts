@@ -18,7 +18,24 @@ export class FixError extends Error {
   }
 }
 
-export function currentFix(timeoutMs = 20_000): Promise<Fix> {
+/**
+ * Where the phone is now. A fresh fix first: a cached one may be from the last stop, a few
+ * kilometres back, and would place the check-in there. Only when no fresh fix comes in time (deep
+ * indoors) is a recent cached one used; it carries its own time, by which the server judges it.
+ */
+export async function currentFix(timeoutMs = 20_000): Promise<Fix> {
+  try {
+    return await askPosition({ enableHighAccuracy: true, timeout: timeoutMs, maximumAge: 0 })
+  } catch (err) {
+    if (!(err instanceof FixError) || err.reason !== 'timeout') throw err
+    return askPosition({ enableHighAccuracy: false, timeout: 1_000, maximumAge: CACHED_FIX_MAX_AGE_MS })
+  }
+}
+
+/** How old a cached fix may be when no fresh one comes: about as long as a stop lasts. */
+const CACHED_FIX_MAX_AGE_MS = 5 * 60_000
+
+function askPosition(options: PositionOptions): Promise<Fix> {
   const geo = globalThis.navigator?.geolocation
   if (!geo) return Promise.reject(new FixError('unsupported'))
   return new Promise((resolve, reject) => {
@@ -30,8 +47,7 @@ export function currentFix(timeoutMs = 20_000): Promise<Fix> {
           deviceTime: new Date(pos.timestamp || Date.now()).toISOString(),
         }),
       (err) => reject(new FixError(err.code === 1 ? 'denied' : err.code === 3 ? 'timeout' : 'unavailable')),
-      // A fix a minute old is good enough and comes at once; a fresh one may take long indoors.
-      { enableHighAccuracy: true, timeout: timeoutMs, maximumAge: 60_000 },
+      options,
     )
   })
 }
