@@ -13,6 +13,12 @@ interface Customer {
   location: { lat: number; lon: number }
   fence: { kind: string; radius_m?: number }
 }
+interface Order {
+  id: string
+  status: string
+  visit_id?: string | null
+  lines: { product_id: string; quantity: string }[]
+}
 interface Visit {
   id: string
   customer_id: string
@@ -110,6 +116,7 @@ describe('manager on a PC', () => {
 
 describe('rep on a phone', () => {
   let api: ApiAs
+  let offlineOrderId = ''
   let customers: Customer[]
   let context: BrowserContext
   let page: Page
@@ -145,6 +152,26 @@ describe('rep on a phone', () => {
   async function visitsAt(customer: Customer): Promise<Visit[]> {
     const query = `rep_id=${api.userId}&customer_id=${customer.id}&from=${encodeURIComponent(startedAt)}&limit=50`
     return (await api.request<{ visits: Visit[] }>('GET', `/api/v1/visits?${query}`)).body.visits ?? []
+  }
+
+  /** The orders taken at the customer during this test run. */
+  async function ordersAt(customer: Customer): Promise<(Order & { created_at: string })[]> {
+    const { body } = await api.request<{ orders: (Order & { created_at: string })[] }>('GET', `/api/v1/orders?customer_id=${customer.id}&limit=200`)
+    return (body.orders ?? []).filter((o) => o.created_at >= startedAt)
+  }
+
+  /** Takes an order of three of the first product at the stop, and answers its id on the phone. */
+  async function takeOrder(customer: Customer): Promise<string> {
+    const stop = await stopOf(customer)
+    await stop.locator('[data-test=take-order]').click()
+    const form = stop.locator('[data-test=order-form]')
+    await form.locator('select').first().selectOption({ index: 1 })
+    await form.locator('input[type=number]').first().fill('3')
+    await form.locator('[data-test=place-order]').click()
+    await page.locator('[data-nav=outbox]').click()
+    const items = page.locator('[data-test=outbox-item][data-kind=order]')
+    await expect.poll(() => items.count()).toBeGreaterThan(0)
+    return (await items.last().getAttribute('data-client-id'))!
   }
 
   it('fits its day into 360 px without sideways scrolling', async () => {
@@ -230,5 +257,59 @@ describe('rep on a phone', () => {
     expect(repeat.status).toBe(200)
     expect(repeat.body.id).toBe(visits[0]!.id)
     expect(await visitsAt(customer)).toHaveLength(1)
+  })
+
+  it('queues an order taken offline, shows it pending, and sends it exactly once when back online', async () => {
+    const customer = customers[1]! // its visit is open since the offline check-in above
+    await page.locator('[data-nav=today]').click()
+    await context.setOffline(true)
+    const clientId = await takeOrder(customer)
+    const queued = page.locator(`[data-test=outbox-item][data-client-id="${clientId}"]`)
+    expect(await queued.getAttribute('data-state')).toBe('pending')
+    await screenshot(page, '10-order-offline-pending')
+    expect(await ordersAt(customer)).toHaveLength(0)
+
+    await context.setOffline(false)
+    await expect.poll(() => queued.getAttribute('data-state'), { timeout: 20_000 }).toBe('done')
+    const orders = await ordersAt(customer)
+    expect(orders.map((o) => o.id)).toEqual([clientId])
+    offlineOrderId = clientId
+    expect(orders[0]!.status).toBe('submitted') // created, then submitted for approval
+    expect(orders[0]!.visit_id).toBe((await visitsAt(customer))[0]!.id)
+    expect(orders[0]!.lines.map((l) => Number(l.quantity))).toEqual([3])
+  })
+
+  it('holds an order HQ cancelled while its answer was lost, and places it again at the rep’s word', async () => {
+    const customer = customers[1]!
+    await page.locator('[data-nav=today]').click()
+    // The phone's order reaches the server, but every answer about orders is lost until HQ acts.
+    let made = false
+    await page.route('**/api/v1/orders**', async (route) => {
+      if (!made && route.request().method() === 'POST') {
+        made = (await route.fetch()).ok()
+      }
+      await route.abort('connectionreset')
+    })
+    const clientId = await takeOrder(customer)
+    await expect.poll(() => made, { timeout: 20_000 }).toBe(true)
+    const admin = await ApiAs.signIn(stack.repflow.url, ADMIN)
+    const cancelled = await admin.request<Order>('POST', `/api/v1/orders/${clientId}/transitions`, { to: 'cancelled', comment: 'customer phoned HQ: wrong product' })
+    expect(cancelled.status).toBe(200)
+    await page.unroute('**/api/v1/orders**')
+
+    await page.locator('[data-test=send-now]').click()
+    const held = page.locator(`[data-test=outbox-item][data-client-id="${clientId}"]`)
+    await expect.poll(() => held.getAttribute('data-state'), { timeout: 20_000 }).toBe('conflict')
+    expect(await held.textContent()).toContain('总部取消')
+    await screenshot(page, '11-order-conflict')
+    expect((await ordersAt(customer)).filter((o) => o.id === clientId).map((o) => o.status)).toEqual(['cancelled'])
+
+    await held.locator('[data-test=place-again]').click()
+    await expect.poll(async () => (await ordersAt(customer)).length, { timeout: 20_000 }).toBe(3)
+    const again = (await ordersAt(customer)).find((o) => o.id !== clientId && o.id !== offlineOrderId)
+    expect(again?.status).toBe('submitted')
+    expect(again?.lines.map((l) => Number(l.quantity))).toEqual([3])
+    await expect.poll(() => page.locator(`[data-test=outbox-item][data-client-id="${again!.id}"]`).getAttribute('data-state')).toBe('done')
+    expect(await held.count()).toBe(0) // the held one is resolved, not left behind
   })
 })

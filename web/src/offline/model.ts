@@ -32,6 +32,13 @@ export interface OrderPayload {
   body: NewOrder
   /** Submit the draft for approval once created. */
   submit: boolean
+  /**
+   * The rep has seen that HQ changed the draft meanwhile and asked to submit it as it is now
+   * (a resolution of the order_changed_elsewhere conflict).
+   */
+  acceptServerVersion?: boolean
+  /** Products' names as the rep saw them, to word a conflict about lines HQ has removed. */
+  lineNames?: Record<string, string>
 }
 
 export interface PayloadOf {

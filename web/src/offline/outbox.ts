@@ -2,7 +2,7 @@
 // done, whenever the network allows. Sending is idempotent by the action's own id, so a request
 // whose answer was lost is simply sent again. The server's refusals are kept for the rep.
 import { ApiError, isTransient } from '@/api/errors'
-import type { ActionKind, ActionResult, OutboxAction, PayloadOf, StoredError } from './model'
+import type { ActionKind, ActionResult, OrderPayload, OutboxAction, PayloadOf, StoredError } from './model'
 import type { OutboxStore } from './outboxDb'
 import { uuidv7 } from './uuid'
 
@@ -182,6 +182,38 @@ export class Outbox {
       action.state = 'pending'
       delete action.settledAt
       await this.save(action)
+    })
+  }
+
+  /**
+   * The rep's ways out of an order held because HQ changed or cancelled its draft meanwhile
+   * (docs/offline.md): 'submit-theirs' submits the draft as HQ left it; 'place-again' queues the
+   * rep's own lines as a new order (a new id) and forgets the held action, whose draft stays HQ's.
+   */
+  async resolveOrder(id: string, way: 'submit-theirs' | 'place-again'): Promise<void> {
+    await this.lock(async () => {
+      const action = await this.store.get(id)
+      if (!action || action.kind !== 'order' || action.state !== 'conflict') return
+      const payload = action.payload as OrderPayload
+      if (way === 'submit-theirs') {
+        action.payload = { ...payload, acceptServerVersion: true }
+        action.state = 'pending'
+        delete action.settledAt
+        await this.save(action)
+        return
+      }
+      const again: OutboxAction = {
+        ...action,
+        id: uuidv7(this.now().getTime()),
+        seq: await this.store.nextSeq(),
+        payload: { body: payload.body, submit: payload.submit, ...(payload.lineNames ? { lineNames: payload.lineNames } : {}) },
+        state: 'pending',
+        attempts: 0,
+        createdAt: this.now().toISOString(),
+      }
+      for (const key of ['dependsOn', 'lastTriedAt', 'settledAt', 'error', 'result'] as const) delete again[key]
+      await this.store.remove(id)
+      await this.save(again)
     })
   }
 

@@ -4,7 +4,7 @@ import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { Outbox } from './outbox'
 import { IndexedDbOutboxStore } from './outboxDb'
-import { sendAction } from './senders'
+import { lineChanges, sendAction } from './senders'
 
 const REP = 'rep-1'
 let n = 0
@@ -65,7 +65,7 @@ function fakeServer() {
 }
 
 function order(customer: string) {
-  return { body: { customer_id: customer, currency: 'CNY', lines: [{ product_id: 'p1', quantity: '3' }] }, submit: true }
+  return { body: { customer_id: customer, currency: 'CNY', lines: [{ product_id: 'p1', quantity: '3' }] }, submit: true, lineNames: { p1: 'K-01 Cola' } }
 }
 
 describe('senders', () => {
@@ -112,5 +112,57 @@ describe('senders', () => {
     await outbox.enqueue(REP, 'checkout', { body: fix }, { dependsOn: ci.id })
     await outbox.flush(REP)
     expect(server.checkouts).toEqual(['visit-ci-1'])
+  })
+
+  describe('an order HQ changed before the phone could submit it', () => {
+    /** The rep's order is made but its answer lost; then HQ does something to the draft. */
+    async function createdThenTouchedAtHq(hq: (order: FakeOrder) => void) {
+      const server = fakeServer()
+      vi.stubGlobal('fetch', server.fetch)
+      const outbox = new Outbox({ store: new IndexedDbOutboxStore(`senders-${++n}`), send: sendAction })
+      await outbox.enqueue(REP, 'order', order('c1'))
+      server.loseNext()
+      await outbox.flush(REP)
+      hq(server.orders[0]!)
+      await outbox.flush(REP)
+      return { server, outbox, held: (await outbox.list(REP))[0]! }
+    }
+
+    it('is held, with what changed, and HQ’s draft is not submitted', async () => {
+      const { server, held } = await createdThenTouchedAtHq((o) => (o.lines = [{ product_id: 'p1', quantity: '5' }, { product_id: 'p2', quantity: '1' }]))
+      expect(held.state).toBe('conflict')
+      expect(held.error?.code).toBe('order_changed_elsewhere')
+      expect(held.error?.details).toEqual([
+        { location: 'K-01 Cola', message: '3 → 5' },
+        { location: 'p2', message: '0 → 1' },
+      ])
+      expect(server.orders.map((o) => o.status)).toEqual(['draft'])
+    })
+
+    it('submits HQ’s version when the rep chooses it', async () => {
+      const { server, outbox, held } = await createdThenTouchedAtHq((o) => (o.lines = [{ product_id: 'p1', quantity: '5' }]))
+      await outbox.resolveOrder(held.id, 'submit-theirs')
+      await outbox.flush(REP)
+      expect(server.orders).toHaveLength(1)
+      expect(server.orders[0]).toMatchObject({ status: 'submitted', lines: [{ product_id: 'p1', quantity: '5' }] })
+      expect((await outbox.list(REP))[0]).toMatchObject({ id: held.id, state: 'done' })
+    })
+
+    it('places the rep’s lines as a new order when HQ cancelled the draft', async () => {
+      const { server, outbox, held } = await createdThenTouchedAtHq((o) => (o.status = 'cancelled'))
+      expect(held.error?.code).toBe('order_cancelled_elsewhere')
+      await outbox.resolveOrder(held.id, 'place-again')
+      await outbox.flush(REP)
+      expect(server.orders.map((o) => o.status)).toEqual(['cancelled', 'submitted'])
+      expect(server.orders[1]!.lines).toEqual([{ product_id: 'p1', quantity: '3' }])
+      const [again, ...rest] = await outbox.list(REP)
+      expect(rest).toHaveLength(0)
+      expect(again).toMatchObject({ state: 'done', result: { orderId: server.orders[1]!.id } })
+      expect(again!.id).not.toBe(held.id)
+    })
+
+    it('is not a conflict when only the quantity’s spelling differs', () => {
+      expect(lineChanges([{ product_id: 'p1', quantity: '3' }], [{ product_id: 'p1', quantity: '3.000' } as never])).toEqual([])
+    })
   })
 })

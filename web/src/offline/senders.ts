@@ -1,6 +1,7 @@
 // How each kind of outbox action reaches the server, and why each is safe to send twice.
 import { api, call } from '@/api/client'
 import { ApiError } from '@/api/errors'
+import type { Order, OrderLineInput } from '@/api/types'
 import type { ActionResult, CheckInPayload, CheckOutPayload, OrderPayload, OutboxAction } from './model'
 import type { SendContext, Sender } from './outbox'
 
@@ -23,35 +24,64 @@ async function sendCheckOut(action: OutboxAction, ctx: SendContext): Promise<Act
 /**
  * The order carries the action's id: the server answers a repeat of the same request with the
  * order the first attempt made (200), so a resend after a lost answer never makes a second one.
+ * Between the first attempt and a later one, someone at HQ may have changed or cancelled that
+ * draft: their version stands, and the phone holds the action as a conflict rather than submit
+ * what the rep never saw (docs/offline.md).
  */
 async function sendOrder(action: OutboxAction, ctx: SendContext): Promise<ActionResult> {
   const payload = action.payload as OrderPayload
-  let orderId = action.result?.orderId
-  let status = action.result?.orderStatus
-  if (!orderId) {
+  let order: Order
+  if (!action.result?.orderId) {
     const body = { ...payload.body, id: action.id }
     const visitId = ctx.dependency?.result?.visitId
     if (visitId && !body.visit_id) body.visit_id = visitId
-    const order = await call(api.POST('/api/v1/orders', { body }))
-    orderId = order.id
-    status = order.status
-    await ctx.saveProgress({ orderId, orderStatus: status })
+    order = await call(api.POST('/api/v1/orders', { body }))
+    await ctx.saveProgress({ orderId: order.id, orderStatus: order.status })
+  } else {
+    order = await call(api.GET('/api/v1/orders/{id}', { params: { path: { id: action.result.orderId } } }))
   }
-  if (payload.submit && status === 'draft') {
+  if (payload.submit && order.status === 'draft') {
+    if (!payload.acceptServerVersion) refuseIfChanged(payload, order)
     try {
-      const order = await call(
-        api.POST('/api/v1/orders/{id}/transitions', { params: { path: { id: orderId } }, body: { to: 'submitted' } }),
-      )
-      status = order.status
+      order = await call(api.POST('/api/v1/orders/{id}/transitions', { params: { path: { id: order.id } }, body: { to: 'submitted' } }))
     } catch (err) {
       // The lost answer of an earlier submit: the order has moved on already, which is the goal.
       if (!(err instanceof ApiError && err.status === 409)) throw err
-      const order = await call(api.GET('/api/v1/orders/{id}', { params: { path: { id: orderId } } }))
+      order = await call(api.GET('/api/v1/orders/{id}', { params: { path: { id: order.id } } }))
       if (order.status === 'draft') throw err
-      status = order.status
     }
   }
-  return { orderId, orderStatus: status }
+  if (order.status === 'cancelled') {
+    throw new ApiError(409, 'order_cancelled_elsewhere', 'the order was cancelled at HQ before it was submitted')
+  }
+  return { orderId: order.id, orderStatus: order.status }
+}
+
+/** Throws the conflict when the draft's lines are no longer the ones the rep took. */
+function refuseIfChanged(payload: OrderPayload, order: Order): void {
+  const changes = lineChanges(payload.body.lines ?? [], order.lines ?? [], payload.lineNames)
+  if (!changes.length) return
+  throw new ApiError(409, 'order_changed_elsewhere', 'the order was changed at HQ before it was submitted', changes)
+}
+
+/** What differs between the lines the rep sent and the draft's, product by product. */
+export function lineChanges(sent: OrderLineInput[], now: Order['lines'], sentNames: Record<string, string> = {}): { location: string; message: string }[] {
+  const quantities = (lines: { product_id: string; quantity: string }[]) => {
+    const by = new Map<string, number>()
+    for (const l of lines) by.set(l.product_id, (by.get(l.product_id) ?? 0) + Number(l.quantity))
+    return by
+  }
+  const mine = quantities(sent)
+  const theirs = quantities(now ?? [])
+  const names = new Map(Object.entries(sentNames))
+  for (const l of now ?? []) if (l.name) names.set(l.product_id, l.sku ? `${l.sku} ${l.name}` : l.name)
+  const changes: { location: string; message: string }[] = []
+  for (const product of new Set([...mine.keys(), ...theirs.keys()])) {
+    const a = mine.get(product) ?? 0
+    const b = theirs.get(product) ?? 0
+    if (a !== b) changes.push({ location: names.get(product) ?? product, message: `${a} → ${b}` })
+  }
+  return changes
 }
 
 export const sendAction: Sender = (action, ctx) => {

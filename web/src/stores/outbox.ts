@@ -112,10 +112,15 @@ export const useOutboxStore = defineStore('outbox', () => {
     await flush()
   }
 
+  async function resolveOrder(id: string, way: 'submit-theirs' | 'place-again'): Promise<void> {
+    await outbox.value?.resolveOrder(id, way)
+    await flush()
+  }
+
   async function discard(id: string): Promise<void> {
     await outbox.value?.discard(id)
     await refresh()
   }
 
-  return { items, waiting, held, online, lastStop, start, refresh, flush, enqueue, settle, retry, discard }
+  return { items, waiting, held, online, lastStop, start, refresh, flush, enqueue, settle, retry, resolveOrder, discard }
 })

@@ -1,7 +1,7 @@
 // Check-in, check-out and orders, as the rep's phone does them: every action goes to the outbox
 // first and is sent from there, so the same path works with and without coverage.
 import { computed, ref, type Ref } from 'vue'
-import type { OrderLineInput, Visit } from '@/api/types'
+import type { OrderLineInput, Product, Visit } from '@/api/types'
 import { currentFix } from '@/offline/geolocation'
 import type { OutboxAction } from '@/offline/model'
 import { uuidv7 } from '@/offline/uuid'
@@ -18,7 +18,7 @@ export interface OpenVisit {
   checkInActionId?: string
 }
 
-export function useVisitActions(serverOpenVisits: Ref<Visit[]>) {
+export function useVisitActions(serverOpenVisits: Ref<Visit[]>, products: Ref<Product[]>) {
   const outbox = useOutboxStore()
   const session = useSessionStore()
   /** The latest check-in action per customer, so its verdict shows by the stop. */
@@ -101,7 +101,9 @@ export function useVisitActions(serverOpenVisits: Ref<Visit[]>) {
         label: { customerId: stop.customerId, customerName: stop.name },
         ...(visit && !visit.visitId && visit.checkInActionId ? { dependsOn: visit.checkInActionId } : {}),
       }
-      await outbox.enqueue('order', { body, submit: true }, opts)
+      const names = new Map(products.value.map((p) => [p.id, `${p.sku} ${p.name}`]))
+      const lineNames = Object.fromEntries(lines.map((l) => [l.product_id, names.get(l.product_id) ?? l.product_id]))
+      await outbox.enqueue('order', { body, submit: true, lineNames }, opts)
     })
   }
 

@@ -99,6 +99,8 @@ export default {
       not_pending: 'Someone has already reviewed this visit.',
       own_visit: 'You cannot review your own visit.',
       wrong_status: 'The order has moved on; this step is no longer possible.',
+      order_changed_elsewhere: 'HQ changed this order before it was submitted; HQ’s version stands until you choose.',
+      order_cancelled_elsewhere: 'HQ cancelled this order before it was submitted.',
       no_lines: 'An order needs at least one product.',
       user_disabled: 'This account is disabled. Ask your administrator.',
       tenant_suspended: 'Your company’s account is suspended. Ask your administrator.',
@@ -298,6 +300,13 @@ export default {
     },
     retry: 'Send again',
     discard: 'Discard',
+    linesLegend: 'Quantity you took → quantity now at HQ',
+    orderConflict: {
+      changed: 'Submit HQ’s version, place yours as a new order, or discard yours and leave the draft to HQ.',
+      cancelled: 'Place it again as a new order, or discard it.',
+      submitTheirs: 'Submit HQ’s version',
+      placeAgain: 'Place mine as a new order',
+    },
     discardConfirm: 'Discarding deletes it from this phone and it will never reach the server. Discard it?',
   },
 } satisfies typeof zhCN

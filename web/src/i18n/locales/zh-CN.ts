@@ -97,6 +97,8 @@ export default {
       not_pending: '这条拜访已经有人审核过了。',
       own_visit: '不能审核自己的拜访。',
       wrong_status: '订单状态已变化，无法执行这一步。',
+      order_changed_elsewhere: '这张订单在提交前被总部修改了；在您选择之前以总部的版本为准。',
+      order_cancelled_elsewhere: '这张订单在提交前被总部取消了。',
       no_lines: '订单至少需要一个商品。',
       user_disabled: '该账号已停用，请联系管理员。',
       tenant_suspended: '公司账户已暂停，请联系管理员。',
@@ -296,6 +298,13 @@ export default {
     },
     retry: '重新发送',
     discard: '放弃',
+    linesLegend: '您下单的数量 → 总部现在的数量',
+    orderConflict: {
+      changed: '可以提交总部修改后的版本，或把您的版本作为新订单提交，或放弃您的版本、把草稿交给总部处理。',
+      cancelled: '可以作为新订单重新下单，或者放弃。',
+      submitTheirs: '提交总部的版本',
+      placeAgain: '作为新订单重新下单',
+    },
     discardConfirm: '放弃后这条记录将从手机上删除，且不会发送到服务器。确定放弃吗？',
   },
 }
