@@ -43,6 +43,17 @@ const routes: RouteRecordRaw[] = [
   { path: '/appraisal/commission', name: 'commission', component: () => import('@/features/appraisal/CommissionPage.vue'), meta: { roles: APPRAISING, title: 'nav.commission' } },
   { path: '/appraisal/reports', name: 'reports', component: () => import('@/features/appraisal/ReportsPage.vue'), meta: { roles: APPRAISING, title: 'nav.reports' } },
   { path: '/appraisal/reports/:id', name: 'report', component: () => import('@/features/appraisal/ReportPage.vue'), meta: { roles: APPRAISING, title: 'nav.report' } },
+  // The sales pipeline: the board for managers and reps (the server gives a rep their own deals),
+  // an opportunity's page, and a person's tasks and reminders (a tab on the rep's phone).
+  { path: '/pipeline', name: 'pipeline', component: () => import('@/features/pipeline/PipelineBoardPage.vue'), meta: { roles: [...MANAGING, 'rep'], title: 'pipeline.nav.board' } },
+  { path: '/opportunities/:id', name: 'opportunity', component: () => import('@/features/pipeline/OpportunityPage.vue'), meta: { roles: [...MANAGING, 'rep'], title: 'pipeline.nav.opportunity' } },
+  { path: '/tasks', name: 'tasks', component: () => import('@/features/tasks/TasksPage.vue'), meta: { roles: [...MANAGING, 'rep'], title: 'pipeline.nav.tasks' } },
+  // Customers with their visits, and orders through their statuses: each person sees what the
+  // server scopes to them (a rep their own, a manager their region subtree).
+  { path: '/customers', name: 'customers', component: () => import('@/features/customers/CustomersPage.vue'), meta: { roles: [...MANAGING, 'rep'], title: 'customers.nav.customers' } },
+  { path: '/customers/:id', name: 'customer', component: () => import('@/features/customers/CustomerPage.vue'), meta: { roles: [...MANAGING, 'rep'], title: 'customers.nav.customer' } },
+  { path: '/orders', name: 'orders', component: () => import('@/features/orders/OrdersPage.vue'), meta: { roles: [...MANAGING, 'rep'], title: 'customers.nav.orders' } },
+  { path: '/orders/:id', name: 'order', component: () => import('@/features/orders/OrderPage.vue'), meta: { roles: [...MANAGING, 'rep'], title: 'customers.nav.order' } },
   { path: '/today', name: 'today', component: TodayPage, meta: { roles: ['rep'], title: 'nav.today' } },
   { path: '/outbox', name: 'outbox', component: OutboxPage, meta: { roles: ['rep'], title: 'nav.outbox' } },
   // Onboarding: public sign-up, its mailed confirmation link and invitations' links; the first

@@ -2,11 +2,15 @@
 // in one language and not in the other.
 import type zhCN from './zh-CN'
 import onboarding from './onboarding.en'
+import customers from './customers.en'
 import appraisal from './appraisal.en'
+import pipeline from './pipeline.en'
 
 export default {
   ...onboarding,
+  ...customers,
   appraisal,
+  pipeline,
   app: {
     name: 'repflow field',
   },

@@ -1,11 +1,15 @@
 // 简体中文：面向一线业务员和销售经理的用语。Every key here must exist in en.ts too (a unit test
 // checks both ways). Messages use vue-i18n syntax: {name} interpolates; avoid a bare @ or |.
 import onboarding from './onboarding.zh-CN'
+import customers from './customers.zh-CN'
 import appraisal from './appraisal.zh-CN'
+import pipeline from './pipeline.zh-CN'
 
 export default {
   ...onboarding,
+  ...customers,
   appraisal,
+  pipeline,
   app: {
     name: 'repflow 外勤',
   },
