@@ -40,7 +40,7 @@ type TaskDTO struct {
 	DueAt         time.Time  `json:"due_at"`
 	Overdue       bool       `json:"overdue"`
 	DoneAt        *time.Time `json:"done_at"`
-	DoneBy        *uuid.UUID `json:"done_by"`
+	DoneBy        *uuid.UUID `json:"done_by" nullable:"true" doc:"who completed the task; null while it is open"`
 	CreatedAt     time.Time  `json:"created_at"`
 }
 
