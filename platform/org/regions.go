@@ -203,7 +203,16 @@ func (s *Service) DeleteRegion(ctx context.Context, id uuid.UUID) error {
 				"%s is still in use (%d subregions, %d users including disabled ones, %d teams); move or delete them first",
 				cur.Name, children, users, teams)
 		}
-		return db.Where("id = ?", id).Delete(&regionRow{}).Error
+		// Other domains' rows (customers, and the visits, orders and targets placed by them) hold
+		// the region through foreign keys: their refusal is the same conflict, not a server fault.
+		if err := db.Where("id = ?", id).Delete(&regionRow{}).Error; err != nil {
+			if store.IsForeignKeyViolation(err) {
+				return fault.Newf(fault.Conflict, "region_in_use",
+					"%s still holds customers or their records (visits, orders, targets); move the customers to another region first", cur.Name)
+			}
+			return err
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("delete region: %w", err)

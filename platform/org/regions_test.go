@@ -1,7 +1,9 @@
 package org
 
 import (
+	"context"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/uuid"
@@ -141,6 +143,30 @@ func TestRegionNamesAndDeletion(t *testing.T) {
 	_, err = w.svc.CreateRegion(f.as(t, "mgr.shandong"), "Zibo", f.regions["Shandong"].ID)
 	wantFault(t, err, fault.Forbidden, "")
 	wantFault(t, w.svc.DeleteRegion(f.as(t, "rep.jinan.1"), f.regions["Qingdao"].ID), fault.Forbidden, "")
+}
+
+// A region whose customers (another domain's rows) still point at it is refused as in use, not
+// failed as a server fault, and stays.
+func TestDeleteRegionWithCustomers(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	f := w.tenant(t, "acme")
+	admin := f.as(t, "admin")
+	weifang, err := w.svc.CreateRegion(admin, "Weifang", f.regions["Shandong"].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC()
+	customer := map[string]any{"tenant_id": f.id, "id": identity.NewID(), "name": "Weifang Mart", "grade": "A",
+		"owner_id": f.users["rep.jinan.1"].ID, "region_id": weifang.ID, "lat": 36.7, "lon": 119.1,
+		"fence_kind": "circle", "fence_radius": 100.0, "created_at": now, "updated_at": now}
+	if err := w.s.Owner(context.Background()).Table("customers").Create(customer).Error; err != nil {
+		t.Fatalf("insert customer: %v", err)
+	}
+	wantFault(t, w.svc.DeleteRegion(admin, weifang.ID), fault.Conflict, "region_in_use")
+	if _, err := w.svc.GetRegion(admin, weifang.ID); err != nil {
+		t.Errorf("region gone after a refused delete: %v", err)
+	}
 }
 
 func TestTeams(t *testing.T) {

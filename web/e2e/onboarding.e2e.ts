@@ -147,9 +147,9 @@ describe('a new company signs up', () => {
   })
 
   it('shows the organisation, audit log, plan and support pages; billing off says so', async () => {
-    await page.locator('[data-nav=admin-org]').click()
+    await page.locator('[data-nav=admin-regions]').click()
     await page.locator('[data-test=region]').first().waitFor()
-    await screenshot(page, '14-admin-org')
+    await screenshot(page, '14-admin-regions')
 
     await page.locator('[data-nav=admin-audit]').click()
     await page.locator('[data-test=audit-row]').first().waitFor()

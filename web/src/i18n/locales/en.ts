@@ -4,12 +4,14 @@ import type zhCN from './zh-CN'
 import onboarding from './onboarding.en'
 import customers from './customers.en'
 import appraisal from './appraisal.en'
+import orgAdmin from './admin.en'
 import pipeline from './pipeline.en'
 
 export default {
   ...onboarding,
   ...customers,
   appraisal,
+  orgAdmin,
   pipeline,
   app: {
     name: 'repflow field',
@@ -33,7 +35,6 @@ export default {
     acceptInvitation: 'Accept the invitation',
     firstSteps: 'First steps',
     adminUsers: 'People',
-    adminOrg: 'Regions and teams',
     adminAudit: 'Audit log',
     adminPlan: 'Plan and billing',
     adminSupport: 'Support access',

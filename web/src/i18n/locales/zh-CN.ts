@@ -3,12 +3,14 @@
 import onboarding from './onboarding.zh-CN'
 import customers from './customers.zh-CN'
 import appraisal from './appraisal.zh-CN'
+import orgAdmin from './admin.zh-CN'
 import pipeline from './pipeline.zh-CN'
 
 export default {
   ...onboarding,
   ...customers,
   appraisal,
+  orgAdmin,
   pipeline,
   app: {
     name: 'repflow 外勤',
@@ -32,7 +34,6 @@ export default {
     acceptInvitation: '接受邀请',
     firstSteps: '入门步骤',
     adminUsers: '人员',
-    adminOrg: '区域与团队',
     adminAudit: '审计日志',
     adminPlan: '套餐与账单',
     adminSupport: '技术支持访问',
