@@ -58,7 +58,7 @@ func (s *demoSales) recordShelfCheck(rng *rand.Rand, rep *demoRep, site *demoSit
 	default:
 		in.Note = fmt.Sprintf("%d of our %d products are not on the shelf.", len(missing), len(demoCatalogue))
 	}
-	if _, err := s.orders.RecordShelfCheck(rep.ctx, in); err != nil {
+	if _, _, err := s.orders.RecordShelfCheck(rep.ctx, in); err != nil {
 		return fmt.Errorf("shelf check of %s at %s: %w", rep.user.Email, site.Name, err)
 	}
 	return nil

@@ -355,7 +355,7 @@ func (c *company) orderWork(h *harness, actx, rctx context.Context) {
 	if err != nil {
 		h.t.Fatalf("order: %v", err)
 	}
-	_, err = o.RecordShelfCheck(rctx, orders.NewShelfCheck{CustomerID: c.customer.ID, VisitID: &c.visit.ID, CheckedAt: time.Now(),
+	_, _, err = o.RecordShelfCheck(rctx, orders.NewShelfCheck{CustomerID: c.customer.ID, VisitID: &c.visit.ID, CheckedAt: time.Now(),
 		Items: []orders.ShelfItem{{SKU: p.SKU, Present: true}}})
 	if err != nil {
 		h.t.Fatalf("shelf check: %v", err)

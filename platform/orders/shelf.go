@@ -42,8 +42,9 @@ type ShelfItem struct {
 }
 
 // NewShelfCheck is the input of RecordShelfCheck; a zero CheckedAt is now. Items name products
-// by SKU, as they are printed on the packs.
+// by SKU, as they are printed on the packs. ID is the client's own id, or zero for a new one.
 type NewShelfCheck struct {
+	ID         uuid.UUID
 	CustomerID uuid.UUID
 	VisitID    *uuid.UUID
 	CheckedAt  time.Time
@@ -68,27 +69,48 @@ type ShelfCheckPage struct {
 
 var shelfColumns = access.Columns{Owner: "shelf_checks.owner_id", RegionID: "shelf_checks.region_id"}
 
-// RecordShelfCheck records a shelf check of a customer's store the caller can see.
-func (s *Service) RecordShelfCheck(ctx context.Context, in NewShelfCheck) (ShelfCheck, error) {
+// RecordShelfCheck records a shelf check of a customer's store the caller can see. With the
+// client's own id (a phone that queued the check offline), a retry answers the check its first
+// attempt recorded (created is then false); see earlierShelfCheck for what makes it a retry.
+func (s *Service) RecordShelfCheck(ctx context.Context, in NewShelfCheck) (c ShelfCheck, created bool, err error) {
 	p, err := identity.SignedIn(ctx, "record a shelf check")
 	if err != nil {
-		return ShelfCheck{}, err
+		return ShelfCheck{}, false, err
 	}
-	c := ShelfCheck{ID: identity.NewID(), CustomerID: in.CustomerID, VisitID: in.VisitID, CheckedAt: in.CheckedAt.UTC(),
+	id := in.ID
+	if id == uuid.Nil {
+		id = identity.NewID()
+	}
+	c = ShelfCheck{ID: id, CustomerID: in.CustomerID, VisitID: in.VisitID, CheckedAt: in.CheckedAt.UTC().Truncate(time.Microsecond), // as stored: a retry compares it
 		CheckedBy: p.UserID, CreatedAt: s.now()}
 	if c.CheckedAt.IsZero() {
 		c.CheckedAt = c.CreatedAt
 	}
 	if c.CheckedAt.After(c.CreatedAt.Add(clockSkew)) {
-		return ShelfCheck{}, fault.Field("body.checked_at", "is in the future", in.CheckedAt)
+		return ShelfCheck{}, false, fault.Field("body.checked_at", "is in the future", in.CheckedAt)
 	}
 	if c.Note, err = text(in.Note, "body.note", MaxCommentLen, false); err != nil {
-		return ShelfCheck{}, err
+		return ShelfCheck{}, false, err
 	}
 	if err := checkShelfItems(in.Items); err != nil {
-		return ShelfCheck{}, err
+		return ShelfCheck{}, false, err
 	}
+	retry := func(db *gorm.DB) (bool, error) {
+		if in.ID == uuid.Nil {
+			return false, nil
+		}
+		prior, found, err := earlierShelfCheck(db, c)
+		if found {
+			c = prior
+		}
+		return found, err
+	}
+	created = true
 	err = s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
+		if found, err := retry(db); err != nil || found {
+			created = !found
+			return err
+		}
 		cust, err := s.customer(ctx, in.CustomerID, "body.customer_id")
 		if err != nil {
 			return err
@@ -123,10 +145,45 @@ func (s *Service) RecordShelfCheck(ctx context.Context, in NewShelfCheck) (Shelf
 		}
 		return db.Create(&rows).Error
 	})
-	if err != nil {
-		return ShelfCheck{}, fmt.Errorf("record shelf check: %w", err)
+	if err != nil && in.ID != uuid.Nil && store.IsUniqueViolation(err) {
+		// A retry of this very request, run at the same moment, stored it first.
+		err = s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
+			found, err := retry(db)
+			if err == nil && !found {
+				err = fmt.Errorf("shelf check %s neither stored nor found", c.ID)
+			}
+			created = false
+			return err
+		})
 	}
-	return c, nil
+	if err != nil {
+		return ShelfCheck{}, false, fmt.Errorf("record shelf check: %w", err)
+	}
+	return c, created, nil
+}
+
+// earlierShelfCheck finds the check stored under want's id. It is a retry of the same request when
+// the same person checked the same store at the same moment (the phone sends checked_at, the time
+// the rep stood at the shelf); anything else reusing the id is refused. The id is looked up within
+// the caller's tenant only (db is the tenant's transaction).
+func earlierShelfCheck(db *gorm.DB, want ShelfCheck) (ShelfCheck, bool, error) {
+	var rows []shelfCheckRow
+	if err := db.Where("id = ?", want.ID).Limit(1).Find(&rows).Error; err != nil {
+		return ShelfCheck{}, false, fmt.Errorf("find earlier attempt: %w", err)
+	}
+	if len(rows) == 0 {
+		return ShelfCheck{}, false, nil
+	}
+	r := rows[0]
+	if r.CheckedBy != want.CheckedBy || r.CustomerID != want.CustomerID || !r.CheckedAt.Equal(want.CheckedAt) {
+		return ShelfCheck{}, false, fault.New(fault.Conflict, "id_reused",
+			"a shelf check with this id was already recorded with different content: a retry must send the same body, and a new check needs a new id")
+	}
+	checks, err := withItems(db, rows)
+	if err != nil {
+		return ShelfCheck{}, false, err
+	}
+	return checks[0], true, nil
 }
 
 func itemError(i int, field, msg string, value any) error {

@@ -37,6 +37,7 @@ type ShelfItemDTO struct {
 
 // NewShelfCheckDTO is the body that records a shelf check.
 type NewShelfCheckDTO struct {
+	ID         string         `json:"id,omitempty" format:"uuid" doc:"the client's own id (UUIDv7), for a check queued offline: a retry with the same id, checker, store and checked_at answers the first check with 200; other content under a used id is 409 id_reused"`
 	CustomerID string         `json:"customer_id" format:"uuid"`
 	VisitID    string         `json:"visit_id,omitempty" format:"uuid"`
 	CheckedAt  *time.Time     `json:"checked_at,omitempty" doc:"default now"`
@@ -59,7 +60,10 @@ type ShelfCheckDTO struct {
 	Items      []ShelfItemDTO `json:"items"`
 }
 
-type shelfCheckOutput struct{ Body ShelfCheckDTO }
+type shelfCheckOutput struct {
+	Status int // 201 when recorded, 200 for a retry
+	Body   ShelfCheckDTO
+}
 
 // ShelfCheckPageDTO is one page of shelf checks.
 type ShelfCheckPageDTO struct {
@@ -95,6 +99,11 @@ func (h *HTTP) recordShelfCheck(ctx context.Context, in *recordShelfCheckInput) 
 	b := in.Body
 	nc := NewShelfCheck{Note: b.Note, Items: make([]ShelfItem, len(b.Items))}
 	var err error
+	if b.ID != "" {
+		if nc.ID, err = web.ParseID(b.ID, "body.id"); err != nil {
+			return nil, err
+		}
+	}
 	if nc.CustomerID, err = web.ParseID(b.CustomerID, "body.customer_id"); err != nil {
 		return nil, err
 	}
@@ -110,11 +119,15 @@ func (h *HTTP) recordShelfCheck(ctx context.Context, in *recordShelfCheckInput) 
 			return nil, err
 		}
 	}
-	c, err := h.svc.RecordShelfCheck(ctx, nc)
+	c, created, err := h.svc.RecordShelfCheck(ctx, nc)
 	if err != nil {
 		return nil, err
 	}
-	return &shelfCheckOutput{Body: shelfCheckDTO(c)}, nil
+	status := http.StatusCreated
+	if !created {
+		status = http.StatusOK
+	}
+	return &shelfCheckOutput{Status: status, Body: shelfCheckDTO(c)}, nil
 }
 
 func (h *HTTP) listShelfChecks(ctx context.Context, in *listShelfChecksInput) (*shelfCheckPageOutput, error) {

@@ -39,7 +39,7 @@ func shelfMay(t *testing.T, f *tenantFixture) {
 		{"Qingdao Port", "rep.qingdao", may(15, 10), []ShelfItem{item("COLA-330", false), item("WATER-500", false)}},
 		{"Canton Store", "rep.guangdong", time.Date(2026, 6, 2, 10, 0, 0, 0, time.UTC), []ShelfItem{item("COLA-330", true)}},
 	} {
-		if _, err := svc.RecordShelfCheck(f.as(t, c.rep), NewShelfCheck{CustomerID: f.customers[c.customer], CheckedAt: c.at, Items: c.items}); err != nil {
+		if _, _, err := svc.RecordShelfCheck(f.as(t, c.rep), NewShelfCheck{CustomerID: f.customers[c.customer], CheckedAt: c.at, Items: c.items}); err != nil {
 			t.Fatalf("shelf check of %s: %v", c.customer, err)
 		}
 	}
@@ -159,5 +159,45 @@ func TestShelfChecksRecordAndList(t *testing.T) {
 	made := must[ShelfCheckDTO](t, f, "rep.jinan.1", http.MethodPost, "/api/v1/shelf-checks", good(func(map[string]any) {}), http.StatusCreated)
 	if made.OwnerID != f.users["rep.jinan.1"].ID || made.RegionID != f.regions["Jinan"].ID || made.CheckedBy != f.users["rep.jinan.1"].ID {
 		t.Errorf("recorded: %+v", made)
+	}
+}
+
+// A phone that queued a shelf check offline sends it with its own id, perhaps more than once:
+// the check is recorded once, and the id cannot be reused for something else.
+func TestShelfCheckRetriedWithItsClientID(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	f, other := w.tenant(t, "acme"), w.tenant(t, "beta")
+	id := identity.NewID()
+	checkedAt := time.Now().Add(-time.Hour).UTC().Truncate(time.Millisecond)
+	body := func(customer uuid.UUID, at time.Time) map[string]any {
+		return map[string]any{"id": id, "customer_id": customer, "checked_at": at,
+			"items": []map[string]any{{"sku": "COLA-330", "present": true, "stock_count": 4}}}
+	}
+	first := must[ShelfCheckDTO](t, f, "rep.jinan.1", http.MethodPost, "/api/v1/shelf-checks", body(f.customers["Jinan One"], checkedAt), http.StatusCreated)
+	again := must[ShelfCheckDTO](t, f, "rep.jinan.1", http.MethodPost, "/api/v1/shelf-checks", body(f.customers["Jinan One"], checkedAt), http.StatusOK)
+	if first.ID != id || !cmp.Equal(first, again) {
+		t.Errorf("first %+v, retry %+v", first, again)
+	}
+	if n := f.count(t, &shelfCheckRow{}); n != 1 {
+		t.Errorf("%d shelf checks stored after a retry, want 1", n)
+	}
+	for _, c := range []struct {
+		name, key string
+		body      map[string]any
+	}{
+		{"another store", "rep.jinan.1", body(f.customers["Jinan Two"], checkedAt)},
+		{"another moment", "rep.jinan.1", body(f.customers["Jinan One"], checkedAt.Add(time.Minute))},
+		{"another person", "mgr.shandong", body(f.customers["Jinan One"], checkedAt)},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			status, raw := f.call(t, c.key, http.MethodPost, "/api/v1/shelf-checks", c.body)
+			webtest.WantError(t, status, raw, http.StatusConflict, "id_reused", "")
+		})
+	}
+	// The id is the tenant's own: another tenant's check may carry the same one without meeting it.
+	must[ShelfCheckDTO](t, other, "rep.jinan.1", http.MethodPost, "/api/v1/shelf-checks", body(other.customers["Jinan One"], checkedAt), http.StatusCreated)
+	if n := f.count(t, &shelfCheckRow{}); n != 1 {
+		t.Errorf("%d shelf checks in acme after the refusals, want 1", n)
 	}
 }
