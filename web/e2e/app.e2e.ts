@@ -19,6 +19,11 @@ interface Order {
   visit_id?: string | null
   lines: { product_id: string; quantity: string }[]
 }
+interface ShelfCheck {
+  id: string
+  visit_id: string | null
+  items: { sku: string; present: boolean; stock_count?: number }[]
+}
 interface Visit {
   id: string
   customer_id: string
@@ -159,6 +164,12 @@ describe('rep on a phone', () => {
   async function ordersAt(customer: Customer): Promise<(Order & { created_at: string })[]> {
     const { body } = await api.request<{ orders: (Order & { created_at: string })[] }>('GET', `/api/v1/orders?customer_id=${customer.id}&limit=200`)
     return (body.orders ?? []).filter((o) => o.created_at >= startedAt)
+  }
+
+  /** The shelf checks of the customer made during this test run. */
+  async function checksAt(customer: Customer): Promise<ShelfCheck[]> {
+    const query = `customer_id=${customer.id}&from=${encodeURIComponent(startedAt)}&limit=50`
+    return (await api.request<{ checks: ShelfCheck[] }>('GET', `/api/v1/shelf-checks?${query}`)).body.checks ?? []
   }
 
   /** One order as the server has it now, lines included. */
@@ -328,5 +339,37 @@ describe('rep on a phone', () => {
     expect((await orderById(again.id)).lines.map((l) => Number(l.quantity))).toEqual([3])
     await expect.poll(() => page.locator(`[data-test=outbox-item][data-client-id="${again.id}"]`).getAttribute('data-state')).toBe('done')
     expect(await held.count()).toBe(0) // the held one is resolved, not left behind
+  })
+
+  it('queues a shelf check made offline, and records it exactly once when back online', async () => {
+    const customer = customers[1]! // its visit is still open
+    await page.locator('[data-nav=today]').click()
+    const stop = await stopOf(customer)
+    await context.setOffline(true)
+    await stop.locator('[data-test=shelf-check]').click()
+    const form = stop.locator('[data-test=shelf-form]')
+    const row = form.locator('[data-test=shelf-row]').first()
+    const sku = await row.getAttribute('data-sku')
+    await row.locator('[data-test=shelf-present]').check()
+    await row.locator('[data-test=shelf-stock]').fill('12')
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0)
+    await screenshot(page, '12-shelf-check')
+    await form.locator('[data-test=record-shelf]').click()
+
+    await page.locator('[data-nav=outbox]').click()
+    const queued = page.locator('[data-test=outbox-item][data-kind=shelf]')
+    await queued.waitFor()
+    expect(await queued.getAttribute('data-state')).toBe('pending')
+    const clientId = await queued.getAttribute('data-client-id')
+    expect(await checksAt(customer)).toHaveLength(0)
+
+    await context.setOffline(false)
+    await expect.poll(() => queued.getAttribute('data-state'), { timeout: 20_000 }).toBe('done')
+    const checks = await checksAt(customer)
+    expect(checks.map((c) => c.id)).toEqual([clientId])
+    expect(checks[0]!.visit_id).toBe((await visitsAt(customer))[0]!.id)
+    // A full audit: the ticked SKU with its count, every other SKU of the catalogue missing.
+    expect(checks[0]!.items.filter((i) => i.present)).toEqual([{ sku, present: true, stock_count: 12 }])
+    expect(checks[0]!.items.length).toBeGreaterThan(1)
   })
 })

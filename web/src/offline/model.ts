@@ -1,7 +1,7 @@
 // What the offline outbox stores: one record per thing a rep did that the server must learn.
-import type { CheckIn, CheckOut, NewOrder, TrustReason } from '@/api/types'
+import type { CheckIn, CheckOut, NewOrder, NewShelfCheck, TrustReason } from '@/api/types'
 
-export type ActionKind = 'checkin' | 'checkout' | 'order'
+export type ActionKind = 'checkin' | 'checkout' | 'order' | 'shelf'
 
 /**
  * pending: waiting to be sent (or to be sent again); sending: a request is out;
@@ -41,10 +41,16 @@ export interface OrderPayload {
   lineNames?: Record<string, string>
 }
 
+export interface ShelfPayload {
+  /** checked_at is when the rep stood at the shelf, set on the phone: the server dedupes by it. */
+  body: NewShelfCheck
+}
+
 export interface PayloadOf {
   checkin: CheckInPayload
   checkout: CheckOutPayload
   order: OrderPayload
+  shelf: ShelfPayload
 }
 
 /** What the server answered, kept for the rep to see and for later actions that build on it. */
@@ -55,6 +61,7 @@ export interface ActionResult {
   distanceM?: number | null
   orderId?: string
   orderStatus?: string
+  shelfCheckId?: string
 }
 
 export interface OutboxAction<K extends ActionKind = ActionKind> {

@@ -2,7 +2,7 @@
 import { api, call } from '@/api/client'
 import { ApiError } from '@/api/errors'
 import type { Order, OrderLineInput } from '@/api/types'
-import type { ActionResult, CheckInPayload, CheckOutPayload, OrderPayload, OutboxAction } from './model'
+import type { ActionResult, CheckInPayload, CheckOutPayload, OrderPayload, OutboxAction, ShelfPayload } from './model'
 import type { SendContext, Sender } from './outbox'
 
 /** The check-in carries the action's id: the server answers a repeat with the first visit. */
@@ -84,6 +84,17 @@ export function lineChanges(sent: OrderLineInput[], now: Order['lines'], sentNam
   return changes
 }
 
+/**
+ * The shelf check carries the action's id and the moment the rep made it: the server answers a
+ * repeat with the check the first attempt recorded, so a resend never records it twice.
+ */
+async function sendShelfCheck(action: OutboxAction, ctx: SendContext): Promise<ActionResult> {
+  const { body } = action.payload as ShelfPayload
+  const visitId = ctx.dependency?.result?.visitId
+  const check = await call(api.POST('/api/v1/shelf-checks', { body: { ...body, id: action.id, ...(visitId && !body.visit_id ? { visit_id: visitId } : {}) } }))
+  return { shelfCheckId: check.id }
+}
+
 export const sendAction: Sender = (action, ctx) => {
   switch (action.kind) {
     case 'checkin':
@@ -92,5 +103,7 @@ export const sendAction: Sender = (action, ctx) => {
       return sendCheckOut(action, ctx)
     case 'order':
       return sendOrder(action, ctx)
+    case 'shelf':
+      return sendShelfCheck(action, ctx)
   }
 }

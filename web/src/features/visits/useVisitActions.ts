@@ -1,7 +1,7 @@
 // Check-in, check-out and orders, as the rep's phone does them: every action goes to the outbox
 // first and is sent from there, so the same path works with and without coverage.
 import { computed, ref, type Ref } from 'vue'
-import type { OrderLineInput, Product, Visit } from '@/api/types'
+import type { OrderLineInput, Product, ShelfItem, Visit } from '@/api/types'
 import { currentFix } from '@/offline/geolocation'
 import type { OutboxAction } from '@/offline/model'
 import { uuidv7 } from '@/offline/uuid'
@@ -87,25 +87,39 @@ export function useVisitActions(serverOpenVisits: Ref<Visit[]>, products: Ref<Pr
     })
   }
 
-  function placeOrder(stop: Stop, lines: OrderLineInput[], notes: string) {
-    return guarded(stop.customerId, async () => {
-      const visit = open.value.get(stop.customerId)
-      const body = {
-        customer_id: stop.customerId,
-        currency: session.me!.tenant.currency,
-        lines,
-        ...(notes ? { notes } : {}),
-        ...(visit?.visitId ? { visit_id: visit.visitId } : {}),
-      }
-      const opts = {
+  /**
+   * How something made at the customer joins the open visit: it names the visit when the server
+   * has it, else it waits in the outbox for the check-in and takes the visit from its answer.
+   */
+  function duringVisit(stop: Stop) {
+    const visit = open.value.get(stop.customerId)
+    return {
+      visitField: visit?.visitId ? { visit_id: visit.visitId } : {},
+      opts: {
         label: { customerId: stop.customerId, customerName: stop.name },
         ...(visit && !visit.visitId && visit.checkInActionId ? { dependsOn: visit.checkInActionId } : {}),
-      }
+      },
+    }
+  }
+
+  function placeOrder(stop: Stop, lines: OrderLineInput[], notes: string) {
+    return guarded(stop.customerId, async () => {
+      const { visitField, opts } = duringVisit(stop)
+      const body = { customer_id: stop.customerId, currency: session.me!.tenant.currency, lines, ...(notes ? { notes } : {}), ...visitField }
       const names = new Map(products.value.map((p) => [p.id, `${p.sku} ${p.name}`]))
       const lineNames = Object.fromEntries(lines.map((l) => [l.product_id, names.get(l.product_id) ?? l.product_id]))
       await outbox.enqueue('order', { body, submit: true, lineNames }, opts)
     })
   }
 
-  return { open, checkIn, checkOut, placeOrder, checkInAction, failures, busy }
+  /** What is on the customer's shelf now: every SKU of the catalogue, on the shelf or not. */
+  function recordShelfCheck(stop: Stop, items: ShelfItem[], note: string) {
+    return guarded(stop.customerId, async () => {
+      const { visitField, opts } = duringVisit(stop)
+      const body = { customer_id: stop.customerId, checked_at: new Date().toISOString(), items, ...(note ? { note } : {}), ...visitField }
+      await outbox.enqueue('shelf', { body }, opts)
+    })
+  }
+
+  return { open, checkIn, checkOut, placeOrder, recordShelfCheck, checkInAction, failures, busy }
 }

@@ -6,6 +6,7 @@ import customers from './customers.en'
 import appraisal from './appraisal.en'
 import orgAdmin from './admin.en'
 import pipeline from './pipeline.en'
+import shelf from './shelf.en'
 
 export default {
   ...onboarding,
@@ -13,6 +14,7 @@ export default {
   appraisal,
   orgAdmin,
   pipeline,
+  shelf,
   app: {
     name: 'repflow field',
   },
@@ -289,6 +291,7 @@ export default {
       checkin: 'Check-in',
       checkout: 'Check-out',
       order: 'Order',
+      shelf: 'Shelf check',
     },
     states: {
       pending: 'Waiting',

@@ -5,6 +5,7 @@ import customers from './customers.zh-CN'
 import appraisal from './appraisal.zh-CN'
 import orgAdmin from './admin.zh-CN'
 import pipeline from './pipeline.zh-CN'
+import shelf from './shelf.zh-CN'
 
 export default {
   ...onboarding,
@@ -12,6 +13,7 @@ export default {
   appraisal,
   orgAdmin,
   pipeline,
+  shelf,
   app: {
     name: 'repflow 外勤',
   },
@@ -287,6 +289,7 @@ export default {
       checkin: '签到',
       checkout: '签退',
       order: '订单',
+      shelf: '货架检查',
     },
     states: {
       pending: '等待发送',
