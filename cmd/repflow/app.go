@@ -59,6 +59,7 @@ type app struct {
 	activities  *activities.Service
 	appraisal   *appraisal.Service
 	proxies     []string
+	mapSettings mapSettings
 }
 
 // passwords hands org the auth service, which itself needs org as its user directory.
@@ -90,7 +91,7 @@ func newApp(s *store.Store, cfg *config) (*app, error) {
 	if err != nil {
 		return nil, fmt.Errorf("REPFLOW_DATA_DIR: %w", err)
 	}
-	a := &app{store: s, log: cfg.logger(), warden: access.NewWarden(s), proxies: cfg.proxies()}
+	a := &app{store: s, log: cfg.logger(), warden: access.NewWarden(s), proxies: cfg.proxies(), mapSettings: cfg.Map}
 	a.audit = audit.New(s, a.warden)
 	pw := &passwords{}
 	a.org = org.NewService(s, a.warden, pw)
@@ -173,7 +174,7 @@ func (a *app) server() *web.Server {
 	srv.Mount(a.auth, org.NewHTTP(a.org), a.warden, a.audit, visits.NewHTTP(a.visits), pipeline.NewHTTP(a.pipeline),
 		orders.NewHTTP(a.orders), activities.NewHTTP(a.activities), appraisal.NewHTTP(a.appraisal),
 		tenants.NewHTTP(a.onboarding, a.plans), tenants.NewInvitationsHTTP(a.invitations), tenants.NewSupportGrants(a.store), datarights.NewHTTP(a.dataRights),
-		billing.NewHTTP(a.billing))
+		billing.NewHTTP(a.billing), a.mapSettings)
 	a.operators.Register(admin.NewAPI(srv.App, version))
 	webui.Mount(srv.App) // last: it answers the paths nothing else does
 	return srv

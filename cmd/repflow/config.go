@@ -39,6 +39,8 @@ type config struct {
 	Billing billing.Config
 	// SMTP is the mail server the platform's mail goes through; without an address it is logged.
 	SMTP mail.SMTP
+	// Map is the live map's base layer: its tiles, their attribution and datum.
+	Map  mapSettings
 	Demo bool
 	// Load asks `repflow demo` for a load tenant of this size instead of the demo (--reps, --days,
 	// --until); zero Reps keeps the demo.
@@ -71,6 +73,9 @@ func (c *config) settings() []setting {
 		{"smtp-from", "REPFLOW_SMTP_FROM", "repflow <no-reply@localhost>", "the sender of the platform's mail", &c.SMTP.From},
 		{"smtp-user", "REPFLOW_SMTP_USER", "", "user for the mail server's PLAIN authentication; empty for none", &c.SMTP.Username},
 		{"smtp-password", "REPFLOW_SMTP_PASSWORD", "", "password for the mail server", &c.SMTP.Password},
+		{"map-tile-url", "REPFLOW_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png", "tile URL template of the live map ({z}/{x}/{y}, optional {s}); empty draws the map without tiles (offline installs)", &c.Map.TileURL},
+		{"map-attribution", "REPFLOW_MAP_ATTRIBUTION", "© OpenStreetMap contributors", "the credit the tile provider asks for, shown on the map as plain text", &c.Map.Attribution},
+		{"map-datum", "REPFLOW_MAP_DATUM", "wgs84", "datum the tiles are drawn in: wgs84, or gcj02 for Chinese providers such as AMap", &c.Map.Datum},
 	}
 }
 
@@ -191,7 +196,7 @@ func (c *config) validate() error {
 	if c.Migrate != "auto" && c.Migrate != "check" {
 		return fmt.Errorf("REPFLOW_MIGRATE (--migrate): %q is neither auto nor check", c.Migrate)
 	}
-	return nil
+	return c.Map.validate()
 }
 
 func (c *config) proxies() []string {

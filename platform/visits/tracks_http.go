@@ -11,6 +11,7 @@ import (
 
 	"github.com/repflow/repflow/platform/fault"
 	"github.com/repflow/repflow/platform/visits/geo"
+	"github.com/repflow/repflow/platform/web"
 )
 
 var trackTags = []string{"Tracks"}
@@ -31,6 +32,12 @@ func (h *HTTP) registerTracks(api huma.API) {
 		SkipValidateBody: true}, h.postTrack)
 	huma.Register(api, huma.Operation{OperationID: "list-positions", Method: http.MethodGet, Path: "/api/v1/tracks/positions",
 		Summary: "The last position of every rep whose tracks the caller may read", Tags: trackTags}, h.positions)
+	huma.Register(api, huma.Operation{OperationID: "get-track-day", Method: http.MethodGet, Path: "/api/v1/tracks/day",
+		Summary: "A rep's track and fence events of one day",
+		Description: "The fixes the rep's phone sent that day (the tenant's time zone), oldest first, in WGS84, without those " +
+			"a mock-location app made, and the fence events they caused. A rep whose tracks the caller may not read is " +
+			"not found. A day of more than 10,000 fixes keeps its latest (truncated says so).",
+		Tags: trackTags}, h.trackDay)
 }
 
 // FixDTO is one GPS fix.
@@ -116,4 +123,48 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+type trackDayInput struct {
+	RepID string `query:"rep_id" required:"true" format:"uuid" doc:"the rep"`
+	Date  string `query:"date" required:"true" pattern:"^\\d{4}-\\d{2}-\\d{2}$" doc:"the day, YYYY-MM-DD, in the tenant's time zone"`
+}
+
+// DayFixDTO is one fix of a day's track, in WGS84.
+type DayFixDTO struct {
+	Time     time.Time `json:"time"`
+	Lat      float64   `json:"lat"`
+	Lon      float64   `json:"lon"`
+	Accuracy float64   `json:"accuracy" doc:"metres, 68 % confidence; 0 when unknown"`
+}
+
+// TrackDayDTO is a rep's track of one day.
+type TrackDayDTO struct {
+	RepID     uuid.UUID       `json:"rep_id"`
+	Date      string          `json:"date" format:"date"`
+	Fixes     []DayFixDTO     `json:"fixes"`
+	Events    []FenceEventDTO `json:"events"`
+	Truncated bool            `json:"truncated" doc:"the day had more fixes than one answer holds; the earliest are left out"`
+}
+
+type trackDayOutput struct{ Body TrackDayDTO }
+
+func (h *HTTP) trackDay(ctx context.Context, in *trackDayInput) (*trackDayOutput, error) {
+	rep, err := web.ParseID(in.RepID, "query.rep_id")
+	if err != nil {
+		return nil, err
+	}
+	day, err := h.svc.RepTrackDay(ctx, rep, in.Date)
+	if err != nil {
+		return nil, err
+	}
+	out := TrackDayDTO{RepID: rep, Date: in.Date, Truncated: day.Truncated,
+		Fixes: make([]DayFixDTO, len(day.Fixes)), Events: make([]FenceEventDTO, len(day.Events))}
+	for i, f := range day.Fixes {
+		out.Fixes[i] = DayFixDTO{Time: f.Time, Lat: f.Point.Lat, Lon: f.Point.Lon, Accuracy: f.Accuracy}
+	}
+	for i, e := range day.Events {
+		out.Events[i] = FenceEventDTO{ID: e.ID, Kind: string(e.Kind), CustomerID: e.CustomerID, At: e.At, Since: e.Since}
+	}
+	return &trackDayOutput{Body: out}, nil
 }

@@ -17,6 +17,7 @@ export interface NavEntry {
 const ENTRIES: { name: string; icon: string; phone?: boolean }[] = [
   { name: 'dashboard', icon: '▦', phone: true },
   { name: 'reviews', icon: '⚑', phone: true },
+  { name: 'live-map', icon: '◉' },
   { name: 'kpi-templates', icon: '⚖' },
   { name: 'commission', icon: '¤' },
   { name: 'reports', icon: '▤' },

@@ -36,6 +36,8 @@ const routes: RouteRecordRaw[] = [
     component: () => import('@/features/reviews/ReviewQueuePage.vue'),
     meta: { roles: MANAGING, title: 'nav.reviews' },
   },
+  // Leaflet and the live stream load with the page, like the dashboard's charts.
+  { path: '/map', name: 'live-map', component: () => import('@/features/livemap/LiveMapPage.vue'), meta: { roles: MANAGING, title: 'livemap.title' } },
   // Appraisal set-up and reports: tenant admins and HQ (HQ reads templates and the plan; the
   // server lets only tenant admins change them, and the pages show them read-only to HQ).
   { path: '/appraisal/templates', name: 'kpi-templates', component: () => import('@/features/appraisal/TemplatesPage.vue'), meta: { roles: APPRAISING, title: 'nav.kpiTemplates' } },

@@ -7,8 +7,10 @@ import appraisal from './appraisal.en'
 import orgAdmin from './admin.en'
 import pipeline from './pipeline.en'
 import shelf from './shelf.en'
+import livemap from './livemap.en'
 
 export default {
+  livemap,
   ...onboarding,
   ...customers,
   appraisal,

@@ -6,8 +6,10 @@ import appraisal from './appraisal.zh-CN'
 import orgAdmin from './admin.zh-CN'
 import pipeline from './pipeline.zh-CN'
 import shelf from './shelf.zh-CN'
+import livemap from './livemap.zh-CN'
 
 export default {
+  livemap,
   ...onboarding,
   ...customers,
   appraisal,
