@@ -25,6 +25,7 @@ const ENTRIES: { name: string; icon: string; phone?: boolean }[] = [
   { name: 'today', icon: '◎', phone: true },
   { name: 'tasks', icon: '☑', phone: true },
   { name: 'customers', icon: '☷', phone: true },
+  { name: 'my-progress', icon: '◔', phone: true },
   { name: 'orders', icon: '₪' },
   { name: 'outbox', icon: '⇅', phone: true },
   { name: 'first-steps', icon: '✓' },

@@ -7,6 +7,7 @@ import { useSessionStore } from '@/stores/session'
 import LoginPage from '@/features/auth/LoginPage.vue'
 import TodayPage from '@/features/visits/TodayPage.vue'
 import OutboxPage from '@/features/visits/OutboxPage.vue'
+import ProgressPage from '@/features/progress/ProgressPage.vue'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -58,6 +59,8 @@ const routes: RouteRecordRaw[] = [
   { path: '/orders/:id', name: 'order', component: () => import('@/features/orders/OrderPage.vue'), meta: { roles: [...MANAGING, 'rep'], title: 'customers.nav.order' } },
   { path: '/today', name: 'today', component: TodayPage, meta: { roles: ['rep'], title: 'nav.today' } },
   { path: '/outbox', name: 'outbox', component: OutboxPage, meta: { roles: ['rep'], title: 'nav.outbox' } },
+  // The rep's own KPIs, in the main bundle too: the last known figures show with no coverage.
+  { path: '/progress', name: 'my-progress', component: ProgressPage, meta: { roles: ['rep'], title: 'progress.title' } },
   // Onboarding: public sign-up, its mailed confirmation link and invitations' links; the first
   // steps and the administration pages are the tenant admin's.
   { path: '/signup', name: 'signup', component: () => import('@/features/onboarding/SignupPage.vue'), meta: { public: true, title: 'nav.signup' } },

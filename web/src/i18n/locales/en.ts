@@ -8,9 +8,11 @@ import orgAdmin from './admin.en'
 import pipeline from './pipeline.en'
 import shelf from './shelf.en'
 import livemap from './livemap.en'
+import progress from './progress.en'
 
 export default {
   livemap,
+  progress,
   ...onboarding,
   ...customers,
   appraisal,
@@ -25,7 +27,7 @@ export default {
     dashboard: 'Dashboard',
     reviews: 'Check-in reviews',
     today: 'Today',
-    outbox: 'Not yet sent',
+    outbox: 'Unsent',
     notFound: 'Page not found',
     welcome: 'Welcome',
     kpiTemplates: 'KPI templates',

@@ -7,9 +7,11 @@ import orgAdmin from './admin.zh-CN'
 import pipeline from './pipeline.zh-CN'
 import shelf from './shelf.zh-CN'
 import livemap from './livemap.zh-CN'
+import progress from './progress.zh-CN'
 
 export default {
   livemap,
+  progress,
   ...onboarding,
   ...customers,
   appraisal,

@@ -1,0 +1,34 @@
+// The months a rep looks back on, and how last month's total compares with the month shown.
+import type { Scorecard } from '@/api/types'
+import { parsePeriod, recentPeriods } from '@/features/scorecards/periods'
+
+/** This month (in the tenant's zone) and the five before it, newest first. */
+export function monthsToPick(timeZone: string, at: Date = new Date()): string[] {
+  return recentPeriods(timeZone, at)
+    .filter((p) => p.kind === 'month')
+    .map((p) => p.id)
+}
+
+/** The month before a YYYY-MM month, across a year end. */
+export function monthBefore(id: string): string {
+  const month = parsePeriod(id)
+  if (!month || month.kind !== 'month') throw new Error(`not a month: ${id}`)
+  const total = month.year * 12 + month.index - 2
+  return `${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, '0')}`
+}
+
+/** "June 2026" / "2026年6月": a month named in the screen's language. */
+export function monthLabel(id: string, locale: string): string {
+  const month = parsePeriod(id)
+  if (!month) return id
+  return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(month.year, month.index - 1, 15)))
+}
+
+/**
+ * The total's change in points on the month before, or null when there is nothing to compare
+ * with: no scorecard for it, or nothing in it had a target (its total of 0 is no score).
+ */
+export function totalChange(now: Pick<Scorecard, 'total'>, before: Pick<Scorecard, 'total' | 'scored_weight'> | null): number | null {
+  if (!before || before.scored_weight <= 0) return null
+  return Math.round((now.total - before.total) * 10) / 10
+}
