@@ -77,6 +77,17 @@ func (s *Service) record(ctx context.Context, db *gorm.DB, e entry) error {
 	return nil
 }
 
+// PlatformActor names, in operator_audit, what the platform did to a tenant on its own (a
+// sweep), where an operator's address stands otherwise.
+const PlatformActor = "platform"
+
+// RecordPlatform writes the line of an action the platform took on a tenant by itself, with db:
+// the transaction of that action, so that both commit together (tenants/datarights purges
+// abandoned sign-ups this way).
+func (s *Service) RecordPlatform(ctx context.Context, db *gorm.DB, tenant uuid.UUID, action, detail string) error {
+	return s.record(ctx, db, entry{email: PlatformActor, action: action, tenant: &tenant, detail: detail})
+}
+
 // audit records an action of ctx's operator on its own, before what it reveals is returned.
 func (s *Service) audit(ctx context.Context, e entry) error {
 	op, err := operator(ctx)

@@ -44,9 +44,9 @@ var demoCatalogue = []*demoSKU{
 func (s *demoSales) stockCatalogue() error {
 	s.at(s.hist.days[0].AddDate(0, 0, -7).Add(10 * time.Hour))
 	s.products = map[*demoSKU]uuid.UUID{}
-	for _, p := range demoCatalogue {
+	for _, p := range s.catalogue {
 		got, err := s.orders.CreateProduct(s.admin, orders.NewProduct{SKU: p.sku, Name: p.name, Unit: p.unit,
-			ListPrice: decimal.RequireFromString(p.price), Currency: "CNY", Active: true})
+			ListPrice: decimal.RequireFromString(p.price), Currency: s.currency, Active: true})
 		if err != nil {
 			return err
 		}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/google/uuid"
+
 	"github.com/repflow/repflow/platform/visits"
 	"github.com/repflow/repflow/platform/visits/geo"
 )
@@ -95,23 +97,32 @@ func buildCustomers(ctx context.Context, v *visits.Service, cities map[string]de
 		if !ok || c.rep >= len(place.reps) {
 			return fmt.Errorf("demo customer %s: %s has no rep %d", c.name, c.city, c.rep+1)
 		}
-		fence := visits.FenceInput{Kind: visits.FenceCircle, RadiusM: c.radius}
-		if c.outline != nil {
-			polygon, err := c.polygon()
-			if err != nil {
-				return fmt.Errorf("demo customer %s: %w", c.name, err)
-			}
-			// The outline is in the datum of the location it surrounds, which the service assumes.
-			fence = visits.FenceInput{Kind: visits.FencePolygon, Polygon: polygon}
-		}
-		_, err := v.CreateCustomer(ctx, visits.NewCustomer{Name: c.name, ContactName: c.contact, Phone: c.phone, Address: c.address,
-			Grade: c.grade, OwnerID: place.reps[c.rep], RegionID: place.region,
-			Location: visits.Position{Point: geo.Point{Lat: c.lat, Lon: c.lon}, Datum: c.datum}, Fence: fence})
-		if err != nil {
-			return fmt.Errorf("demo customer %s: %w", c.name, err)
+		if _, err := c.create(ctx, v, place.reps[c.rep], place.region); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// create records c through the visits service, owned by owner in region: the demo's customers
+// and a new tenant's sample ones alike.
+func (c demoCustomer) create(ctx context.Context, v *visits.Service, owner, region uuid.UUID) (visits.Customer, error) {
+	fence := visits.FenceInput{Kind: visits.FenceCircle, RadiusM: c.radius}
+	if c.outline != nil {
+		polygon, err := c.polygon()
+		if err != nil {
+			return visits.Customer{}, fmt.Errorf("customer %s: %w", c.name, err)
+		}
+		// The outline is in the datum of the location it surrounds, which the service assumes.
+		fence = visits.FenceInput{Kind: visits.FencePolygon, Polygon: polygon}
+	}
+	got, err := v.CreateCustomer(ctx, visits.NewCustomer{Name: c.name, ContactName: c.contact, Phone: c.phone, Address: c.address,
+		Grade: c.grade, OwnerID: owner, RegionID: region,
+		Location: visits.Position{Point: geo.Point{Lat: c.lat, Lon: c.lon}, Datum: c.datum}, Fence: fence})
+	if err != nil {
+		return visits.Customer{}, fmt.Errorf("customer %s: %w", c.name, err)
+	}
+	return got, nil
 }
 
 // polygon is the GeoJSON Polygon of c's outline around its location. A few hundred metres across,

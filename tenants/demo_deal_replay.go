@@ -1,6 +1,7 @@
 package tenants
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -36,9 +37,9 @@ func (s *demoSales) recordDeal(rng *rand.Rand, d *demoDeal) error {
 		contacts = append(contacts, c.ID)
 	}
 	opp, err := s.pipeline.CreateOpportunity(d.rep.ctx, pipeline.NewOpportunity{CustomerID: d.site.ID,
-		Name: d.sku.name + " at " + d.site.Name, Amount: d.amount(), Currency: "CNY",
+		Name: d.sku.name + " at " + d.site.Name, Amount: d.amount(), Currency: s.currency,
 		ExpectedClose: opened.AddDate(0, 0, 45).In(demoZone).Format(time.DateOnly), ContactIDs: contacts,
-		NextStep: "Qualify the store and meet the buyer."})
+		NextStep: cmp.Or(d.nextStep, "Qualify the store and meet the buyer.")})
 	if err != nil {
 		return err
 	}
@@ -94,6 +95,9 @@ func (s *demoSales) workStage(rng *rand.Rand, d *demoDeal, st demoStage) error {
 		switch {
 		case !t.Required:
 			c.at, c.by = st.fee, s.managerOf(d.rep)
+		case t.OwnerID != d.rep.user.ID:
+			// A required task of the manager's (the industrial template's pricing approval).
+			c.by = s.managerOf(d.rep)
 		case strings.HasPrefix(t.Title, "Shelf check"):
 			c.at = st.checked
 			if !c.at.IsZero() {

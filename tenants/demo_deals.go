@@ -25,6 +25,10 @@ type demoDeal struct {
 	reason string      // why it was won or lost; "" while open
 	trial  *demoOrder  // the trial order, once it reaches that stage
 	id     uuid.UUID   // the opportunity, once recorded
+	// value and nextStep, when set, replace the store listing's yearly value and first step
+	// (the industrial sample's project sales).
+	value    decimal.Decimal
+	nextStep string
 }
 
 // demoStage is a stage an opportunity entered, and when its work was done.
@@ -197,6 +201,9 @@ func demoTrialCases(site *demoSite) int {
 // amount is the listing's expected yearly value: a month's cases for the size of shop, at list
 // price, times twelve.
 func (d *demoDeal) amount() decimal.Decimal {
+	if d.value.IsPositive() {
+		return d.value
+	}
 	cases := map[visits.Grade]int64{visits.GradeA: 24, visits.GradeB: 10, visits.GradeC: 4}[d.site.Grade]
 	return decimal.RequireFromString(d.sku.price).Mul(decimal.NewFromInt(cases * 12))
 }

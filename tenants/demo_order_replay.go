@@ -126,7 +126,7 @@ func (s *demoSales) recordOrder(o *demoOrder) error {
 		var err error
 		switch st.move {
 		case moveCreate:
-			in := orders.NewOrder{CustomerID: o.site.ID, Currency: "CNY", VisitID: o.visit, PaymentTermsDays: &o.terms, Notes: o.notes}
+			in := orders.NewOrder{CustomerID: o.site.ID, Currency: s.currency, VisitID: o.visit, PaymentTermsDays: &o.terms, Notes: o.notes}
 			if o.deal != nil {
 				in.OpportunityID = &o.deal.id
 			}
@@ -135,6 +135,7 @@ func (s *demoSales) recordOrder(o *demoOrder) error {
 					DiscountPct: decimal.NewFromInt(int64(l.discount))})
 			}
 			cur, _, err = s.orders.CreateOrder(o.rep.ctx, in)
+			o.id = cur.ID
 		case moveSubmit:
 			cur, err = s.orders.Transition(o.rep.ctx, cur.ID, orders.Submitted, st.note)
 		case moveSendBack:

@@ -26,7 +26,8 @@ type demoOrder struct {
 	notes string
 	short int // the line (1-based) the first of two deliveries brings only part of; 0: one delivery
 	steps []demoStep
-	held  bool // the plan was cut short so that the demo shows a status no other order had
+	held  bool      // the plan was cut short so that the demo shows a status no other order had
+	id    uuid.UUID // the order, once recorded
 }
 
 // demoLine is a product ordered, with the quantity of its unit and a discount in percent.

@@ -32,31 +32,18 @@ type demoSales struct {
 	shelves  demoRange
 	contacts map[*demoSite][]activities.Contact
 	deals    []*demoDeal
+	// currency prices the catalogue, the orders and the opportunities: the tenant's own.
+	currency  string
+	catalogue []*demoSKU
 }
 
 // buildDemoSales adds to the recorded field work a catalogue, the store listings the reps work
 // through the pipeline with their trial orders, the orders taken on visits moved through their
 // states, shelf checks, and the reps' contacts, calls, messages and meetings.
 func (p *Provisioner) buildDemoSales(ctx context.Context, h *demoHistory) error {
-	clock := &demoClock{}
-	// pipeline.NewService and orders.NewService register their timers' handlers on the queue
-	// they are given, and River refuses a kind registered twice: the demo's services get a queue
-	// of their own, never started. Their timers land in the shared job table, where the server's
-	// queue works them with the server's services.
-	q, err := jobs.New(p.store, jobs.Options{})
+	s, err := p.newDemoSales(ctx, h, "CNY", demoCatalogue)
 	if err != nil {
 		return err
-	}
-	place := func(ctx context.Context, id uuid.UUID) (pipeline.CustomerPlace, error) {
-		c, err := p.visits.PlaceCustomer(ctx, id)
-		return pipeline.CustomerPlace{OwnerID: c.OwnerID, RegionPath: c.RegionPath}, err
-	}
-	s := &demoSales{clock: clock, admin: ctx, hist: h, rng: rand.New(rand.NewPCG(demoSeed, 3)),
-		pipeline: pipeline.NewService(p.store, p.warden, q, pipeline.Deps{PlaceCustomer: place, ManagerOf: p.org.ManagerOf,
-			Currencies: p.org.Currencies, Now: clock.now}),
-		orders: orders.NewService(p.store, p.warden, orders.CustomerFunc(demoOrderCustomer(p.visits)), p.org, q, nil,
-			orders.Options{TimeZone: p.org.TimeZone, Now: clock.now}),
-		activities: activities.NewService(p.store, p.warden, demoAccounts{p.visits}, activities.Options{TimeZone: p.org.TimeZone, Now: clock.now}),
 	}
 	// The listings are planned first: the shops' contacts are entered with them in mind, and a
 	// listing won puts its product on the shop's shelf and in its later orders.
@@ -74,6 +61,31 @@ func (p *Provisioner) buildDemoSales(ctx context.Context, h *demoHistory) error 
 		}
 	}
 	return nil
+}
+
+// newDemoSales returns the sales recorder over h, acting as the admin of ctx, selling catalogue
+// in currency: the demo's, and a new tenant's sample data on a smaller history.
+func (p *Provisioner) newDemoSales(ctx context.Context, h *demoHistory, currency string, catalogue []*demoSKU) (*demoSales, error) {
+	clock := &demoClock{}
+	// pipeline.NewService and orders.NewService register their timers' handlers on the queue
+	// they are given, and River refuses a kind registered twice: the demo's services get a queue
+	// of their own, never started. Their timers land in the shared job table, where the server's
+	// queue works them with the server's services.
+	q, err := jobs.New(p.store, jobs.Options{})
+	if err != nil {
+		return nil, err
+	}
+	place := func(ctx context.Context, id uuid.UUID) (pipeline.CustomerPlace, error) {
+		c, err := p.visits.PlaceCustomer(ctx, id)
+		return pipeline.CustomerPlace{OwnerID: c.OwnerID, RegionPath: c.RegionPath}, err
+	}
+	return &demoSales{clock: clock, admin: ctx, hist: h, rng: rand.New(rand.NewPCG(demoSeed, 3)), currency: currency, catalogue: catalogue,
+		pipeline: pipeline.NewService(p.store, p.warden, q, pipeline.Deps{PlaceCustomer: place, ManagerOf: p.org.ManagerOf,
+			Currencies: p.org.Currencies, Now: clock.now}),
+		orders: orders.NewService(p.store, p.warden, orders.CustomerFunc(demoOrderCustomer(p.visits)), p.org, q, nil,
+			orders.Options{TimeZone: p.org.TimeZone, Now: clock.now}),
+		activities: activities.NewService(p.store, p.warden, demoAccounts{p.visits}, activities.Options{TimeZone: p.org.TimeZone, Now: clock.now}),
+	}, nil
 }
 
 // at sets the services' clock to t and reports whether t is in the demo's past: nothing is

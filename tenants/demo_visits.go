@@ -159,6 +159,9 @@ type demoReplay struct {
 	plan  *demoPlan
 	// honest collects the checked-in visits that happened, for the sales work done on them.
 	honest []demoVisit
+	// note writes a check-out note for a visit to the customer named name at t (nil: demoNote,
+	// the food trade's).
+	note func(rng *rand.Rand, name string, t time.Time) string
 }
 
 // demoVisit is a check-in the replay recorded: a suspicious one waits for its rep's manager.
@@ -244,7 +247,11 @@ func (r *demoReplay) repDay(rd *demoRepDay) ([]demoVisit, error) {
 			if s.act == actMock || s.act == actReplay {
 				out = s.claim // the faked position, still
 			}
-			notes := demoNote(r.rng, s.site.Name, s.leave)
+			note := r.note
+			if note == nil {
+				note = demoNote
+			}
+			notes := note(r.rng, s.site.Name, s.leave)
 			r.clock.t = s.leave
 			_, err := r.svc.CheckOut(rep.ctx, v.ID, visits.CheckOutInput{Position: visits.Position{Point: scatter(r.rng, out, 3), Datum: visits.WGS84},
 				Accuracy: s.acc, DeviceTime: s.leave, Notes: &notes})

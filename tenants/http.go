@@ -33,8 +33,12 @@ func (h *HTTP) Register(api huma.API) {
 	huma.Register(api, web.Public(huma.Operation{OperationID: "signup-verify", Method: http.MethodPost, Path: "/api/v1/signup/verify", Tags: tags,
 		Summary: "Confirm the admin's e-mail address with the link's token: the company's account opens"}), h.verify)
 	huma.Register(api, huma.Operation{OperationID: "get-plan", Method: http.MethodGet, Path: "/api/v1/plan", Tags: []string{"Billing"},
-		Summary:     "The company's plan and what it uses of it: seats allowed and active, the trial's end, the billing standing",
+		Summary:     "The company's plan and what it uses of it: seats allowed and active, file storage allowed and used, the trial's end, the billing standing",
 		Description: "For tenant admins and HQ. A self-hosted server (no billing) limits nothing."}, h.plan)
+	huma.Register(api, huma.Operation{OperationID: "remove-sample-data", Method: http.MethodDelete, Path: "/api/v1/sample-data", Tags: tags,
+		Summary: "Remove all the sample records the company started with",
+		Description: "Tenant admins only. Removes the sample customers, visits, opportunities, orders and products, and disables the sample " +
+			"people; records of the company's own are never touched, and a sample record one of them refers to is kept (counted in kept)."}, h.removeSample)
 }
 
 // SignupDTO is a company signing up.
@@ -47,6 +51,7 @@ type SignupDTO struct {
 	AdminName     string `json:"admin_name" maxLength:"200"`
 	AdminEmail    string `json:"admin_email" maxLength:"254" format:"email"`
 	AdminPassword string `json:"admin_password" maxLength:"256" doc:"at least 12 characters"`
+	SampleData    bool   `json:"sample_data,omitempty" doc:"start with a few sample customers, visits, opportunities and orders, marked as samples; a tenant admin removes them all with DELETE /api/v1/sample-data"`
 }
 
 // SignedUpDTO is the tenant a sign-up made.
@@ -63,7 +68,7 @@ type signupInput struct{ Body SignupDTO }
 func (h *HTTP) signUp(ctx context.Context, in *signupInput) (*struct{ Body SignedUpDTO }, error) {
 	b := in.Body
 	p, err := h.onboarding.SignUp(ctx, Signup{Company: b.Company, Slug: b.Slug, Industry: b.Industry, TimeZone: b.TimeZone, Currency: b.Currency,
-		AdminName: b.AdminName, AdminEmail: b.AdminEmail, AdminPassword: b.AdminPassword})
+		AdminName: b.AdminName, AdminEmail: b.AdminEmail, AdminPassword: b.AdminPassword, SampleData: b.SampleData})
 	if err != nil {
 		return nil, err
 	}
@@ -91,11 +96,14 @@ func (h *HTTP) verify(ctx context.Context, in *verifyInput) (*struct{ Body Signe
 
 // PlanDTO is a company's plan and its use of it.
 type PlanDTO struct {
-	Plan         Plan                `json:"plan" enum:"self_hosted,trial,subscription"`
-	SeatsAllowed int                 `json:"seats_allowed" doc:"people who may be active at once; 0: no limit"`
-	ActiveSeats  int                 `json:"active_seats"`
-	TrialEndsAt  *time.Time          `json:"trial_ends_at,omitempty"`
-	Billing      billing.StandingDTO `json:"billing"`
+	Plan         Plan `json:"plan" enum:"self_hosted,trial,subscription"`
+	SeatsAllowed int  `json:"seats_allowed" doc:"people who may be active at once; 0: no limit"`
+	ActiveSeats  int  `json:"active_seats"`
+	// Storage counts the files kept (visit photos, attachments) once each, however many records share one.
+	StorageAllowed int64               `json:"storage_allowed_bytes" doc:"bytes of files the plan allows; 0: no limit"`
+	StorageUsed    int64               `json:"storage_used_bytes" doc:"bytes of files kept, each file counted once"`
+	TrialEndsAt    *time.Time          `json:"trial_ends_at,omitempty"`
+	Billing        billing.StandingDTO `json:"billing"`
 }
 
 func (h *HTTP) plan(ctx context.Context, _ *struct{}) (*struct{ Body PlanDTO }, error) {
@@ -104,5 +112,20 @@ func (h *HTTP) plan(ctx context.Context, _ *struct{}) (*struct{ Body PlanDTO }, 
 		return nil, err
 	}
 	return &struct{ Body PlanDTO }{Body: PlanDTO{Plan: u.Plan, SeatsAllowed: u.Seats, ActiveSeats: u.ActiveSeats, TrialEndsAt: u.TrialEndsAt,
+		StorageAllowed: u.Storage, StorageUsed: u.StorageUsed,
 		Billing: billing.StandingDTOOf(u.Billing)}}, nil
+}
+
+// SampleRemovalDTO counts what a removal of the sample data took away, and kept, per kind.
+type SampleRemovalDTO struct {
+	Removed map[string]int `json:"removed" doc:"per kind: users (disabled), customers, visits, opportunities, orders, products"`
+	Kept    map[string]int `json:"kept" doc:"sample records kept because records of the company's own refer to them"`
+}
+
+func (h *HTTP) removeSample(ctx context.Context, _ *struct{}) (*struct{ Body SampleRemovalDTO }, error) {
+	r, err := h.onboarding.prov.RemoveSample(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &struct{ Body SampleRemovalDTO }{Body: SampleRemovalDTO(r)}, nil
 }

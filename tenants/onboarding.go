@@ -67,6 +67,11 @@ func (o *Onboarding) SignUp(ctx context.Context, in Signup) (Provisioned, error)
 		if err := o.prov.setUp(ctx, in); err != nil {
 			return err
 		}
+		if in.SampleData {
+			if err := o.prov.buildSample(ctx, in, o.now()); err != nil {
+				return fmt.Errorf("sample data: %w", err)
+			}
+		}
 		return o.record(ctx, ActionSignUp, "tenant:"+identity.TenantID(ctx).String(), "ok")
 	})
 	if fault.Is(err, fault.Conflict) {

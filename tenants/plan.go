@@ -35,7 +35,9 @@ const (
 type Allowance struct {
 	Plan Plan
 	// Seats is how many people may be active at once; 0: no limit.
-	Seats       int
+	Seats int
+	// Storage is how many bytes of files (photos, attachments) it may keep; 0: no limit.
+	Storage     int64
 	TrialEndsAt *time.Time
 	Billing     billing.Standing
 }
@@ -76,16 +78,22 @@ func (p *Plans) Allowance(ctx context.Context, tenant uuid.UUID) (Allowance, err
 	default:
 		a.Plan, a.Seats = PlanSubscription, st.Seats
 	}
+	a.Storage = storageOf(a.Plan, a.Seats)
 	return a, nil
 }
 
 // CheckSeats is org's seat limit (org.SeatLimit): active is how many people the tenant of ctx
-// would have active.
+// would have active. The sample people (sample.go) take no seat.
 func (p *Plans) CheckSeats(ctx context.Context, active int) error {
 	a, err := p.Allowance(ctx, identity.TenantID(ctx))
 	if err != nil {
 		return err
 	}
+	samples, err := p.sampleSeats(ctx)
+	if err != nil {
+		return err
+	}
+	active -= samples
 	if a.Seats == 0 || active <= a.Seats {
 		return nil
 	}
@@ -116,6 +124,7 @@ func (p *Plans) Writable(ctx context.Context, tenant uuid.UUID) error {
 type Usage struct {
 	Allowance
 	ActiveSeats int
+	StorageUsed int64 // bytes
 }
 
 // Usage is the signed-in caller's tenant's usage, for its admins.
@@ -135,5 +144,27 @@ func (p *Plans) Usage(ctx context.Context) (Usage, error) {
 	err = p.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
 		return db.Table("users").Where("status = ?", "active").Count(&active).Error
 	})
-	return Usage{Allowance: a, ActiveSeats: int(active)}, err
+	if err != nil {
+		return Usage{}, err
+	}
+	samples, err := p.sampleSeats(ctx)
+	if err != nil {
+		return Usage{}, err
+	}
+	active -= int64(samples)
+	used, err := p.StorageUsed(ctx)
+	return Usage{Allowance: a, ActiveSeats: int(active), StorageUsed: used}, err
+}
+
+// sampleSeats counts the active sample people of the tenant of ctx.
+func (p *Plans) sampleSeats(ctx context.Context) (int, error) {
+	var n int64
+	err := p.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
+		return db.Table("users").Where("status = ? AND id IN (?)", "active",
+			db.Session(&gorm.Session{NewDB: true}).Table("sample_records").Select("id").Where("kind = ?", "users")).Count(&n).Error
+	})
+	if err != nil {
+		return 0, fmt.Errorf("count sample people: %w", err)
+	}
+	return int(n), nil
 }

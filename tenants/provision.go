@@ -49,6 +49,9 @@ type Signup struct {
 	AdminName     string
 	AdminEmail    string
 	AdminPassword string
+	// SampleData asks for a small sample data set (sample.go) so that the dashboards are not
+	// empty on day one; its admin can remove it all at once.
+	SampleData bool
 }
 
 // Provisioned describes the new tenant.

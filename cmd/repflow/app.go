@@ -12,6 +12,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
+	"gorm.io/gorm"
 
 	"github.com/repflow/repflow/admin"
 	"github.com/repflow/repflow/platform/access"
@@ -111,7 +112,8 @@ func newApp(s *store.Store, cfg *config) (*app, error) {
 		Log:        a.log,
 	})
 	pw.auth = a.auth
-	a.visits = visits.NewService(s, a.warden, visits.Options{Photos: photos, TimeZone: a.org.TimeZone, Reorders: reorders(a)})
+	// Uploads count against the plan's storage; the purge and the export reach the files as they are.
+	a.visits = visits.NewService(s, a.warden, visits.Options{Photos: a.plans.LimitStorage(photos), TimeZone: a.org.TimeZone, Reorders: reorders(a)})
 	if a.jobs, err = jobs.New(s, jobs.Options{Log: a.log, PollInterval: cfg.JobPoll}); err != nil {
 		return nil, err
 	}
@@ -135,7 +137,10 @@ func newApp(s *store.Store, cfg *config) (*app, error) {
 		Sources: []appraisal.Source{visitSource(a.visits), activitySource(a.activities), orderSource(a.orders), pipelineSource(a.pipeline, a.activities), keyAccountSource(a.visits, a.activities, a.orders)}})
 	a.provisioner = tenants.NewProvisioner(s, a.org, a.warden, a.visits, a.pipeline, a.appraisal)
 	a.onboarding = tenants.NewOnboarding(a.provisioner, a.outbox, cfg.PublicURL, auditRecorder{a.audit}.Record)
-	if a.dataRights, err = datarights.New(s, a.jobs, photos, a.audit, datarights.Options{ExportDir: filepath.Join(cfg.DataDir, "exports"), Log: a.log}); err != nil {
+	if a.dataRights, err = datarights.New(s, a.jobs, photos, a.audit, datarights.Options{ExportDir: filepath.Join(cfg.DataDir, "exports"), Log: a.log,
+		AbandonAfter: cfg.AbandonSignupsAfter, RecordPurge: func(ctx context.Context, tx *gorm.DB, tenant uuid.UUID, action, detail string) error {
+			return a.operators.RecordPlatform(ctx, tx, tenant, action, detail)
+		}}); err != nil {
 		return nil, err
 	}
 	a.dataRights.Schedule()

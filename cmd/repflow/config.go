@@ -32,6 +32,9 @@ type config struct {
 	ShutdownGrace time.Duration
 	// JobPoll is how often the job queue looks for due jobs.
 	JobPoll time.Duration
+	// AbandonSignupsAfter is how long a sign-up may stay unverified before it is purged.
+	AbandonSignupsAfter time.Duration
+
 	Migrate string // auto: serve migrates on start; check: serve refuses an unmigrated database
 	// TrustedProxies is a comma-separated list of proxy IPs or CIDRs whose X-Forwarded-For to believe.
 	TrustedProxies string
@@ -91,6 +94,8 @@ func parseConfig(name string, args []string, withServe bool) (*config, error) {
 		fs.StringVar(s.into, s.flag, def, s.usage+" ("+s.env+")")
 	}
 	billingGrace := envOr("REPFLOW_BILLING_GRACE", "168h")
+	abandoned := envOr("REPFLOW_ABANDONED_SIGNUP_AFTER", "168h")
+	fs.StringVar(&abandoned, "abandoned-signup-after", abandoned, "how long a sign-up may stay unverified before it is purged with all it made (REPFLOW_ABANDONED_SIGNUP_AFTER)")
 	fs.StringVar(&billingGrace, "billing-grace", billingGrace, "how long a tenant with a failed payment keeps writing before it turns read-only (REPFLOW_BILLING_GRACE)")
 	grace := envOr("REPFLOW_SHUTDOWN_GRACE", "15s")
 	fs.StringVar(&grace, "shutdown-grace", grace, "how long to let requests finish on shutdown (REPFLOW_SHUTDOWN_GRACE)")
@@ -133,6 +138,10 @@ func parseConfig(name string, args []string, withServe bool) (*config, error) {
 	}
 	if c.Billing.GracePeriod, err = time.ParseDuration(billingGrace); err != nil || c.Billing.GracePeriod <= 0 {
 		return nil, fmt.Errorf("REPFLOW_BILLING_GRACE (--billing-grace): %q is not a duration like 168h", billingGrace)
+	}
+	if c.AbandonSignupsAfter, err = time.ParseDuration(abandoned); err != nil || c.AbandonSignupsAfter < tenants.VerificationLifetime {
+		// Shorter than a verification link's life would purge a sign-up whose link still works.
+		return nil, fmt.Errorf("REPFLOW_ABANDONED_SIGNUP_AFTER (--abandoned-signup-after): %q is not a duration of at least 48h, like 168h", abandoned)
 	}
 	return c, c.validate()
 }

@@ -80,6 +80,7 @@ func (w *world) fill(t *testing.T, c *company) {
 			"grade": "A", "owner_id": c.rep, "region_id": region, "lat": 31.2, "lon": 121.4, "fence_kind": "circle", "fence_radius": 100.0,
 			"created_at": now, "updated_at": now})
 	}
+	ins("sample_records", map[string]any{"kind": "customers", "id": cust2})
 	insOnce("fence_generations", map[string]any{"generation": 1})
 	ins("fence_changes", map[string]any{"generation": 1, "customer_id": cust})
 	ins("track_fixes", map[string]any{"rep_id": c.rep, "client_id": id("fix"), "fixed_at": now, "lat": 31.2, "lon": 121.4, "accuracy": 5.0,

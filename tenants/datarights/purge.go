@@ -30,9 +30,20 @@ var keptTables = []string{"operator_audit"}
 // than files nobody remembers. A tenant that Stripe still bills is refused with
 // ErrSubscriptionActive.
 func (s *Service) Purge(ctx context.Context, tenantID uuid.UUID) (PurgeReport, error) {
+	return s.purge(ctx, tenantID, s.checkDue, nil)
+}
+
+// purge is Purge once check, given the tenant's row locked in the purge's transaction, allows
+// it; done, unless nil, runs in that transaction once the rows are deleted.
+func (s *Service) purge(ctx context.Context, tenantID uuid.UUID, check func(tx *gorm.DB, t tenantRow) error,
+	done func(tx *gorm.DB, t tenantRow, rep PurgeReport) error) (PurgeReport, error) {
 	rep := PurgeReport{Tenant: tenantID, Rows: map[string]int64{}}
 	err := s.store.Owner(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := s.checkDue(tx, tenantID); err != nil {
+		t, err := s.lockTenant(tx, tenantID)
+		if err != nil {
+			return err
+		}
+		if err := check(tx, t); err != nil {
 			return err
 		}
 		cat, err := readCatalog(tx, s.store.Dialect())
@@ -78,6 +89,11 @@ func (s *Service) Purge(ctx context.Context, tenantID uuid.UUID) (PurgeReport, e
 		if err := del("tenants", "id = ?", tenantID); err != nil {
 			return err
 		}
+		if done != nil {
+			if err := done(tx, t, rep); err != nil {
+				return err
+			}
+		}
 		return s.deleteFiles(ctx, tenantID)
 	})
 	if err != nil {
@@ -98,9 +114,9 @@ func (s *Service) owned(cat catalog) []table {
 	return out
 }
 
-// checkDue locks the tenant's row (so that a Cancel waits for the purge, and then finds no
-// tenant) and refuses unless its grace period is over and Stripe bills it no more.
-func (s *Service) checkDue(tx *gorm.DB, tenantID uuid.UUID) error {
+// lockTenant reads the tenant's row and locks it, so that a Cancel or a verification waits for
+// the purge, and then finds no tenant.
+func (s *Service) lockTenant(tx *gorm.DB, tenantID uuid.UUID) (tenantRow, error) {
 	q := tx
 	if s.store.Dialect() == store.Postgres {
 		q = tx.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate})
@@ -108,17 +124,22 @@ func (s *Service) checkDue(tx *gorm.DB, tenantID uuid.UUID) error {
 	var t tenantRow
 	if err := q.Where("id = ?", tenantID).Take(&t).Error; err != nil {
 		if store.IsNotFound(err) {
-			return fault.NotFoundf("tenant")
+			return t, fault.NotFoundf("tenant")
 		}
-		return fmt.Errorf("read tenant: %w", err)
+		return t, fmt.Errorf("read tenant: %w", err)
 	}
+	return t, nil
+}
+
+// checkDue refuses unless the tenant's grace period is over and Stripe bills it no more.
+func (s *Service) checkDue(tx *gorm.DB, t tenantRow) error {
 	if t.Status != StatusDeleting || t.PurgeAfter == nil {
 		return errNotDeleting
 	}
 	if s.now().Before(*t.PurgeAfter) {
 		return fault.Newf(fault.Conflict, "grace_period", "the tenant's deletion may still be cancelled until %s", t.PurgeAfter.Format(time.RFC3339))
 	}
-	return checkNotBilled(tx, tenantID)
+	return checkNotBilled(tx, t.ID)
 }
 
 // deleteFiles removes the tenant's photos and exports. Photos are stored per tenant (a blob's

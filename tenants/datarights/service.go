@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"gorm.io/gorm"
 
 	"github.com/repflow/repflow/platform/audit"
 	"github.com/repflow/repflow/platform/blob"
@@ -27,6 +28,8 @@ import (
 const (
 	DefaultGrace     = 30 * 24 * time.Hour
 	DefaultExportTTL = 7 * 24 * time.Hour
+	// DefaultAbandonAfter is how long a sign-up may stay unverified before it is purged.
+	DefaultAbandonAfter = 7 * 24 * time.Hour
 )
 
 // Auditor appends to the tenant's audit trail (audit.Log).
@@ -42,6 +45,13 @@ type Options struct {
 	Grace time.Duration
 	// ExportTTL is how long a finished export may be downloaded (default 7 days).
 	ExportTTL time.Duration
+	// AbandonAfter is how long a sign-up may stay unverified, counted from its last
+	// verification mail, before the sweep purges it (default 7 days).
+	AbandonAfter time.Duration
+	// RecordPurge writes the operator's audit line of a purge the platform made on its own (an
+	// abandoned sign-up), with tx, the purge's transaction, so that both commit together; nil:
+	// the purge is only logged.
+	RecordPurge func(ctx context.Context, tx *gorm.DB, tenant uuid.UUID, action, detail string) error
 	// Now is the clock (tests move it).
 	Now func() time.Time
 	Log *slog.Logger
@@ -64,6 +74,7 @@ func New(s *store.Store, q *jobs.Queue, photos blob.Store, a Auditor, o Options)
 	}
 	o.Grace = cmp.Or(o.Grace, DefaultGrace)
 	o.ExportTTL = cmp.Or(o.ExportTTL, DefaultExportTTL)
+	o.AbandonAfter = cmp.Or(o.AbandonAfter, DefaultAbandonAfter)
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -95,6 +106,7 @@ type tenantRow struct {
 	Slug                string
 	Name                string
 	Status              string
+	CreatedAt           time.Time
 	UpdatedAt           time.Time
 	DeletionRequestedAt *time.Time
 	PurgeAfter          *time.Time

@@ -18,11 +18,12 @@ const sweepEvery = time.Hour
 // few attempts are long over by then.
 const abandonAfter = 24 * time.Hour
 
-// Schedule has the service's queue purge the tenants past their grace period and delete the
-// export files past their time.
+// Schedule has the service's queue purge the tenants past their grace period and the sign-ups
+// abandoned unverified, and delete the export files past their time.
 func (s *Service) Schedule() {
 	jobs.Every(s.queue, "tenant_purge", sweepEvery, s.PurgeDue)
 	jobs.Every(s.queue, "tenant_export_expiry", sweepEvery, s.ExpireExports)
+	jobs.Every(s.queue, "abandoned_signup_purge", sweepEvery, s.PurgeAbandoned)
 }
 
 // ExpireExports deletes the files of the exports past their download time, and gives up the

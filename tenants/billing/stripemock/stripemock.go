@@ -98,7 +98,9 @@ func stripeMockBinary() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("go env: %w", err)
 	}
-	lines := strings.Split(strings.TrimSpace(string(env)), "\n")
+	// One line per variable: GOBIN's is empty when unset, so the output is not trimmed first
+	// (that would read GOPATH as GOBIN).
+	lines := strings.Split(strings.TrimRight(string(env), "\n"), "\n")
 	dir := strings.TrimSpace(lines[0])
 	if dir == "" && len(lines) > 1 {
 		dir = filepath.Join(strings.Split(strings.TrimSpace(lines[1]), string(os.PathListSeparator))[0], "bin")

@@ -88,6 +88,8 @@ export default {
       admin: 'You, the administrator',
       slugHint: 'Optional: made from the company name when left empty.',
       passwordHint: 'At least 12 characters.',
+      sampleData: 'Start with sample data',
+      sampleDataHint: 'A few sample customers, visits, opportunities and orders, marked “(sample)”, so the dashboards are not empty. An administrator removes them all at once.',
       submit: 'Create the account',
       sending: 'Creating…',
       haveAccount: 'Already have an account?',

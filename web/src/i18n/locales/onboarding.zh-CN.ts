@@ -85,6 +85,8 @@ export default {
       admin: '您（管理员）',
       slugHint: '可不填：留空时由公司名称生成。',
       passwordHint: '至少 12 个字符。',
+      sampleData: '使用示例数据开始',
+      sampleDataHint: '添加少量示例客户、拜访、商机和订单（标有“(sample)”），让看板从第一天起就有内容。管理员可一键全部删除。',
       submit: '创建账户',
       sending: '正在创建…',
       haveAccount: '已有账户？',
