@@ -139,6 +139,7 @@ export default {
       weak_password: 'The password is too weak: choose a longer one that is harder to guess.',
       billing_disabled: 'Billing is not set up on this server.',
       seat_limit: 'All seats are taken: subscribe to more, or deactivate someone first.',
+      storage_limit: 'Your company’s file storage is full, so this photo was not kept. The visit itself is recorded. Ask your administrator to make room.',
       tenant_unverified: 'The company’s account is not open yet: follow the link in the sign-up mail first.',
     },
   },

@@ -137,6 +137,7 @@ export default {
       weak_password: '密码太弱：请使用更长、更难猜的密码。',
       billing_disabled: '本服务器未开通计费。',
       seat_limit: '席位已用完：请先订阅更多席位，或停用某个账户。',
+      storage_limit: '公司的文件存储空间已满，这张照片没有保存；拜访本身已记录。请联系管理员扩容。',
       tenant_unverified: '公司账户尚未开通：请先打开注册邮件中的链接确认邮箱。',
     },
   },
