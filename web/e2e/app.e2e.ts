@@ -26,6 +26,7 @@ interface ShelfCheck {
 }
 interface Visit {
   id: string
+  photos?: { sha256: string; content_type: string; size: number }[]
   customer_id: string
   trusted: boolean
   distance_m: number | null
@@ -371,5 +372,41 @@ describe('rep on a phone', () => {
     // A full audit: the ticked SKU with its count, every other SKU of the catalogue missing.
     expect(checks[0]!.items.filter((i) => i.present)).toEqual([{ sku, present: true, stock_count: 12 }])
     expect(checks[0]!.items.length).toBeGreaterThan(1)
+  })
+
+  it('takes a photo offline at the open visit, made smaller on the phone, and sends it once', async () => {
+    const customer = customers[1]!
+    await page.locator('[data-nav=today]').click()
+    const stop = await stopOf(customer)
+    // A camera-sized picture (2,400 x 1,800), drawn in the page so it is a real PNG.
+    const png = await page.evaluate(async () => {
+      const canvas = document.createElement('canvas')
+      canvas.width = 2400
+      canvas.height = 1800
+      const g = canvas.getContext('2d')!
+      const gradient = g.createLinearGradient(0, 0, 2400, 1800)
+      gradient.addColorStop(0, '#c33')
+      gradient.addColorStop(1, '#33c')
+      g.fillStyle = gradient
+      g.fillRect(0, 0, 2400, 1800)
+      for (let i = 0; i < 400; i++) {
+        g.fillStyle = `hsl(${(i * 37) % 360} 70% 50%)`
+        g.fillRect((i * 97) % 2400, (i * 53) % 1800, 60, 40)
+      }
+      return canvas.toDataURL('image/png').split(',')[1]!
+    })
+    const original = Buffer.from(png, 'base64')
+    await context.setOffline(true)
+    await stop.locator('[data-test=photo-input]').setInputFiles({ name: 'shelf.png', mimeType: 'image/png', buffer: original })
+    await stop.locator('[data-test=photos-waiting]').waitFor()
+    expect(await stop.locator('[data-test=take-photo]').textContent()).toContain('已拍 1 张')
+
+    await context.setOffline(false)
+    await stop.locator('[data-test=photos-waiting]').waitFor({ state: 'detached', timeout: 20_000 })
+    const [visit] = await visitsAt(customer)
+    const { body } = await api.request<Visit>('GET', `/api/v1/visits/${visit!.id}`)
+    expect(body.photos).toHaveLength(1)
+    expect(body.photos![0]!.content_type).toBe('image/jpeg')
+    expect(body.photos![0]!.size).toBeLessThan(original.length)
   })
 })

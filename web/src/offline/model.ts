@@ -1,7 +1,7 @@
 // What the offline outbox stores: one record per thing a rep did that the server must learn.
 import type { CheckIn, CheckOut, NewOrder, NewShelfCheck, TrustReason } from '@/api/types'
 
-export type ActionKind = 'checkin' | 'checkout' | 'order' | 'shelf'
+export type ActionKind = 'checkin' | 'checkout' | 'order' | 'shelf' | 'photo'
 
 /**
  * pending: waiting to be sent (or to be sent again); sending: a request is out;
@@ -46,11 +46,24 @@ export interface ShelfPayload {
   body: NewShelfCheck
 }
 
+export interface PhotoPayload {
+  /** The visit's server id when it was known at the time; else the check-in action's result. */
+  visitId?: string
+  /**
+   * The picture as it will be sent, already made smaller on the phone: the same bytes each try.
+   * Bytes rather than a Blob: every IndexedDB keeps an ArrayBuffer, not every one a Blob.
+   */
+  bytes: ArrayBuffer
+  /** image/jpeg, image/png, image/webp or image/heic */
+  type: string
+}
+
 export interface PayloadOf {
   checkin: CheckInPayload
   checkout: CheckOutPayload
   order: OrderPayload
   shelf: ShelfPayload
+  photo: PhotoPayload
 }
 
 /** What the server answered, kept for the rep to see and for later actions that build on it. */
@@ -62,6 +75,7 @@ export interface ActionResult {
   orderId?: string
   orderStatus?: string
   shelfCheckId?: string
+  photoSha256?: string
 }
 
 export interface OutboxAction<K extends ActionKind = ActionKind> {

@@ -22,11 +22,13 @@ interface FakeOrder {
 function fakeServer() {
   const orders: FakeOrder[] = []
   const checkouts: string[] = []
+  const photos: { visit: string; type: string; bytes: string }[] = []
   let loseNextAnswer = false
   const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
   const fetch = async (req: Request) => {
     const url = new URL(req.url)
-    const body = req.method === 'POST' ? await req.json() : undefined
+    const json_ = req.headers.get('Content-Type')?.includes('json')
+    const body = req.method === 'POST' && json_ ? await req.json() : undefined
     let res: Response
     if (req.method === 'POST' && url.pathname === '/api/v1/orders') {
       // As the server does: the same client id answers the order its first attempt made.
@@ -51,6 +53,12 @@ function fakeServer() {
       }
     } else if (url.pathname === '/api/v1/visits/checkin') {
       res = json(201, { id: `visit-${body.id}`, trusted: true, reasons: [], distance_m: -5 })
+    } else if (url.pathname.endsWith('/photos')) {
+      const bytes = await req.text()
+      const visit = url.pathname.split('/')[4]!
+      // As the server does: the same picture on the same visit is attached once.
+      if (!photos.some((p) => p.visit === visit && p.bytes === bytes)) photos.push({ visit, type: req.headers.get('Content-Type') ?? '', bytes })
+      res = json(201, { sha256: `sha-of-${bytes}` })
     } else if (url.pathname.endsWith('/checkout')) {
       checkouts.push(url.pathname.split('/')[4]!)
       res = json(200, { id: url.pathname.split('/')[4] })
@@ -61,7 +69,7 @@ function fakeServer() {
     }
     return res
   }
-  return { orders, checkouts, fetch, loseNext: () => (loseNextAnswer = true) }
+  return { orders, checkouts, photos, fetch, loseNext: () => (loseNextAnswer = true) }
 }
 
 function order(customer: string) {
@@ -112,6 +120,20 @@ describe('senders', () => {
     await outbox.enqueue(REP, 'checkout', { body: fix }, { dependsOn: ci.id })
     await outbox.flush(REP)
     expect(server.checkouts).toEqual(['visit-ci-1'])
+  })
+
+  it('sends a photo taken during a visit checked in offline to that visit, once', async () => {
+    const server = fakeServer()
+    vi.stubGlobal('fetch', server.fetch)
+    const outbox = new Outbox({ store: new IndexedDbOutboxStore(`senders-${++n}`), send: sendAction })
+    const fix = { location: { lat: 36.6, lon: 117, datum: 'wgs84' as const }, accuracy: 8, device_time: '2026-11-27T01:00:00Z' }
+    const ci = await outbox.enqueue(REP, 'checkin', { body: { id: 'x', customer_id: 'c1', ...fix } }, { id: 'ci-2' })
+    await outbox.enqueue(REP, 'photo', { bytes: new TextEncoder().encode('shelf picture').buffer as ArrayBuffer, type: 'image/jpeg' }, { dependsOn: ci.id })
+    await outbox.flush(REP)
+    server.loseNext() // nothing left to send: this loss must not matter
+    await outbox.flush(REP)
+    expect(server.photos).toEqual([{ visit: 'visit-ci-2', type: 'image/jpeg', bytes: 'shelf picture' }])
+    expect((await outbox.list(REP)).map((a) => a.state)).toEqual(['done', 'done'])
   })
 
   describe('an order HQ changed before the phone could submit it', () => {

@@ -2,7 +2,7 @@
 import { api, call } from '@/api/client'
 import { ApiError } from '@/api/errors'
 import type { Order, OrderLineInput } from '@/api/types'
-import type { ActionResult, CheckInPayload, CheckOutPayload, OrderPayload, OutboxAction, ShelfPayload } from './model'
+import type { ActionResult, CheckInPayload, CheckOutPayload, OrderPayload, OutboxAction, PhotoPayload, ShelfPayload } from './model'
 import type { SendContext, Sender } from './outbox'
 
 /** The check-in carries the action's id: the server answers a repeat with the first visit. */
@@ -12,11 +12,17 @@ async function sendCheckIn(action: OutboxAction): Promise<ActionResult> {
   return { visitId: visit.id, trusted: visit.trusted, reasons: visit.reasons ?? [], distanceM: visit.distance_m }
 }
 
+/** The visit an action belongs to: known when it was made, or the answer to its check-in. */
+function visitOf(payload: { visitId?: string }, ctx: SendContext): string {
+  const visitId = payload.visitId ?? ctx.dependency?.result?.visitId
+  if (!visitId) throw new ApiError(409, 'visit_unknown', 'the check-in of this visit did not reach the server')
+  return visitId
+}
+
 /** A repeated check-out with the same device time answers the closed visit, so resending is safe. */
 async function sendCheckOut(action: OutboxAction, ctx: SendContext): Promise<ActionResult> {
   const payload = action.payload as CheckOutPayload
-  const visitId = payload.visitId ?? ctx.dependency?.result?.visitId
-  if (!visitId) throw new ApiError(409, 'visit_unknown', 'the check-in of this visit did not reach the server')
+  const visitId = visitOf(payload, ctx)
   const visit = await call(api.POST('/api/v1/visits/{id}/checkout', { params: { path: { id: visitId } }, body: payload.body }))
   return { visitId: visit.id }
 }
@@ -95,6 +101,19 @@ async function sendShelfCheck(action: OutboxAction, ctx: SendContext): Promise<A
   return { shelfCheckId: check.id }
 }
 
+/** Photos are stored by their content: the same picture sent again is attached once. */
+async function sendPhoto(action: OutboxAction, ctx: SendContext): Promise<ActionResult> {
+  const payload = action.payload as PhotoPayload
+  const photo = await call(
+    api.POST('/api/v1/visits/{id}/photos', {
+      params: { path: { id: visitOf(payload, ctx) }, header: { 'Content-Type': payload.type } },
+      body: new Blob([payload.bytes], { type: payload.type }) as unknown as string,
+      bodySerializer: (body) => body as unknown as Blob,
+    }),
+  )
+  return { photoSha256: photo.sha256 }
+}
+
 export const sendAction: Sender = (action, ctx) => {
   switch (action.kind) {
     case 'checkin':
@@ -105,5 +124,7 @@ export const sendAction: Sender = (action, ctx) => {
       return sendOrder(action, ctx)
     case 'shelf':
       return sendShelfCheck(action, ctx)
+    case 'photo':
+      return sendPhoto(action, ctx)
   }
 }

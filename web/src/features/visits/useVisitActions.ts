@@ -3,6 +3,7 @@
 import { computed, ref, type Ref } from 'vue'
 import type { OrderLineInput, Product, ShelfItem, Visit } from '@/api/types'
 import { currentFix } from '@/offline/geolocation'
+import { shrinkPhoto } from '@/offline/photo'
 import type { OutboxAction } from '@/offline/model'
 import { uuidv7 } from '@/offline/uuid'
 import { useOutboxStore } from '@/stores/outbox'
@@ -121,5 +122,29 @@ export function useVisitActions(serverOpenVisits: Ref<Visit[]>, products: Ref<Pr
     })
   }
 
-  return { open, checkIn, checkOut, placeOrder, recordShelfCheck, checkInAction, failures, busy }
+  /** A picture from the camera, kept with the open visit: made smaller, then queued. */
+  function addPhoto(stop: Stop, file: File) {
+    return guarded(stop.customerId, async () => {
+      const visit = open.value.get(stop.customerId)
+      if (!visit) return
+      const photo = await shrinkPhoto(file)
+      const { opts } = duringVisit(stop)
+      const payload = { bytes: await photo.arrayBuffer(), type: photo.type, ...(visit.visitId ? { visitId: visit.visitId } : {}) }
+      await outbox.enqueue('photo', payload, opts)
+    })
+  }
+
+  /** The open visit's photos on this phone: how many, and how many still to send. */
+  function photosOf(customerId: string): { taken: number; waiting: number } {
+    const visit = open.value.get(customerId)
+    if (!visit) return { taken: 0, waiting: 0 }
+    const mine = outbox.items.filter(
+      (a) =>
+        a.kind === 'photo' &&
+        ((visit.checkInActionId && a.dependsOn === visit.checkInActionId) || (visit.visitId && (a.payload as { visitId?: string }).visitId === visit.visitId)),
+    )
+    return { taken: mine.length, waiting: mine.filter((a) => a.state !== 'done').length }
+  }
+
+  return { open, checkIn, checkOut, placeOrder, recordShelfCheck, addPhoto, photosOf, checkInAction, failures, busy }
 }

@@ -6,7 +6,7 @@ import customers from './customers.en'
 import appraisal from './appraisal.en'
 import orgAdmin from './admin.en'
 import pipeline from './pipeline.en'
-import shelf from './shelf.en'
+import shelf, { visitPhotos } from './shelf.en'
 import livemap from './livemap.en'
 import progress from './progress.en'
 
@@ -19,6 +19,7 @@ export default {
   orgAdmin,
   pipeline,
   shelf,
+  visitPhotos,
   app: {
     name: 'repflow field',
   },
@@ -297,6 +298,7 @@ export default {
       checkout: 'Check-out',
       order: 'Order',
       shelf: 'Shelf check',
+      photo: 'Photo',
     },
     states: {
       pending: 'Waiting',

@@ -9,3 +9,10 @@ export default {
   badStock: 'Units counted must be a whole number.',
   badPrice: 'The price must be an amount like 3.50.',
 }
+
+// Photos taken during the visit.
+export const visitPhotos = {
+  take: 'Photo',
+  count: '{n} taken',
+  waiting: '{n} to send',
+}

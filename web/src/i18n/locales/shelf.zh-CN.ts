@@ -9,3 +9,10 @@ export default {
   badStock: '清点数量必须是整数。',
   badPrice: '价格必须是金额，例如 3.50。',
 }
+
+// Photos taken during the visit.
+export const visitPhotos = {
+  take: '拍照',
+  count: '已拍 {n} 张',
+  waiting: '{n} 张待发送',
+}

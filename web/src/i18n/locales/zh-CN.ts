@@ -5,7 +5,7 @@ import customers from './customers.zh-CN'
 import appraisal from './appraisal.zh-CN'
 import orgAdmin from './admin.zh-CN'
 import pipeline from './pipeline.zh-CN'
-import shelf from './shelf.zh-CN'
+import shelf, { visitPhotos } from './shelf.zh-CN'
 import livemap from './livemap.zh-CN'
 import progress from './progress.zh-CN'
 
@@ -18,6 +18,7 @@ export default {
   orgAdmin,
   pipeline,
   shelf,
+  visitPhotos,
   app: {
     name: 'repflow 外勤',
   },
@@ -295,6 +296,7 @@ export default {
       checkout: '签退',
       order: '订单',
       shelf: '货架检查',
+      photo: '照片',
     },
     states: {
       pending: '等待发送',
