@@ -19,6 +19,7 @@ const ENTRIES: { name: string; icon: string; phone?: boolean }[] = [
   { name: 'reviews', icon: '⚑', phone: true },
   { name: 'live-map', icon: '◉' },
   { name: 'kpi-templates', icon: '⚖' },
+  { name: 'targets', icon: '⊕' },
   { name: 'commission', icon: '¤' },
   { name: 'reports', icon: '▤' },
   { name: 'pipeline', icon: '▥' },

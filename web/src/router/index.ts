@@ -43,6 +43,8 @@ const routes: RouteRecordRaw[] = [
   // server lets only tenant admins change them, and the pages show them read-only to HQ).
   { path: '/appraisal/templates', name: 'kpi-templates', component: () => import('@/features/appraisal/TemplatesPage.vue'), meta: { roles: APPRAISING, title: 'nav.kpiTemplates' } },
   { path: '/appraisal/templates/:id', name: 'kpi-template', component: () => import('@/features/appraisal/TemplateEditorPage.vue'), meta: { roles: APPRAISING, title: 'nav.kpiTemplate' } },
+  // Targets: managers set their region subtree's (the server checks every rep), HQ reads them.
+  { path: '/appraisal/targets', name: 'targets', component: () => import('@/features/appraisal/TargetsPage.vue'), meta: { roles: [...APPRAISING, 'manager'], title: 'targets.title' } },
   { path: '/appraisal/commission', name: 'commission', component: () => import('@/features/appraisal/CommissionPage.vue'), meta: { roles: APPRAISING, title: 'nav.commission' } },
   { path: '/appraisal/reports', name: 'reports', component: () => import('@/features/appraisal/ReportsPage.vue'), meta: { roles: APPRAISING, title: 'nav.reports' } },
   { path: '/appraisal/reports/:id', name: 'report', component: () => import('@/features/appraisal/ReportPage.vue'), meta: { roles: APPRAISING, title: 'nav.report' } },

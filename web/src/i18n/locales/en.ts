@@ -9,10 +9,12 @@ import pipeline from './pipeline.en'
 import shelf, { visitPhotos } from './shelf.en'
 import livemap from './livemap.en'
 import progress from './progress.en'
+import targets from './targets.en'
 
 export default {
   livemap,
   progress,
+  targets,
   ...onboarding,
   ...customers,
   appraisal,

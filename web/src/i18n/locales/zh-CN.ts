@@ -8,10 +8,12 @@ import pipeline from './pipeline.zh-CN'
 import shelf, { visitPhotos } from './shelf.zh-CN'
 import livemap from './livemap.zh-CN'
 import progress from './progress.zh-CN'
+import targets from './targets.zh-CN'
 
 export default {
   livemap,
   progress,
+  targets,
   ...onboarding,
   ...customers,
   appraisal,

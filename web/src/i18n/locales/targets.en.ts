@@ -1,0 +1,102 @@
+// The words of the targets page (monthly and quarterly targets per rep, team and region, CSV
+// import), merged into en.ts under targets. Shaped like targets.zh-CN.ts.
+import type zhCN from './targets.zh-CN'
+
+export default {
+  title: 'Targets',
+  link: 'Set the targets of each period',
+  period: 'Period',
+  periods: {
+    months: 'Months',
+    quarters: 'Quarters',
+    earlier: 'Earlier',
+  },
+  whose: 'Targets of',
+  tabs: {
+    reps: 'Reps',
+    teams: 'Teams',
+    regions: 'Regions',
+  },
+  readOnly: 'HQ reads targets; tenant administrators and regional managers set them.',
+  noTemplate: 'No KPI template applies to reps yet',
+  noTemplateHint: 'Targets are set per KPI of the template: an administrator sets one up under “KPI templates” first.',
+  empty: {
+    reps: 'No active reps yet',
+    teams: 'No teams yet',
+    regions: 'No regions yet',
+  },
+  emptyHint: 'Once an administrator adds them under Users, Teams and Regions, their targets are set here.',
+  discard: 'Your changes are not saved and will be dropped. Switch anyway?',
+  leave: 'Your changes are not saved and will be lost if you leave. Leave anyway?',
+  units: {
+    count: 'count',
+    ratio: '%',
+    minutes: 'minutes',
+    seconds: 'seconds',
+    days: 'days',
+  },
+  grid: {
+    name: 'Name',
+    cell: '{name}: {metric}',
+    none: 'no target',
+    noneHint: 'No target, and the template has no default: this KPI is not scored',
+    fromTemplate: 'Unset: scored against the template’s default',
+    from: {
+      months: {
+        sum: 'No quarter target: its months added up, {parts} = {value}',
+        mean: 'No quarter target: its months averaged, ({parts}) ÷ 3 = {value}',
+      },
+      members: {
+        sum: 'No target of its own: its reps’ added up, {parts} = {value}',
+        mean: 'No target of its own: the mean of its reps’ ({parts}) = {value}',
+      },
+    },
+  },
+  rule: {
+    placeholder: 'Grey italics are what an unset cell is scored against; a value typed in replaces it. Rates are typed as percentages (90 is 90 %).',
+    quarter: 'A quarter target not set on its own is made of its three months’ targets (or the template’s defaults); if a month has neither, the quarter has none.',
+    quarterUnits: 'A unit’s quarter target not set on its own is made of its reps’ quarter targets, themselves made of their months.',
+    units: 'A team or region with no target of its own is scored against its reps’ targets put together; if a rep has none, so does the unit.',
+    summed: 'Added up: {metrics}.',
+    averaged: 'Averaged: {metrics}.',
+    separator: ', ',
+  },
+  rules: {
+    notNumber: 'is not a number',
+    cleared: 'a set target cannot be emptied: type a new value (0 is allowed)',
+    negative: 'must be 0 or more',
+    metric: 'is not a KPI of the library',
+    level: 'this KPI is not scored at this level',
+    twice: 'the same KPI is set twice',
+    noRep: 'there is no such rep',
+    repId: 'is not a rep’s id (rep_id)',
+    notYours: 'you may not set their targets',
+    columns: 'has a different number of columns than the header',
+    header: 'the first line must name the columns rep_id, metric and value',
+    csv: 'is not a valid CSV file',
+    empty: 'the file holds no target: one line per rep and KPI after the header',
+  },
+  locked: {
+    noReps: 'No reps: nothing to set',
+    notYours: 'Has reps whose targets you may not set',
+  },
+  save: {
+    changes: 'No changes | {n} change | {n} changes',
+    save: 'Save',
+    saving: 'Saving…',
+    discard: 'Discard changes',
+    saved: 'Saved | Saved {n} target | Saved {n} targets',
+  },
+  import: {
+    title: 'Import reps’ targets from CSV',
+    hint: 'Download the grid as a template, fill in the “value” column (rates as fractions: 0.9 is 90 %) and upload it. Fill in or delete the lines left without a value. The whole file is imported, or none of it.',
+    template: 'Download the CSV template',
+    file: 'CSV file',
+    send: 'Import',
+    refused: 'The file was not imported and no target changed. Put these right and upload it again:',
+    line: 'Line {line}: {what}',
+    lineColumn: 'Line {line}, column {column}: {what}',
+    done: 'Imported {n} targets.',
+    dirty: 'Save or discard the grid’s changes before importing.',
+  },
+} satisfies typeof zhCN
