@@ -1,5 +1,6 @@
 // Appraisal periods as the API names them: a month YYYY-MM or a quarter YYYY-Qn, counted in the
 // tenant's time zone (a Shanghai tenant's month starts at midnight Shanghai time, not UTC).
+import { dayStart } from '@/features/customers/tenantDays'
 
 export type PeriodKind = 'month' | 'quarter'
 
@@ -53,4 +54,32 @@ export function recentPeriods(timeZone: string, at: Date = new Date()): Period[]
     out.push({ id: `${year}-Q${index}`, kind: 'quarter', year, index })
   }
   return out
+}
+
+/** The period of the same kind `steps` periods later (earlier when negative). */
+export function shiftPeriod(p: Period, steps: number): Period {
+  const perYear = p.kind === 'month' ? 12 : 4
+  const total = p.year * perYear + (p.index - 1) + steps
+  const year = Math.floor(total / perYear)
+  const index = (total % perYear) + 1
+  return { id: p.kind === 'month' ? monthId(year, index) : `${year}-Q${index}`, kind: p.kind, year, index }
+}
+
+/** The same period a year earlier, as the scorecard's year_before compares with. */
+export function yearBefore(p: Period): Period {
+  return shiftPeriod(p, p.kind === 'month' ? -12 : -4)
+}
+
+/** The trend's periods, oldest first, ending with p: six months, or four quarters. */
+export function trailingPeriods(p: Period): Period[] {
+  const count = p.kind === 'month' ? 6 : 4
+  return Array.from({ length: count }, (_, i) => shiftPeriod(p, i - count + 1))
+}
+
+/** [from, to) of the period as instants: local midnights in the tenant's zone, as the server counts. */
+export function periodSpan(p: Period, timeZone: string): { from: string; to: string } {
+  const firstMonth = p.kind === 'month' ? p.index : p.index * 3 - 2
+  const months = p.kind === 'month' ? 1 : 3
+  const day = (year: number, month: number) => `${year + Math.floor((month - 1) / 12)}-${String(((month - 1) % 12) + 1).padStart(2, '0')}-01`
+  return { from: dayStart(day(p.year, firstMonth), timeZone), to: dayStart(day(p.year, firstMonth + months), timeZone) }
 }

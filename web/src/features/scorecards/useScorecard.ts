@@ -2,10 +2,9 @@
 // region's from /appraisal/unit-scorecard. Both carry the same metrics; the rep's also has the
 // suggested next steps.
 import { ref, shallowRef } from 'vue'
-import { api, call } from '@/api/client'
-import type { Scorecard, UnitScorecard } from '@/api/types'
+import { fetchCard, type AnyScorecard } from './cards'
 
-export type AnyScorecard = (Scorecard & { kind: 'rep' }) | (UnitScorecard & { kind: 'unit' })
+export type { AnyScorecard } from './cards'
 
 export function useScorecard() {
   const card = shallowRef<AnyScorecard | null>(null)
@@ -18,11 +17,9 @@ export function useScorecard() {
     loading.value = true
     error.value = null
     try {
-      const [kind, id] = scope.split(':') as [string, string]
-      const answer: AnyScorecard =
-        kind === 'rep'
-          ? { kind: 'rep', ...(await call(api.GET('/api/v1/appraisal/scorecard', { params: { query: { rep_id: id, period } } }))) }
-          : { kind: 'unit', ...(await call(api.GET('/api/v1/appraisal/unit-scorecard', { params: { query: { unit: scope, period } } }))) }
+      // Fresh: whoever opens or switches the view wants today's figures; the trend and the
+      // rankings then reuse this answer.
+      const answer = await fetchCard(scope, period, true)
       if (ticket === asked) card.value = answer
     } catch (err) {
       if (ticket === asked) {

@@ -9,11 +9,13 @@ import pipeline from './pipeline.en'
 import shelf, { visitPhotos } from './shelf.en'
 import livemap from './livemap.en'
 import progress from './progress.en'
+import dashboardInsights from './dashboard.en'
 import targets from './targets.en'
 
 export default {
   livemap,
   progress,
+  ...dashboardInsights,
   targets,
   ...onboarding,
   ...customers,

@@ -8,11 +8,13 @@ import pipeline from './pipeline.zh-CN'
 import shelf, { visitPhotos } from './shelf.zh-CN'
 import livemap from './livemap.zh-CN'
 import progress from './progress.zh-CN'
+import dashboardInsights from './dashboard.zh-CN'
 import targets from './targets.zh-CN'
 
 export default {
   livemap,
   progress,
+  ...dashboardInsights,
   targets,
   ...onboarding,
   ...customers,
