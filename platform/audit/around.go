@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/repflow/repflow/platform/identity"
+	"github.com/repflow/repflow/platform/store"
 	"github.com/repflow/repflow/platform/web"
 )
 
@@ -30,6 +31,7 @@ func (l *Log) Around(c *fiber.Ctx, next func() error) error {
 		// An operator's support session is recorded even when it only reads: the tenant sees
 		// what was looked at.
 		if p, _ := identity.From(c.UserContext()); !p.Support {
+			c.SetUserContext(store.Reading(c.UserContext()))
 			return next()
 		}
 	}

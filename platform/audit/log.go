@@ -19,7 +19,8 @@ import (
 // Record appends e to the trail of ctx's tenant. It joins the transaction ctx carries, if any, so
 // that a change and its record commit together or not at all.
 func (l *Log) Record(ctx context.Context, e Entry) error {
-	return l.s.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
+	// A record is written even when the request only reads (an export downloaded).
+	return l.s.Tx(store.Writing(ctx), func(ctx context.Context, db *gorm.DB) error {
 		_, err := l.appendEntry(ctx, db, e)
 		return err
 	})

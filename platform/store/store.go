@@ -56,6 +56,9 @@ type Store struct {
 	dialect Dialect
 	// tenant runs every statement as AppRole (PostgreSQL) inside a tenant transaction.
 	tenant *gorm.DB
+	// reader runs the tenant transactions of work that only reads (Reading), on the embedded
+	// database only: deferred and read-only, on connections of their own.
+	reader *gorm.DB
 	// owner owns the schema: migrations, global tables and the operator's audited cross-tenant work.
 	owner  *gorm.DB
 	sqlDBs []*sql.DB
@@ -144,9 +147,24 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		if s.tenant, err = gorm.Open(sqlite.Dialector{Conn: sqlDB}, gcfg()); err != nil {
 			return nil, fmt.Errorf("open embedded database: %w", err)
 		}
+		// Readers in WAL mode need no lock: their transactions begin deferred, on a pool of their
+		// own, so a request that only reads never queues behind the writer (nor for a connection a
+		// writer holds). query_only makes a write attempted there fail at once, not wait.
+		readDSN := "file:" + path + "?_txlock=deferred&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=query_only(1)"
+		if s.reader, err = gorm.Open(sqlite.Open(readDSN), gcfg()); err != nil {
+			return nil, fmt.Errorf("open embedded database %s for reading: %w", path, err)
+		}
+		readDB, _ := s.reader.DB()
+		readDB.SetMaxOpenConns(8)
+		s.sqlDBs = append(s.sqlDBs, readDB)
 	}
 	if err := registerTenantCallbacks(s.tenant); err != nil {
 		return nil, err
+	}
+	if s.reader != nil {
+		if err := registerTenantCallbacks(s.reader); err != nil {
+			return nil, err
+		}
 	}
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()

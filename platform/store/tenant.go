@@ -32,6 +32,8 @@ type txState struct {
 	db     *gorm.DB
 	tenant uuid.UUID
 	conn   *sql.Conn // the transaction's connection (PostgreSQL)
+	// readOnly: begun under Reading on the embedded database; a Tx under Writing does not join it.
+	readOnly bool
 	// afterCommit run, in order, once the outermost transaction has committed.
 	afterCommit []func()
 }
@@ -44,14 +46,17 @@ func (s *Store) Tx(ctx context.Context, fn func(ctx context.Context, db *gorm.DB
 	if tenant == uuid.Nil {
 		return ErrNoTenant
 	}
-	if st := current(ctx); st != nil {
+	if st := current(ctx); st != nil && (!st.readOnly || reading(ctx)) {
 		if st.tenant != tenant {
 			return fmt.Errorf("store: nested transaction for tenant %s inside tenant %s", tenant, st.tenant)
 		}
 		return fn(ctx, st.db.WithContext(ctx))
 	}
-	st := &txState{tenant: tenant}
+	st := &txState{tenant: tenant, readOnly: s.reader != nil && reading(ctx)}
 	db := s.tenant.WithContext(ctx)
+	if st.readOnly {
+		db = s.reader.WithContext(ctx)
+	}
 	if s.dialect == Postgres {
 		conn, err := s.tenantSQL.Conn(ctx)
 		if err != nil {
@@ -85,6 +90,28 @@ func (s *Store) Tx(ctx context.Context, fn func(ctx context.Context, db *gorm.DB
 		}
 	}
 	return err
+}
+
+type readingKey struct{}
+
+// Reading marks the work under ctx as reading only, as a request with a safe method does. On the
+// embedded database its tenant transactions then begin deferred and read-only: WAL lets them run
+// beside the writer and each other, where an immediate transaction would take the one write lock
+// and make every other request wait for it (fourteen scorecards at once waited past the busy
+// timeout and failed). A write attempted under it fails. PostgreSQL needs no such mark.
+func Reading(ctx context.Context) context.Context {
+	return context.WithValue(ctx, readingKey{}, true)
+}
+
+// Writing undoes Reading for work that writes even though its request only reads: the audit
+// record of a download. Inside a read-only transaction its Tx begins a writing one of its own.
+func Writing(ctx context.Context) context.Context {
+	return context.WithValue(ctx, readingKey{}, false)
+}
+
+func reading(ctx context.Context) bool {
+	on, _ := ctx.Value(readingKey{}).(bool)
+	return on
 }
 
 type analyticalKey struct{}

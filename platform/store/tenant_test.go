@@ -153,3 +153,68 @@ func TestAnalyticalTransactionsPlanForTheirArguments(t *testing.T) {
 		}
 	}
 }
+
+// Work that only reads does not queue behind a writer: while one transaction holds the embedded
+// database's write lock, a read under Reading answers at once and sees what was committed. A
+// write under Reading fails rather than wait; under Writing it begins a transaction of its own.
+// (PostgreSQL needs none of this; there Reading changes nothing and the test only checks that.)
+func TestReadingNeverWaitsForTheWriter(t *testing.T) {
+	s := storetest.Open(t)
+	a, _, ra, _ := seed(t, s)
+	ctx := identity.System(context.Background(), a)
+	held, release := make(chan struct{}), make(chan struct{})
+	writer := make(chan error, 1)
+	go func() {
+		writer <- s.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
+			r := newRegion("uncommitted")
+			if err := db.Create(&r).Error; err != nil {
+				return err
+			}
+			close(held)
+			<-release
+			return nil
+		})
+	}()
+	<-held
+	var names []string
+	start := time.Now()
+	err := s.Tx(store.Reading(ctx), func(ctx context.Context, db *gorm.DB) error {
+		return db.Model(&region{}).Order("name").Pluck("name", &names).Error
+	})
+	waited := time.Since(start)
+	close(release)
+	if err := <-writer; err != nil {
+		t.Fatal(err)
+	}
+	if err != nil || len(names) != 1 || names[0] != ra.Name {
+		t.Fatalf("read beside the writer: %v, %v; want only the committed %q", err, names, ra.Name)
+	}
+	if s.Dialect() == store.SQLite && waited > time.Second {
+		t.Errorf("the read waited %s for the writer", waited)
+	}
+
+	if s.Dialect() != store.SQLite {
+		return
+	}
+	err = s.Tx(store.Reading(ctx), func(ctx context.Context, db *gorm.DB) error {
+		r := newRegion("written while reading")
+		return db.Create(&r).Error
+	})
+	if err == nil {
+		t.Error("a write under Reading succeeded")
+	}
+	err = s.Tx(store.Reading(ctx), func(ctx context.Context, db *gorm.DB) error {
+		return s.Tx(store.Writing(ctx), func(ctx context.Context, db *gorm.DB) error {
+			r := newRegion("recorded")
+			return db.Create(&r).Error
+		})
+	})
+	if err != nil {
+		t.Errorf("a write under Writing inside a read: %v", err)
+	}
+	var n int64
+	_ = s.Tx(ctx, func(ctx context.Context, db *gorm.DB) error { return db.Model(&region{}).Count(&n).Error })
+	if n != 3 { // the seed's, the writer's and the recorded one
+		t.Errorf("%d regions, want 3", n)
+	}
+}
