@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { customerApiQuery, filterFromQuery, filterToQuery } from './customerQuery'
-import { dayEnd, dayStart } from './tenantDays'
+import { dayEnd, dayStart } from '@/layouts/tenantDays'
 
 const REGION = '01a21c04-680f-753b-9e43-b259d8d13610'
 

@@ -1,7 +1,7 @@
 // The customers list's filters and the page's URL query, both ways: a manager's filtered list is a
 // link to share, and opening the link restores the same filters and page.
 import type { LocationQuery } from 'vue-router'
-import { dayEnd, dayStart, isDay } from './tenantDays'
+import { dayEnd, dayStart, isDay } from '@/layouts/tenantDays'
 
 export const GRADES = ['A', 'B', 'C', 'D'] as const
 export type Grade = (typeof GRADES)[number]

@@ -1,6 +1,6 @@
 // The orders list's filters and the page's URL query, both ways, so a filtered list is a link.
 import type { LocationQuery } from 'vue-router'
-import { dayEnd, dayStart, isDay } from '@/features/customers/tenantDays'
+import { dayEnd, dayStart, isDay } from '@/layouts/tenantDays'
 import { ORDER_STATUSES, type OrderStatus } from './transitions'
 
 export const PAGE_SIZE = 25

@@ -1,6 +1,6 @@
 // The months a rep looks back on, and how last month's total compares with the month shown.
 import type { Scorecard } from '@/api/types'
-import { parsePeriod, recentPeriods } from '@/features/scorecards/periods'
+import { monthLabel as periodMonthLabel, parsePeriod, recentPeriods, shiftPeriod } from '@/features/scorecards/periods'
 
 /** This month (in the tenant's zone) and the five before it, newest first. */
 export function monthsToPick(timeZone: string, at: Date = new Date()): string[] {
@@ -13,15 +13,13 @@ export function monthsToPick(timeZone: string, at: Date = new Date()): string[] 
 export function monthBefore(id: string): string {
   const month = parsePeriod(id)
   if (!month || month.kind !== 'month') throw new Error(`not a month: ${id}`)
-  const total = month.year * 12 + month.index - 2
-  return `${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, '0')}`
+  return shiftPeriod(month, -1).id
 }
 
 /** "June 2026" / "2026年6月": a month named in the screen's language. */
 export function monthLabel(id: string, locale: string): string {
   const month = parsePeriod(id)
-  if (!month) return id
-  return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(month.year, month.index - 1, 15)))
+  return month ? periodMonthLabel(month, locale) : id
 }
 
 /**

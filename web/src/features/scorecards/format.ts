@@ -25,6 +25,14 @@ export function formatPercent(value: number, locale: string, signed = false): st
   return new Intl.NumberFormat(locale, { maximumFractionDigits: 1, signDisplay: signed ? 'exceptZero' : 'auto' }).format(value) + '%'
 }
 
+/** A change that shows as 0 % (to the one decimal written) is no change: neither red nor green. */
+export function trendOf(pct: number): 'up' | 'down' | 'flat' {
+  if (Math.abs(pct) < 0.05) return 'flat'
+  return pct > 0 ? 'up' : 'down'
+}
+
+export const TREND_MARKS = { up: '▲', down: '▼', flat: '＝' } as const
+
 /** The metric's name in the screen's language (the server sends both). */
 export function metricName(metric: Pick<MetricScore, 'name_zh' | 'name_en'>, locale: string): string {
   return locale.startsWith('zh') ? metric.name_zh : metric.name_en

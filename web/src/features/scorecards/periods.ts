@@ -1,6 +1,6 @@
 // Appraisal periods as the API names them: a month YYYY-MM or a quarter YYYY-Qn, counted in the
 // tenant's time zone (a Shanghai tenant's month starts at midnight Shanghai time, not UTC).
-import { dayStart } from '@/features/customers/tenantDays'
+import { dayStart } from '@/layouts/tenantDays'
 
 export type PeriodKind = 'month' | 'quarter'
 
@@ -54,6 +54,11 @@ export function recentPeriods(timeZone: string, at: Date = new Date()): Period[]
     out.push({ id: `${year}-Q${index}`, kind: 'quarter', year, index })
   }
   return out
+}
+
+/** "June 2026" / "2026年6月": a month named in the screen's language. */
+export function monthLabel(p: Period, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(p.year, p.index - 1, 15)))
 }
 
 /** The period of the same kind `steps` periods later (earlier when negative). */
