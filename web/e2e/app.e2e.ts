@@ -336,9 +336,11 @@ describe('rep on a phone', () => {
     await held.locator('[data-test=place-again]').click()
     await expect.poll(async () => (await ordersAt(customer)).length, { timeout: 20_000 }).toBe(3)
     const again = (await ordersAt(customer)).find((o) => !ourOrders.includes(o.id))!
-    expect(again.status).toBe('submitted')
-    expect((await orderById(again.id)).lines.map((l) => Number(l.quantity))).toEqual([3])
+    // Made as a draft first, then submitted: the phone says done once both have happened.
     await expect.poll(() => page.locator(`[data-test=outbox-item][data-client-id="${again.id}"]`).getAttribute('data-state')).toBe('done')
+    const placed = await orderById(again.id)
+    expect(placed.status).toBe('submitted')
+    expect(placed.lines.map((l) => Number(l.quantity))).toEqual([3])
     expect(await held.count()).toBe(0) // the held one is resolved, not left behind
   })
 
