@@ -15,6 +15,7 @@ import (
 	"github.com/repflow/repflow/platform/orders"
 	"github.com/repflow/repflow/platform/org"
 	"github.com/repflow/repflow/platform/pipeline"
+	"github.com/repflow/repflow/platform/storetest"
 	"github.com/repflow/repflow/platform/visits"
 )
 
@@ -231,33 +232,9 @@ func mentionsOf(t *testing.T, h *harness, tenant, id uuid.UUID) []string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cols, _ := rows.Columns()
-		vals, ptrs := make([]any, len(cols)), make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
+		if storetest.RowsNaming(t, rows, id) > 0 {
+			out = append(out, table)
 		}
-		for rows.Next() {
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			if slices.ContainsFunc(vals, func(v any) bool { return strings.Contains(strings.ToLower(textOf(v)), id.String()) }) {
-				out = append(out, table)
-				break
-			}
-		}
-		_ = rows.Close()
 	}
 	return out
-}
-
-func textOf(v any) string {
-	switch x := v.(type) {
-	case []byte:
-		return string(x)
-	case [16]byte:
-		return uuid.UUID(x).String()
-	case nil:
-		return ""
-	}
-	return fmt.Sprint(v)
 }

@@ -2,12 +2,12 @@ package datarights_test
 
 import (
 	"context"
-	"fmt"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/google/uuid"
+
+	"github.com/repflow/repflow/platform/storetest"
 )
 
 // The scans below read the schema with gorm's migrator and plain SELECTs, not with the
@@ -54,42 +54,15 @@ func (w *world) tenantTables(t *testing.T) []string {
 func (w *world) mentions(t *testing.T, id uuid.UUID) map[string]int {
 	t.Helper()
 	db := w.s.Owner(context.Background())
-	needle := id.String()
 	out := map[string]int{}
 	for n := range w.tables(t) {
 		rows, err := db.Raw(`SELECT * FROM "` + n + `"`).Rows()
 		if err != nil {
 			t.Fatal(err)
 		}
-		cols, _ := rows.Columns()
-		vals, ptrs := make([]any, len(cols)), make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
+		if k := storetest.RowsNaming(t, rows, id); k > 0 {
+			out[n] = k
 		}
-		for rows.Next() {
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			if slices.ContainsFunc(vals, func(v any) bool { return strings.Contains(strings.ToLower(asText(v)), needle) }) {
-				out[n]++
-			}
-		}
-		if err := rows.Err(); err != nil {
-			t.Fatal(err)
-		}
-		_ = rows.Close()
 	}
 	return out
-}
-
-func asText(v any) string {
-	switch x := v.(type) {
-	case []byte:
-		return string(x)
-	case [16]byte:
-		return uuid.UUID(x).String()
-	case nil:
-		return ""
-	}
-	return fmt.Sprint(v)
 }
