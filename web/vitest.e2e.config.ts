@@ -12,6 +12,9 @@ export default defineConfig({
     sequence: { concurrent: false },
     testTimeout: 60_000,
     hookTimeout: 420_000,
+    // What the page shows after a click arrives in a few hundred milliseconds here, but the machine
+    // is shared: vitest's default poll of 1 s failed a list that filled in later (CI, 2026-11-26).
+    expect: { poll: { timeout: 10_000 } },
     reporters: ['default'],
   },
 })
