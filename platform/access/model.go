@@ -76,6 +76,9 @@ const (
 	KindTarget            Kind = "target"
 	// KindAppraisalReport is a frozen month of the whole tenant's appraisal.
 	KindAppraisalReport Kind = "appraisal_report"
+	// KindConnector is a connector to a CRM or ERP system, with its sync runs and the records it
+	// pulled: configuration, so only tenant admins reach it.
+	KindConnector Kind = "connector"
 )
 
 var (
@@ -84,7 +87,7 @@ var (
 		KindVisit: true, KindVisitReview: true, KindTrack: true, KindVisitCadence: true,
 		KindPipeline: true, KindOpportunity: true, KindTask: true, KindActivity: true, KindProduct: true, KindOrder: true,
 		KindOrderApproval: true, KindShelfCheck: true, KindContact: true, KindProject: true, KindServiceRecord: true,
-		KindAppraisalTemplate: true, KindTarget: true, KindAppraisalReport: true}
+		KindAppraisalTemplate: true, KindTarget: true, KindAppraisalReport: true, KindConnector: true}
 )
 
 // RegisterKind makes a domain's resource kind known to policy validation and the access matrix.
