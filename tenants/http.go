@@ -100,10 +100,12 @@ type PlanDTO struct {
 	SeatsAllowed int  `json:"seats_allowed" doc:"people who may be active at once; 0: no limit"`
 	ActiveSeats  int  `json:"active_seats"`
 	// Storage counts the files kept (visit photos, attachments) once each, however many records share one.
-	StorageAllowed int64               `json:"storage_allowed_bytes" doc:"bytes of files the plan allows; 0: no limit"`
-	StorageUsed    int64               `json:"storage_used_bytes" doc:"bytes of files kept, each file counted once"`
-	TrialEndsAt    *time.Time          `json:"trial_ends_at,omitempty"`
-	Billing        billing.StandingDTO `json:"billing"`
+	StorageAllowed    int64               `json:"storage_allowed_bytes" doc:"bytes of files the plan allows; 0: no limit"`
+	StorageUsed       int64               `json:"storage_used_bytes" doc:"bytes of files kept, each file counted once"`
+	ConnectorsAllowed int                 `json:"connectors_allowed" doc:"connectors to CRM and ERP systems the plan allows; 0: no limit"`
+	ConnectorsUsed    int                 `json:"connectors_used"`
+	TrialEndsAt       *time.Time          `json:"trial_ends_at,omitempty"`
+	Billing           billing.StandingDTO `json:"billing"`
 }
 
 func (h *HTTP) plan(ctx context.Context, _ *struct{}) (*struct{ Body PlanDTO }, error) {
@@ -112,7 +114,7 @@ func (h *HTTP) plan(ctx context.Context, _ *struct{}) (*struct{ Body PlanDTO }, 
 		return nil, err
 	}
 	return &struct{ Body PlanDTO }{Body: PlanDTO{Plan: u.Plan, SeatsAllowed: u.Seats, ActiveSeats: u.ActiveSeats, TrialEndsAt: u.TrialEndsAt,
-		StorageAllowed: u.Storage, StorageUsed: u.StorageUsed,
+		StorageAllowed: u.Storage, StorageUsed: u.StorageUsed, ConnectorsAllowed: u.Connectors, ConnectorsUsed: u.ConnectorsUsed,
 		Billing: billing.StandingDTOOf(u.Billing)}}, nil
 }
 

@@ -37,7 +37,9 @@ type Allowance struct {
 	// Seats is how many people may be active at once; 0: no limit.
 	Seats int
 	// Storage is how many bytes of files (photos, attachments) it may keep; 0: no limit.
-	Storage     int64
+	Storage int64
+	// Connectors is how many connectors it may keep; 0: no limit.
+	Connectors  int
 	TrialEndsAt *time.Time
 	Billing     billing.Standing
 }
@@ -79,6 +81,7 @@ func (p *Plans) Allowance(ctx context.Context, tenant uuid.UUID) (Allowance, err
 		a.Plan, a.Seats = PlanSubscription, st.Seats
 	}
 	a.Storage = storageOf(a.Plan, a.Seats)
+	a.Connectors = connectorsOf(a.Plan)
 	return a, nil
 }
 
@@ -123,8 +126,9 @@ func (p *Plans) Writable(ctx context.Context, tenant uuid.UUID) error {
 // Usage is a tenant's allowance beside what it uses.
 type Usage struct {
 	Allowance
-	ActiveSeats int
-	StorageUsed int64 // bytes
+	ActiveSeats    int
+	StorageUsed    int64 // bytes
+	ConnectorsUsed int
 }
 
 // Usage is the signed-in caller's tenant's usage, for its admins.
@@ -153,7 +157,11 @@ func (p *Plans) Usage(ctx context.Context) (Usage, error) {
 	}
 	active -= int64(samples)
 	used, err := p.StorageUsed(ctx)
-	return Usage{Allowance: a, ActiveSeats: int(active), StorageUsed: used}, err
+	if err != nil {
+		return Usage{}, err
+	}
+	connectors, err := p.ConnectorsUsed(ctx)
+	return Usage{Allowance: a, ActiveSeats: int(active), StorageUsed: used, ConnectorsUsed: connectors}, err
 }
 
 // sampleSeats counts the active sample people of the tenant of ctx.
