@@ -30,6 +30,7 @@ const (
 	actionRevokeGrant     = "support.revoke"
 	actionSupportSession  = "support.session"
 	actionCancelDeletion  = "tenant.deletion.cancel"
+	actionConnectorHealth = "connectors.health"
 )
 
 // entry is one line of operator_audit before it is written.

@@ -25,7 +25,7 @@ func NewAPI(app *fiber.App, version string) huma.API {
 	cfg.OpenAPIPath = "/admin/api/openapi"
 	cfg.DocsPath = "/admin/api/docs"
 	cfg.SchemasPath = "/admin/api/schemas"
-	cfg.Info.Description = "The SaaS operator's console: tenants, usage, suspension and support access. Operators only."
+	cfg.Info.Description = "The SaaS operator's console: tenants, usage, suspension, support access and connector health. Operators only."
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"operator": {Type: "http", Scheme: "bearer", Description: "An operator session token (rfo_...) from POST " + Prefix + "/login."},
 	}
@@ -59,6 +59,8 @@ func (s *Service) Register(api huma.API) {
 		"Open a read-only session into the tenant with one's own active grant: a bearer token for the tenant API until the grant ends", http.StatusCreated), s.handleSupportSession)
 	huma.Register(api, op("revoke-support-grant", http.MethodDelete, "/tenants/{id}/support-access/{grant_id}",
 		"End a support grant now", http.StatusNoContent), s.handleRevokeGrant)
+	huma.Register(api, op("connectors-health", http.MethodGet, "/connectors",
+		"Every tenant's connectors with their health, counted by state: crashed and failing first", 0), s.handleConnectorsHealth)
 }
 
 // requireOperator authenticates the bearer token and puts its operator in the context.

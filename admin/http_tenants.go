@@ -33,6 +33,7 @@ type usageDTO struct {
 	Visits       int64            `json:"visits"`
 	Orders       int64            `json:"orders"`
 	Activities   int64            `json:"activities"`
+	Connectors   map[string]int64 `json:"connectors" doc:"the tenant's connectors by health state: unknown, healthy, failing, crashed, disabled"`
 	StorageBytes int64            `json:"storage_bytes" doc:"stored files (visit photos), each distinct file once"`
 	LastActivity *time.Time       `json:"last_activity" doc:"the newest audit record of the tenant; null when none"`
 }
@@ -95,7 +96,7 @@ func (s *Service) handleGetTenant(ctx context.Context, in *tenantInput) (*tenant
 	u := d.Usage
 	return &tenantDetailOutput{Body: tenantDetailDTO{tenantDTO: toTenantDTO(d.Tenant), Billing: d.Billing,
 		Usage: usageDTO{ActiveUsers: u.ActiveUsers, Seats: u.Seats, Customers: u.Customers, Visits: u.Visits,
-			Orders: u.Orders, Activities: u.Activities, StorageBytes: u.StorageBytes, LastActivity: u.LastActivity}}}, nil
+			Orders: u.Orders, Activities: u.Activities, Connectors: u.Connectors, StorageBytes: u.StorageBytes, LastActivity: u.LastActivity}}}, nil
 }
 
 type statusInput struct {

@@ -73,6 +73,8 @@ type Usage struct {
 	Visits      int64
 	Orders      int64
 	Activities  int64
+	// Connectors counts the tenant's connectors by health state.
+	Connectors map[string]int64
 	// StorageBytes adds up the tenant's stored files (visit photos), each distinct file once:
 	// blobs are content-addressed, so one file attached twice is stored once.
 	StorageBytes int64

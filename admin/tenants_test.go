@@ -111,7 +111,7 @@ func TestTenantDetailShowsUsageAndBilling(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Usage{ActiveUsers: 2, Seats: map[string]int64{"rep": 1, "manager": 1, "hq": 1}, Customers: 1, Visits: 2,
-		StorageBytes: 150, LastActivity: &at}
+		Connectors: map[string]int64{}, StorageBytes: 150, LastActivity: &at}
 	if diff := cmp.Diff(want, got.Usage); diff != "" {
 		t.Fatalf("usage (-want +got):\n%s", diff)
 	}

@@ -39,6 +39,18 @@ func (s *Service) usage(ctx context.Context, id uuid.UUID) (Usage, error) {
 	for _, x := range seats {
 		u.Seats[x.Role] = x.N
 	}
+	var connectors []struct {
+		State string
+		N     int64
+	}
+	err = db.Table("connectors").Select("state, COUNT(*) AS n").Where("tenant_id = ?", id).Group("state").Scan(&connectors).Error
+	if err != nil {
+		return Usage{}, fmt.Errorf("count connectors: %w", err)
+	}
+	u.Connectors = map[string]int64{}
+	for _, x := range connectors {
+		u.Connectors[x.State] = x.N
+	}
 	// A content-addressed file attached to two visits is stored once, so it counts once.
 	err = db.Raw(`SELECT COALESCE(SUM(size), 0) FROM (SELECT sha256, MAX(size) AS size FROM visit_photos
 		WHERE tenant_id = ? GROUP BY sha256) AS files`, id).Scan(&u.StorageBytes).Error
