@@ -19,20 +19,25 @@ HELM_VERSION ?= v3.16.4
 # helm from PATH, else the one `make install-helm` builds into GOPATH/bin.
 HELM      ?= $(or $(shell command -v helm 2>/dev/null),$(shell $(GO) env GOPATH)/bin/helm)
 
-.PHONY: help run build web test test-go test-web test-pg race vet fmt-check bench-access bench-appraisal lint-chart install-helm ci clean
+.PHONY: help run build connectors web test test-go test-web test-pg race vet fmt-check bench-access bench-appraisal lint-chart install-helm ci clean
 .DEFAULT_GOAL := help
 
 ## help: list the targets
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
 
-## run: build the user interface, then start the server with it on the embedded database and a demo tenant (./data)
-run: web
+## run: build the user interface and the connectors, then start the server with them on the embedded database and a demo tenant (./data)
+run: web connectors
 	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/repflow serve --demo
 
 ## build: bin/repflow stamped with the git version, with the user interface built into it
-build: web
+build: web connectors
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/repflow
+
+## connectors: the connector plugin binaries into bin/connectors, where the server looks for them (REPFLOW_CONNECTORS_DIR)
+connectors:
+	@mkdir -p bin/connectors
+	$(GO) build -o bin/connectors/ ./connectors/...
 
 ## web: build the user interface into web/dist, which the binary embeds
 web: web/node_modules/.package-lock.json

@@ -28,6 +28,7 @@ import (
 	"github.com/repflow/repflow/platform/org"
 	"github.com/repflow/repflow/platform/pipeline"
 	"github.com/repflow/repflow/platform/store"
+	"github.com/repflow/repflow/platform/sync"
 	"github.com/repflow/repflow/platform/visits"
 	"github.com/repflow/repflow/platform/web"
 	"github.com/repflow/repflow/tenants"
@@ -59,6 +60,8 @@ type app struct {
 	orders      *orders.Service
 	activities  *activities.Service
 	appraisal   *appraisal.Service
+	sync        *sync.Service
+	connectors  *connectorRunner // nil: no connector binaries
 	proxies     []string
 	mapSettings mapSettings
 }
@@ -146,6 +149,15 @@ func newApp(s *store.Store, cfg *config) (*app, error) {
 	a.dataRights.Schedule()
 	a.invitations = tenants.NewInvitations(s, a.org, a.warden, a.outbox, cfg.PublicURL, a.auth.SetPassword, auditRecorder{a.audit}.Record)
 	a.appraisal.ScheduleMonthlyReports(a.jobs, a.provisioner.Active)
+	if a.connectors, err = openConnectors(cfg.ConnectorsDir, a.log); err != nil {
+		return nil, err
+	}
+	syncOpts := sync.Options{Limit: a.plans.CheckConnectors, Tenants: a.provisioner.Active, PageSize: cfg.syncPageSize, RetryAfter: cfg.syncRetryAfter}
+	if a.connectors != nil {
+		syncOpts.Runner = a.connectors
+	}
+	a.sync = sync.NewService(s, a.warden, a.jobs, syncOpts)
+	a.sync.Schedule(a.jobs)
 	a.outbox.Schedule(a.jobs)
 	a.operators = admin.New(s, admin.Config{CancelDeletion: a.dataRights.Cancel,
 		RecordInTenant: func(ctx context.Context, tenant uuid.UUID, action, resource string) error {
@@ -179,7 +191,7 @@ func (a *app) server() *web.Server {
 	srv.Mount(a.auth, org.NewHTTP(a.org), a.warden, a.audit, visits.NewHTTP(a.visits), pipeline.NewHTTP(a.pipeline),
 		orders.NewHTTP(a.orders), activities.NewHTTP(a.activities), appraisal.NewHTTP(a.appraisal),
 		tenants.NewHTTP(a.onboarding, a.plans), tenants.NewInvitationsHTTP(a.invitations), tenants.NewSupportGrants(a.store), datarights.NewHTTP(a.dataRights),
-		billing.NewHTTP(a.billing), a.mapSettings)
+		billing.NewHTTP(a.billing), sync.NewHTTP(a.sync), a.mapSettings)
 	a.operators.Register(admin.NewAPI(srv.App, version))
 	webui.Mount(srv.App) // last: it answers the paths nothing else does
 	return srv
@@ -193,6 +205,7 @@ func serve(ctx context.Context, cfg *config) error {
 		return err
 	}
 	defer closeStore()
+	defer a.connectors.Shutdown()
 	if _, err := a.provisioner.RefreshDefaults(ctx); err != nil {
 		return err
 	}

@@ -43,13 +43,19 @@ type config struct {
 	// SMTP is the mail server the platform's mail goes through; without an address it is logged.
 	SMTP mail.SMTP
 	// Map is the live map's base layer: its tiles, their attribution and datum.
-	Map  mapSettings
-	Demo bool
+	Map mapSettings
+	// ConnectorsDir holds the connector binaries this server runs; absent: none.
+	ConnectorsDir string
+	Demo          bool
 	// Load asks `repflow demo` for a load tenant of this size instead of the demo (--reps, --days,
 	// --until); zero Reps keeps the demo.
 	Load tenants.LoadSize
 	// passwordCost overrides argon2id's cost; zero keeps the production default. Tests only.
 	passwordCost auth.Params
+	// syncPageSize and syncRetryAfter override the connector sync's page and first retry wait;
+	// zero keeps the defaults. Tests only.
+	syncPageSize   int
+	syncRetryAfter time.Duration
 }
 
 // setting describes one configuration entry: its flag, its variable, its default.
@@ -79,6 +85,7 @@ func (c *config) settings() []setting {
 		{"map-tile-url", "REPFLOW_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png", "tile URL template of the live map ({z}/{x}/{y}, optional {s}); empty draws the map without tiles (offline installs)", &c.Map.TileURL},
 		{"map-attribution", "REPFLOW_MAP_ATTRIBUTION", "© OpenStreetMap contributors", "the credit the tile provider asks for, shown on the map as plain text", &c.Map.Attribution},
 		{"map-datum", "REPFLOW_MAP_DATUM", "wgs84", "datum the tiles are drawn in: wgs84, or gcj02 for Chinese providers such as AMap", &c.Map.Datum},
+		{"connectors-dir", "REPFLOW_CONNECTORS_DIR", "bin/connectors", "directory of the connector binaries (CRM and ERP plugins) this server runs; a missing directory runs none", &c.ConnectorsDir},
 	}
 }
 

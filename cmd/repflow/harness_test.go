@@ -258,6 +258,7 @@ func (h *harness) company(name string) *company {
 		"starts_at": now, "expires_at": now.Add(time.Hour)}).Error; err != nil {
 		h.t.Fatal(err)
 	}
+	c.addConnectors(h, now)
 	customer, err := h.app.visits.CreateCustomer(actx, visits.NewCustomer{Name: name + " Corner Shop", Grade: visits.GradeA,
 		OwnerID: c.users["rep"].ID, RegionID: c.regions["jinan"].ID,
 		Location: visits.Position{Point: geo.Point{Lat: 36.6512, Lon: 117.1201}, Datum: visits.WGS84},

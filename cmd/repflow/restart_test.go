@@ -37,6 +37,7 @@ func TestMain(m *testing.M) {
 	}
 	code := m.Run()
 	stripemock.Stop()
+	removeTestConnectors()
 	os.Exit(code)
 }
 

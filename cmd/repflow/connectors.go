@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	gosync "sync"
+
+	"github.com/repflow/repflow/plugins/host"
+	"github.com/repflow/repflow/plugins/sdk"
+)
+
+// connectorRunner is sync's Runner over the plugin host: the connector binaries of one directory,
+// each tenant connector one supervised process.
+type connectorRunner struct {
+	catalog    *host.Catalog
+	supervisor *host.Supervisor
+	mu         gosync.Mutex
+	// configs is the digest of the configuration each instance was started with: Start with the
+	// same configuration again is a no-op, another one restarts the instance with it.
+	configs map[string][sha256.Size]byte
+}
+
+// openConnectors discovers the connector binaries in dir; nil when dir does not exist.
+func openConnectors(dir string, log *slog.Logger) (*connectorRunner, error) {
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		log.Info("no connectors: their directory does not exist", "dir", dir)
+		return nil, nil
+	}
+	cat, err := host.Discover(context.Background(), dir, log)
+	if err != nil {
+		return nil, fmt.Errorf("REPFLOW_CONNECTORS_DIR: %w", err)
+	}
+	kinds := []string{}
+	for _, d := range cat.Kinds() {
+		kinds = append(kinds, d.Kind+" "+d.Version)
+	}
+	log.Info("connectors", "dir", dir, "kinds", kinds)
+	return &connectorRunner{catalog: cat, supervisor: host.NewSupervisor(cat, host.Options{}, log),
+		configs: map[string][sha256.Size]byte{}}, nil
+}
+
+func (r *connectorRunner) Kinds() []sdk.Description { return r.catalog.Kinds() }
+
+func (r *connectorRunner) Start(ctx context.Context, id, kind string, config json.RawMessage) ([]sdk.FieldError, error) {
+	digest := sha256.Sum256(append([]byte(kind+"\x00"), config...))
+	r.mu.Lock()
+	same := r.configs[id] == digest
+	r.mu.Unlock()
+	running, _ := r.Running(id)
+	if same && running {
+		return nil, nil
+	}
+	if running { // with another configuration: a new process takes the new one
+		_ = r.supervisor.Stop(id)
+	}
+	refused, err := r.supervisor.Start(ctx, id, kind, config)
+	if errors.Is(err, host.ErrConfigRefused) {
+		err = nil // the refusal is the field errors, for the caller to show
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err != nil || len(refused) > 0 {
+		delete(r.configs, id)
+	} else {
+		r.configs[id] = digest
+	}
+	return refused, err
+}
+
+func (r *connectorRunner) Running(id string) (bool, int) {
+	h, ok := r.supervisor.Health(id)
+	if !ok {
+		return false, 0
+	}
+	return h.State != host.StateStopped && h.State != host.StateFailed, h.Restarts
+}
+
+func (r *connectorRunner) Stop(id string) {
+	r.mu.Lock()
+	delete(r.configs, id)
+	r.mu.Unlock()
+	_ = r.supervisor.Stop(id) // an id never started, or stopped already: nothing runs either way
+}
+
+func (r *connectorRunner) Check(ctx context.Context, id string) error {
+	return r.supervisor.Check(ctx, id)
+}
+
+func (r *connectorRunner) Pull(ctx context.Context, id string, req sdk.PullRequest, send func(sdk.Record) error) error {
+	return r.supervisor.Pull(ctx, id, req, send)
+}
+
+// Shutdown stops every connector process.
+func (r *connectorRunner) Shutdown() {
+	if r != nil {
+		r.supervisor.Shutdown()
+	}
+}
