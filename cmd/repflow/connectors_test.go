@@ -211,3 +211,44 @@ func TestTrialKeepsOneConnector(t *testing.T) {
 		t.Fatalf("%d connectors kept, want 1", len(list.Connectors))
 	}
 }
+
+// The sweep checks every enabled connector of every tenant and starts the syncs that are due: a
+// connector never synced is synced; one synced within the hour is left alone; one whose process
+// cannot start is kept as crashed, with why.
+func TestSweepChecksAndSyncsDueConnectors(t *testing.T) {
+	h := connectorHarness(t)
+	c := h.company("Sweep Foods")
+	admin := c.tokens["admin"]
+	var fresh, broken sync.ConnectorDTO
+	h.call(admin, http.MethodPost, "/api/v1/connectors", map[string]any{"kind": "testconn", "name": "Fresh", "config": map[string]any{"records": 4}}, &fresh)
+	h.call(admin, http.MethodPost, "/api/v1/connectors", map[string]any{"kind": "testconn", "name": "Broken", "config": map[string]any{}}, &broken)
+	// Its configuration went bad behind the API's back (as after an upgrade of the connector).
+	if err := h.app.store.Owner(t.Context()).Table("connectors").Where("id = ?", broken.ID).Update("config", `{"records":-5}`).Error; err != nil {
+		t.Fatal(err)
+	}
+	h.app.connectors.Stop(broken.ID.String())
+
+	if err := h.app.sync.CheckAll(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if run := h.waitForRun(admin, fresh.ID.String()); run.Status != "done" || run.Pulled != 4 {
+		t.Fatalf("the fresh connector's run: %+v", run)
+	}
+	h.call(admin, http.MethodGet, "/api/v1/connectors/"+broken.ID.String(), nil, &broken)
+	if broken.Health.State != "crashed" || !strings.Contains(broken.Health.Message, "/records") || broken.Health.CheckedAt == nil {
+		t.Fatalf("the broken connector's health: %+v", broken.Health)
+	}
+	// The fixture's connectors were synced just now: checked, but not synced again.
+	var list struct{ Connectors []sync.ConnectorDTO }
+	h.call(admin, http.MethodGet, "/api/v1/connectors", nil, &list)
+	for _, conn := range list.Connectors {
+		if conn.Name != "ERP" {
+			continue
+		}
+		var runs struct{ Runs []sync.RunDTO }
+		h.call(admin, http.MethodGet, "/api/v1/connectors/"+conn.ID.String()+"/runs", nil, &runs)
+		if conn.Health.State != "healthy" || conn.Health.CheckedAt == nil || len(runs.Runs) != 1 {
+			t.Fatalf("the recently synced connector: %+v, %d runs", conn.Health, len(runs.Runs))
+		}
+	}
+}
