@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"strings"
 	gosync "sync"
 
 	"github.com/repflow/repflow/plugins/host"
@@ -89,12 +90,29 @@ func (r *connectorRunner) Stop(id string) {
 }
 
 func (r *connectorRunner) Check(ctx context.Context, id string) error {
-	return r.supervisor.Check(ctx, id)
+	return inWords(r.supervisor.Check(ctx, id), "check "+id+": ")
 }
 
 func (r *connectorRunner) Pull(ctx context.Context, id string, req sdk.PullRequest, send func(sdk.Record) error) error {
-	return r.supervisor.Pull(ctx, id, req, send)
+	return inWords(r.supervisor.Pull(ctx, id, req, send), "pull "+req.Entity+" "+id+": ")
 }
+
+// inWords is err as an administrator reads it on the connector's page: without the host's
+// operation and instance id before the connector's own words. errors.Is still sees the cause.
+func inWords(err error, prefix string) error {
+	if err == nil || !strings.HasPrefix(err.Error(), prefix) {
+		return err
+	}
+	return worded{msg: strings.TrimPrefix(err.Error(), prefix), cause: err}
+}
+
+type worded struct {
+	msg   string
+	cause error
+}
+
+func (w worded) Error() string { return w.msg }
+func (w worded) Unwrap() error { return w.cause }
 
 // Shutdown stops every connector process.
 func (r *connectorRunner) Shutdown() {

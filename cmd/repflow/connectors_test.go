@@ -169,7 +169,8 @@ func TestConnectorSyncFailsAfterRetries(t *testing.T) {
 	id := conn.ID.String()
 	h.call(admin, http.MethodPost, "/api/v1/connectors/"+id+"/sync", nil, nil)
 	run := h.waitForRun(admin, id)
-	if run.Status != "failed" || run.Pulled != 3 || !strings.Contains(run.Error, "items:") || !strings.Contains(run.Error, "after 4 attempts") {
+	if run.Status != "failed" || run.Pulled != 3 || !strings.HasPrefix(run.Error, "items: ") || !strings.Contains(run.Error, "after 4 attempts") ||
+		strings.Contains(run.Error, id) { // in words: no process or instance ids
 		t.Fatalf("the run: %+v", run)
 	}
 	var items pulled
