@@ -36,6 +36,7 @@ const ENTRIES: { name: string; icon: string; phone?: boolean }[] = [
   { name: 'admin-roles', icon: '⚙' },
   { name: 'admin-audit', icon: '☰' },
   { name: 'admin-plan', icon: '¢' },
+  { name: 'admin-connectors', icon: '⇄' },
   { name: 'admin-support', icon: '⚐' },
 ]
 

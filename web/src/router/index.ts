@@ -76,6 +76,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/admin/roles', name: 'admin-roles', component: () => import('@/features/admin/RolesPage.vue'), meta: { roles: ADMINS, title: 'orgAdmin.nav.roles' } },
   { path: '/admin/audit', name: 'admin-audit', component: () => import('@/features/admin/AuditPage.vue'), meta: { roles: ADMINS, title: 'nav.adminAudit' } },
   { path: '/admin/plan', name: 'admin-plan', component: () => import('@/features/admin/PlanPage.vue'), meta: { roles: ADMINS, title: 'nav.adminPlan' } },
+  { path: '/admin/connectors', name: 'admin-connectors', component: () => import('@/features/connectors/ConnectorsPage.vue'), meta: { roles: ADMINS, title: 'connectors.title' } },
   { path: '/admin/support', name: 'admin-support', component: () => import('@/features/admin/SupportPage.vue'), meta: { roles: ADMINS, title: 'nav.adminSupport' } },
   { path: '/welcome', name: 'welcome', component: () => import('@/components/WelcomePage.vue'), meta: { title: 'nav.welcome' } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/components/NotFoundPage.vue'), meta: { title: 'nav.notFound' } },

@@ -11,12 +11,14 @@ import livemap from './livemap.en'
 import progress from './progress.en'
 import dashboardInsights from './dashboard.en'
 import targets from './targets.en'
+import connectors from './connectors.en'
 
 export default {
   livemap,
   progress,
   ...dashboardInsights,
   targets,
+  connectors,
   ...onboarding,
   ...customers,
   appraisal,

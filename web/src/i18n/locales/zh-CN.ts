@@ -10,12 +10,14 @@ import livemap from './livemap.zh-CN'
 import progress from './progress.zh-CN'
 import dashboardInsights from './dashboard.zh-CN'
 import targets from './targets.zh-CN'
+import connectors from './connectors.zh-CN'
 
 export default {
   livemap,
   progress,
   ...dashboardInsights,
   targets,
+  connectors,
   ...onboarding,
   ...customers,
   appraisal,
