@@ -27,15 +27,17 @@ func toTenantDTO(t Tenant) tenantDTO {
 }
 
 type usageDTO struct {
-	ActiveUsers  int64            `json:"active_users"`
-	Seats        map[string]int64 `json:"seats" doc:"active users by role; a user with two roles counts in both"`
-	Customers    int64            `json:"customers"`
-	Visits       int64            `json:"visits"`
-	Orders       int64            `json:"orders"`
-	Activities   int64            `json:"activities"`
-	Connectors   map[string]int64 `json:"connectors" doc:"the tenant's connectors by health state: unknown, healthy, failing, crashed, disabled"`
-	StorageBytes int64            `json:"storage_bytes" doc:"stored files (visit photos), each distinct file once"`
-	LastActivity *time.Time       `json:"last_activity" doc:"the newest audit record of the tenant; null when none"`
+	ActiveUsers    int64            `json:"active_users"`
+	Seats          map[string]int64 `json:"seats" doc:"active users by role; a user with two roles counts in both"`
+	Customers      int64            `json:"customers"`
+	Visits         int64            `json:"visits"`
+	Orders         int64            `json:"orders"`
+	Activities     int64            `json:"activities"`
+	APICallsToday  int64            `json:"api_calls_today" doc:"authenticated API requests today (UTC)"`
+	APICalls30Days int64            `json:"api_calls_30_days" doc:"authenticated API requests over the last 30 days, today included"`
+	Connectors     map[string]int64 `json:"connectors" doc:"the tenant's connectors by health state: unknown, healthy, failing, crashed, disabled"`
+	StorageBytes   int64            `json:"storage_bytes" doc:"stored files (visit photos), each distinct file once"`
+	LastActivity   *time.Time       `json:"last_activity" doc:"the newest audit record of the tenant; null when none"`
 }
 
 type tenantDetailDTO struct {
@@ -96,7 +98,7 @@ func (s *Service) handleGetTenant(ctx context.Context, in *tenantInput) (*tenant
 	u := d.Usage
 	return &tenantDetailOutput{Body: tenantDetailDTO{tenantDTO: toTenantDTO(d.Tenant), Billing: d.Billing,
 		Usage: usageDTO{ActiveUsers: u.ActiveUsers, Seats: u.Seats, Customers: u.Customers, Visits: u.Visits,
-			Orders: u.Orders, Activities: u.Activities, Connectors: u.Connectors, StorageBytes: u.StorageBytes, LastActivity: u.LastActivity}}}, nil
+			Orders: u.Orders, Activities: u.Activities, APICallsToday: u.APICallsToday, APICalls30Days: u.APICalls30Days, Connectors: u.Connectors, StorageBytes: u.StorageBytes, LastActivity: u.LastActivity}}}, nil
 }
 
 type statusInput struct {

@@ -73,6 +73,9 @@ type Usage struct {
 	Visits      int64
 	Orders      int64
 	Activities  int64
+	// APICallsToday and APICalls30Days count its authenticated API requests today (UTC) and over
+	// the last 30 days, today included.
+	APICallsToday, APICalls30Days int64
 	// Connectors counts the tenant's connectors by health state.
 	Connectors map[string]int64
 	// StorageBytes adds up the tenant's stored files (visit photos), each distinct file once:

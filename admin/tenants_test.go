@@ -111,7 +111,7 @@ func TestTenantDetailShowsUsageAndBilling(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Usage{ActiveUsers: 2, Seats: map[string]int64{"rep": 1, "manager": 1, "hq": 1}, Customers: 1, Visits: 2,
-		Connectors: map[string]int64{}, StorageBytes: 150, LastActivity: &at}
+		APICallsToday: 5, APICalls30Days: 12, Connectors: map[string]int64{}, StorageBytes: 150, LastActivity: &at}
 	if diff := cmp.Diff(want, got.Usage); diff != "" {
 		t.Fatalf("usage (-want +got):\n%s", diff)
 	}
@@ -184,6 +184,13 @@ func (e *env) fillTenant(id uuid.UUID, last time.Time) {
 		for _, r := range u.roles {
 			mustExec(t, e, `INSERT INTO user_roles (tenant_id, user_id, role) VALUES (?, ?, ?)`, id, u.id, r)
 		}
+	}
+	// API calls today, within the last 30 days, and before them.
+	for _, d := range []struct {
+		daysAgo int
+		calls   int
+	}{{0, 5}, {10, 7}, {40, 100}} {
+		mustExec(t, e, `INSERT INTO api_calls (tenant_id, day, calls) VALUES (?, ?, ?)`, id, now.AddDate(0, 0, -d.daysAgo).Format(time.DateOnly), d.calls)
 	}
 	mustExec(t, e, `INSERT INTO customers (tenant_id, id, name, grade, owner_id, region_id, lat, lon, fence_kind, fence_radius, created_at, updated_at)
 		VALUES (?, ?, 'Shop', 'A', ?, ?, 31.2, 121.5, 'circle', 100, ?, ?)`, id, cust, rep, region, now, now)

@@ -39,6 +39,16 @@ func (s *Service) usage(ctx context.Context, id uuid.UUID) (Usage, error) {
 	for _, x := range seats {
 		u.Seats[x.Role] = x.N
 	}
+	today := s.now().UTC()
+	err = db.Table("api_calls").Where("tenant_id = ? AND day = ?", id, today.Format(time.DateOnly)).
+		Select("COALESCE(SUM(calls), 0)").Scan(&u.APICallsToday).Error
+	if err == nil {
+		err = db.Table("api_calls").Where("tenant_id = ? AND day > ?", id, today.AddDate(0, 0, -30).Format(time.DateOnly)).
+			Select("COALESCE(SUM(calls), 0)").Scan(&u.APICalls30Days).Error
+	}
+	if err != nil {
+		return Usage{}, fmt.Errorf("count api calls: %w", err)
+	}
 	var connectors []struct {
 		State string
 		N     int64

@@ -61,6 +61,7 @@ type app struct {
 	activities  *activities.Service
 	appraisal   *appraisal.Service
 	sync        *sync.Service
+	meter       *tenants.Meter
 	connectors  *connectorRunner // nil: no connector binaries
 	proxies     []string
 	mapSettings mapSettings
@@ -104,6 +105,7 @@ func newApp(s *store.Store, cfg *config) (*app, error) {
 		return nil, fmt.Errorf("REPFLOW_STRIPE_*: %w", err)
 	}
 	a.plans = tenants.NewPlans(s, a.billing)
+	a.meter = tenants.NewMeter(s, a.log)
 	a.org.LimitSeats(a.plans.CheckSeats)
 	a.admission = tenants.NewAdmission(s, a.plans.Writable)
 	reset, _ := url.JoinPath(cfg.PublicURL, "reset-password")
@@ -185,6 +187,7 @@ func (a *app) server() *web.Server {
 		Ready:          a.store.Ping,
 		Authenticate:   a.authenticate,
 		Admit:          a.admission.Admit,
+		Count:          a.meter.Count,
 		Around:         a.audit.Around,
 		TrustedProxies: a.proxies,
 	})
@@ -197,6 +200,9 @@ func (a *app) server() *web.Server {
 	return srv
 }
 
+// meterFlushEvery is how often a server adds its API call counts to the database.
+const meterFlushEvery = 10 * time.Second
+
 func serve(ctx context.Context, cfg *config) error {
 	log := cfg.logger()
 	slog.SetDefault(log)
@@ -206,6 +212,17 @@ func serve(ctx context.Context, cfg *config) error {
 	}
 	defer closeStore()
 	defer a.connectors.Shutdown()
+	// The API call counts are added to the database every few seconds, and once more on the way out.
+	meterCtx, stopMeter := context.WithCancel(context.WithoutCancel(ctx))
+	metered := make(chan struct{})
+	go func() {
+		a.meter.Run(meterCtx, meterFlushEvery)
+		close(metered)
+	}()
+	defer func() {
+		stopMeter()
+		<-metered
+	}()
 	if _, err := a.provisioner.RefreshDefaults(ctx); err != nil {
 		return err
 	}

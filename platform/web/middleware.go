@@ -12,6 +12,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/repflow/repflow/platform/fault"
@@ -120,7 +121,8 @@ func (m *httpMetrics) observe(c *fiber.Ctx) error {
 	return err
 }
 
-func authenticate(fn func(c *fiber.Ctx) (identity.Principal, bool, error), admit func(ctx context.Context, p identity.Principal, method, path string) error) fiber.Handler {
+func authenticate(fn func(c *fiber.Ctx) (identity.Principal, bool, error), admit func(ctx context.Context, p identity.Principal, method, path string) error,
+	count func(tenant uuid.UUID)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		p, ok, err := fn(c)
 		if err != nil {
@@ -131,6 +133,9 @@ func authenticate(fn func(c *fiber.Ctx) (identity.Principal, bool, error), admit
 				if err := admit(c.UserContext(), p, c.Method(), c.Path()); err != nil {
 					return err
 				}
+			}
+			if count != nil {
+				count(p.TenantID)
 			}
 			c.SetUserContext(identity.With(c.UserContext(), p))
 		}

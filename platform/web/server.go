@@ -14,6 +14,7 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humafiber"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -50,6 +51,8 @@ type Options struct {
 	// Admit refuses an authenticated request when the caller's tenant is out of service, or
 	// read-only and the request would write, with the fault that says why (nil: all admitted).
 	Admit func(ctx context.Context, p identity.Principal, method, path string) error
+	// Count notes each authenticated API request that was admitted, for the tenant's usage.
+	Count func(tenant uuid.UUID)
 	// Around wraps every authenticated API request (the request transaction and its audit
 	// record). It must call next; it may answer next's error itself.
 	Around func(c *fiber.Ctx, next func() error) error
@@ -115,7 +118,7 @@ func New(o Options) *Server {
 	app.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(o.Metrics, promhttp.HandlerOpts{})))
 
 	if o.Authenticate != nil {
-		app.Use("/api", authenticate(o.Authenticate, o.Admit))
+		app.Use("/api", authenticate(o.Authenticate, o.Admit, o.Count))
 	}
 	if o.Around != nil {
 		app.Use("/api/v1", func(c *fiber.Ctx) error {

@@ -167,6 +167,7 @@ func (w *world) fill(t *testing.T, c *company) {
 	ins("connector_cursors", map[string]any{"connector_id": id("connector"), "entity": "customers", "cursor": "2026-01-01T00:00:00Z/7", "updated_at": now})
 	ins("sync_runs", map[string]any{"id": id("sync_run"), "connector_id": id("connector"), "status": "done", "pending": "[]", "pulled": 1,
 		"error": "", "started_at": now, "finished_at": now})
+	ins("api_calls", map[string]any{"day": "2026-01-02", "calls": 42})
 	ins("connector_records", map[string]any{"connector_id": id("connector"), "entity": "customers", "external_id": "7",
 		"data": `{"name":"Shop"}`, "deleted": false, "pulled_at": now})
 
