@@ -15,12 +15,7 @@ import (
 // Update renames, reconfigures, switches on or off a connector. A new configuration is checked by
 // the connector before it is kept, and its health is unknown again until the next check.
 func (s *Service) Update(ctx context.Context, id uuid.UUID, ch Changes) (Connector, error) {
-	var row connectorRow
-	err := s.store.Tx(store.Reading(ctx), func(ctx context.Context, db *gorm.DB) error {
-		var err error
-		row, err = s.load(ctx, db, id, access.Update)
-		return err
-	})
+	row, err := s.read(ctx, id, access.Update)
 	if err != nil {
 		return Connector{}, fmt.Errorf("update connector: %w", err)
 	}

@@ -18,12 +18,7 @@ import (
 // Check runs connector id (starting its process when this server has none) and has it reach its
 // remote system; what it finds is kept as the connector's health and returned.
 func (s *Service) Check(ctx context.Context, id uuid.UUID) (Connector, error) {
-	var row connectorRow
-	err := s.store.Tx(store.Reading(ctx), func(ctx context.Context, db *gorm.DB) error {
-		var err error
-		row, err = s.load(ctx, db, id, access.Update)
-		return err
-	})
+	row, err := s.read(ctx, id, access.Update)
 	if err != nil {
 		return Connector{}, fmt.Errorf("check connector: %w", err)
 	}

@@ -186,12 +186,7 @@ func (s *Service) start(ctx context.Context, id uuid.UUID, kind string, config j
 
 // Get returns one connector.
 func (s *Service) Get(ctx context.Context, id uuid.UUID) (Connector, error) {
-	var row connectorRow
-	err := s.store.Tx(store.Reading(ctx), func(ctx context.Context, db *gorm.DB) error {
-		var err error
-		row, err = s.load(ctx, db, id, access.Read)
-		return err
-	})
+	row, err := s.read(ctx, id, access.Read)
 	if err != nil {
 		return Connector{}, fmt.Errorf("get connector: %w", err)
 	}
@@ -215,6 +210,17 @@ func (s *Service) List(ctx context.Context) ([]Connector, error) {
 		out[i] = toConnector(r, s.secrets(r.Kind))
 	}
 	return out, nil
+}
+
+// read is load in a read-only transaction of its own.
+func (s *Service) read(ctx context.Context, id uuid.UUID, action access.Action) (connectorRow, error) {
+	var row connectorRow
+	err := s.store.Tx(store.Reading(ctx), func(ctx context.Context, db *gorm.DB) error {
+		var err error
+		row, err = s.load(ctx, db, id, action)
+		return err
+	})
+	return row, err
 }
 
 // load reads connector id for action, as not found when the caller may not.
