@@ -96,3 +96,25 @@ func TestConnectorHealthAcrossTenants(t *testing.T) {
 		t.Fatalf("beta's connectors (-want +got):\n%s", diff)
 	}
 }
+
+// The detail answer carries the tenant's own fields beside its billing and usage (an embedded
+// struct huma skipped while its type was unexported).
+func TestTenantDetailOverHTTPNamesTheTenant(t *testing.T) {
+	e := newEnv(t)
+	token := e.login("ops@example.com", e.enrol("ops@example.com"))
+	id := e.addTenant("acme", "Acme Foods", "fmcg", StatusActive)
+	status, raw := e.call(http.MethodGet, Prefix+"/tenants/"+id.String(), token, nil)
+	if status != http.StatusOK {
+		t.Fatalf("detail: %d %s", status, raw)
+	}
+	got := decode[struct {
+		ID     uuid.UUID      `json:"id"`
+		Slug   string         `json:"slug"`
+		Name   string         `json:"name"`
+		Status string         `json:"status"`
+		Usage  map[string]any `json:"usage"`
+	}](t, raw)
+	if got.ID != id || got.Slug != "acme" || got.Name != "Acme Foods" || got.Status != StatusActive || got.Usage == nil {
+		t.Fatalf("detail = %s", raw)
+	}
+}

@@ -9,7 +9,9 @@ import (
 	"github.com/repflow/repflow/platform/web"
 )
 
-type tenantDTO struct {
+// TenantDTO is a tenant as the console lists it. Exported: huma describes and fills an embedded
+// struct (tenantDetailDTO's) only when its type is exported.
+type TenantDTO struct {
 	ID        uuid.UUID `json:"id" format:"uuid"`
 	Slug      string    `json:"slug"`
 	Name      string    `json:"name"`
@@ -21,8 +23,8 @@ type tenantDTO struct {
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
-func toTenantDTO(t Tenant) tenantDTO {
-	return tenantDTO{ID: t.ID, Slug: t.Slug, Name: t.Name, Industry: t.Industry, TimeZone: t.TimeZone,
+func toTenantDTO(t Tenant) TenantDTO {
+	return TenantDTO{ID: t.ID, Slug: t.Slug, Name: t.Name, Industry: t.Industry, TimeZone: t.TimeZone,
 		Currency: t.Currency, Status: t.Status, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
 }
 
@@ -41,7 +43,7 @@ type usageDTO struct {
 }
 
 type tenantDetailDTO struct {
-	tenantDTO
+	TenantDTO
 	Billing map[string]any `json:"billing" doc:"the tenant's billing row (plan, status, seats, ...); null when there is none"`
 	Usage   usageDTO       `json:"usage"`
 }
@@ -56,7 +58,7 @@ type listTenantsInput struct {
 
 type listTenantsOutput struct {
 	Body struct {
-		Tenants    []tenantDTO `json:"tenants"`
+		Tenants    []TenantDTO `json:"tenants"`
 		Total      int64       `json:"total" doc:"tenants matching the filter, on all pages"`
 		NextCursor *uuid.UUID  `json:"next_cursor" doc:"pass as cursor for the next page; null on the last page"`
 	}
@@ -77,7 +79,7 @@ func (s *Service) handleListTenants(ctx context.Context, in *listTenantsInput) (
 	}
 	out := &listTenantsOutput{}
 	out.Body.Total, out.Body.NextCursor = page.Total, page.Next
-	out.Body.Tenants = make([]tenantDTO, 0, len(page.Tenants))
+	out.Body.Tenants = make([]TenantDTO, 0, len(page.Tenants))
 	for _, t := range page.Tenants {
 		out.Body.Tenants = append(out.Body.Tenants, toTenantDTO(t))
 	}
@@ -96,7 +98,7 @@ func (s *Service) handleGetTenant(ctx context.Context, in *tenantInput) (*tenant
 		return nil, err
 	}
 	u := d.Usage
-	return &tenantDetailOutput{Body: tenantDetailDTO{tenantDTO: toTenantDTO(d.Tenant), Billing: d.Billing,
+	return &tenantDetailOutput{Body: tenantDetailDTO{TenantDTO: toTenantDTO(d.Tenant), Billing: d.Billing,
 		Usage: usageDTO{ActiveUsers: u.ActiveUsers, Seats: u.Seats, Customers: u.Customers, Visits: u.Visits,
 			Orders: u.Orders, Activities: u.Activities, APICallsToday: u.APICallsToday, APICalls30Days: u.APICalls30Days, Connectors: u.Connectors, StorageBytes: u.StorageBytes, LastActivity: u.LastActivity}}}, nil
 }
@@ -108,7 +110,7 @@ type statusInput struct {
 	}
 }
 
-type tenantOutput struct{ Body tenantDTO }
+type tenantOutput struct{ Body TenantDTO }
 
 func (s *Service) handleSuspend(ctx context.Context, in *statusInput) (*tenantOutput, error) {
 	t, err := s.Suspend(ctx, in.ID, in.Body.Reason)

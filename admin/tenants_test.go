@@ -226,7 +226,7 @@ func TestSuspendAndResume(t *testing.T) {
 		t.Fatalf("short reason: %s", raw)
 	}
 	status, raw = e.call(http.MethodPost, path+"/suspend", token, reason{"invoice 2025-02 unpaid after three reminders"})
-	if status != http.StatusOK || decode[tenantDTO](t, raw).Status != StatusSuspended {
+	if status != http.StatusOK || decode[TenantDTO](t, raw).Status != StatusSuspended {
 		t.Fatalf("suspend: %d %s", status, raw)
 	}
 	var stored string
@@ -238,7 +238,7 @@ func TestSuspendAndResume(t *testing.T) {
 
 	e.clock.advance(time.Hour)
 	status, raw = e.call(http.MethodPost, path+"/resume", token, reason{"invoice paid in full on 3 March"})
-	if got := decode[tenantDTO](t, raw); status != http.StatusOK || got.Status != StatusActive || !got.UpdatedAt.Equal(e.clock.now()) {
+	if got := decode[TenantDTO](t, raw); status != http.StatusOK || got.Status != StatusActive || !got.UpdatedAt.Equal(e.clock.now()) {
 		t.Fatalf("resume: %d %s", status, raw)
 	}
 	status, raw = e.call(http.MethodPost, Prefix+"/tenants/"+identity.NewID().String()+"/resume", token, reason{"no such tenant at all"})
