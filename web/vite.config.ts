@@ -15,7 +15,7 @@ export default defineConfig({
     __VUE_I18N_LEGACY_API__: false,
     __INTLIFY_PROD_DEVTOOLS__: false,
   },
-  server: { proxy: { '/api': { target: api, changeOrigin: false } } },
+  server: { proxy: { '/api': { target: api, changeOrigin: false }, '/admin/api': { target: api, changeOrigin: false } } },
   build: {
     outDir: 'dist',
     assetsDir: 'assets',

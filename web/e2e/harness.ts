@@ -53,7 +53,7 @@ export async function startStack({ demo = true }: { demo?: boolean } = {}): Prom
       configFile: false,
       logLevel: 'warn',
       build: { outDir: DIST },
-      preview: { host: '127.0.0.1', port, strictPort: true, proxy: { '/api': { target: repflow.url } } },
+      preview: { host: '127.0.0.1', port, strictPort: true, proxy: { '/api': { target: repflow.url }, '/admin/api': { target: repflow.url } } },
     })
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS })
   } catch (err) {

@@ -5,6 +5,9 @@ export interface RepflowServer {
   url: string
   port: number
   logFile: string
+  /** the built repflow binary, and the data directory the server runs on */
+  bin: string
+  dataDir: string
   stop(): Promise<void>
 }
 export function startRepflow(opts?: { demo?: boolean; readyTimeoutMs?: number; logLevel?: 'debug' | 'info' | 'warn' | 'error' }): Promise<RepflowServer>

@@ -64,7 +64,8 @@ function log(msg) {
 
 /**
  * Starts repflow. Options: demo (build the demo tenant; a minute or two on this machine),
- * readyTimeoutMs, logLevel (warn; info logs each mail a server without SMTP does not send). Answers { url, port, logFile, stop }.
+ * readyTimeoutMs, logLevel (warn; info logs each mail a server without SMTP does not send). Answers { url, port, logFile, bin,
+ * dataDir, stop }: bin and dataDir let a test run the binary's other commands against the same data.
  */
 export async function startRepflow({ demo = false, readyTimeoutMs = 300_000, logLevel = 'warn' } = {}) {
   const work = mkdtempSync(join(tmpdir(), 'repflow-ui-'))
@@ -98,5 +99,5 @@ export async function startRepflow({ demo = false, readyTimeoutMs = 300_000, log
     throw err
   }
   log(`ready at ${url} after ${((Date.now() - started) / 1000).toFixed(1)} s${demo ? ' (with the demo tenant)' : ''}`)
-  return { url, port, logFile, stop }
+  return { url, port, logFile, bin, dataDir: join(work, 'data'), stop }
 }

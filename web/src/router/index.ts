@@ -8,6 +8,7 @@ import LoginPage from '@/features/auth/LoginPage.vue'
 import TodayPage from '@/features/visits/TodayPage.vue'
 import OutboxPage from '@/features/visits/OutboxPage.vue'
 import ProgressPage from '@/features/progress/ProgressPage.vue'
+import { operatorRoutes } from '@/features/operator/routes'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -78,6 +79,8 @@ const routes: RouteRecordRaw[] = [
   { path: '/admin/plan', name: 'admin-plan', component: () => import('@/features/admin/PlanPage.vue'), meta: { roles: ADMINS, title: 'nav.adminPlan' } },
   { path: '/admin/connectors', name: 'admin-connectors', component: () => import('@/features/connectors/ConnectorsPage.vue'), meta: { roles: ADMINS, title: 'connectors.title' } },
   { path: '/admin/support', name: 'admin-support', component: () => import('@/features/admin/SupportPage.vue'), meta: { roles: ADMINS, title: 'nav.adminSupport' } },
+  // The SaaS operator's console: its own accounts, layout and guard (public to the tenant guard).
+  ...operatorRoutes,
   { path: '/welcome', name: 'welcome', component: () => import('@/components/WelcomePage.vue'), meta: { title: 'nav.welcome' } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/components/NotFoundPage.vue'), meta: { title: 'nav.notFound' } },
 ]

@@ -12,6 +12,7 @@ import progress from './progress.en'
 import dashboardInsights from './dashboard.en'
 import targets from './targets.en'
 import connectors from './connectors.en'
+import operator from './operator.en'
 
 export default {
   livemap,
@@ -19,6 +20,7 @@ export default {
   ...dashboardInsights,
   targets,
   connectors,
+  operator,
   ...onboarding,
   ...customers,
   appraisal,

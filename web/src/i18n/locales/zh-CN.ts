@@ -11,6 +11,7 @@ import progress from './progress.zh-CN'
 import dashboardInsights from './dashboard.zh-CN'
 import targets from './targets.zh-CN'
 import connectors from './connectors.zh-CN'
+import operator from './operator.zh-CN'
 
 export default {
   livemap,
@@ -18,6 +19,7 @@ export default {
   ...dashboardInsights,
   targets,
   connectors,
+  operator,
   ...onboarding,
   ...customers,
   appraisal,
