@@ -9,9 +9,7 @@ import { type ApiError, NetworkError, toApiError } from '@/api/errors'
 type S = components['schemas']
 export type OperatorProfile = S['OperatorDTO']
 export type TenantSummary = S['TenantDTO']
-// The detail embeds the tenant's own fields (id, name, status, ...); the document may not list
-// them (see the report on admin/http_tenants.go), so they are optional here.
-export type TenantDetail = S['TenantDetailDTO'] & Partial<Omit<TenantSummary, '$schema'>>
+export type TenantDetail = S['TenantDetailDTO']
 export type Usage = S['UsageDTO']
 export type Grant = S['GrantDTO']
 export type ConnectorHealth = S['ConnectorHealthDTO']

@@ -108,6 +108,8 @@ export default {
     visits: 'Visits',
     orders: 'Orders',
     activities: 'Activities',
+    apiCallsToday: 'API calls today (UTC)',
+    apiCalls30Days: 'API calls, last 30 days',
     storage: 'File storage',
     lastActivity: 'Last activity',
     never: 'Never',

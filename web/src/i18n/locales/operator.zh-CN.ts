@@ -106,6 +106,8 @@ export default {
     visits: '拜访',
     orders: '订单',
     activities: '跟进活动',
+    apiCallsToday: '今日 API 调用（UTC）',
+    apiCalls30Days: '近 30 天 API 调用',
     storage: '文件存储',
     lastActivity: '最近活动',
     never: '从未',
