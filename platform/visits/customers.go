@@ -241,12 +241,17 @@ func (s *Service) ListCustomers(ctx context.Context, f CustomerFilter) (Customer
 			page.Next = &last
 		}
 		page.Customers = make([]Customer, len(rows))
+		ids := make([]uuid.UUID, len(rows))
 		for i, r := range rows {
 			if page.Customers[i], err = toCustomer(r); err != nil {
 				return err
 			}
+			ids[i] = r.ID
 		}
-		return nil
+		// One grouped query for the page (visits_customer_time answers it), so that a list
+		// shows when each customer is due without a request per row.
+		page.LastVisits, err = lastVisits(db, ids, s.now())
+		return err
 	})
 	if err != nil {
 		return CustomerPage{}, fmt.Errorf("list customers: %w", err)

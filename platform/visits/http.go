@@ -145,8 +145,14 @@ type listOutput struct{ Body CustomerPageDTO }
 
 // CustomerPageDTO is one page of customers.
 type CustomerPageDTO struct {
-	Customers  []CustomerDTO `json:"customers"`
-	NextCursor *uuid.UUID    `json:"next_cursor" doc:"pass as cursor for the next page; null on the last page"`
+	Customers  []ListedCustomerDTO `json:"customers"`
+	NextCursor *uuid.UUID          `json:"next_cursor" doc:"pass as cursor for the next page; null on the last page"`
+}
+
+// ListedCustomerDTO is a customer as a list shows it: with its last visit.
+type ListedCustomerDTO struct {
+	CustomerDTO
+	LastVisitAt *time.Time `json:"last_visit_at" doc:"the start of its newest visit by anyone, rejected ones left out; null when never visited"`
 }
 
 type createInput struct{ Body NewCustomerDTO }
@@ -199,9 +205,13 @@ func (h *HTTP) list(ctx context.Context, in *listInput) (*listOutput, error) {
 		return nil, err
 	}
 	out := &listOutput{}
-	out.Body.Customers = make([]CustomerDTO, len(page.Customers))
+	out.Body.Customers = make([]ListedCustomerDTO, len(page.Customers))
 	for i, c := range page.Customers {
-		out.Body.Customers[i] = customerDTO(c)
+		out.Body.Customers[i] = ListedCustomerDTO{CustomerDTO: customerDTO(c)}
+		if last, ok := page.LastVisits[c.ID]; ok {
+			last = last.UTC()
+			out.Body.Customers[i].LastVisitAt = &last
+		}
 	}
 	out.Body.NextCursor = page.Next
 	return out, nil

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/uuid"
@@ -301,5 +302,44 @@ func TestHTTPCustomerScoping(t *testing.T) {
 	webtest.WantError(t, status, raw, http.StatusNotFound, "not_found", "")
 	if !strings.Contains(string(raw), "customer") {
 		t.Errorf("not-found message %s does not name the customer", raw)
+	}
+}
+
+// A customers list carries each customer's last visit (by anyone, the rejected ones left out), so
+// that a page shows when each is due without asking per row.
+func TestHTTPCustomerListCarriesTheLastVisit(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	f := w.tenant(t, "acme")
+	srv := newServer(w)
+	visited := create(t, srv, f, "rep.jinan.1", shopBody(f))
+	never := create(t, srv, f, "rep.jinan.1", customerBody("Never Visited", "rep.jinan.1", f.regions["Jinan"].ID, jinanGCJ, "B", f))
+	now := time.Now().UTC().Truncate(time.Second)
+	first := checkIn(t, srv, f, "rep.jinan.1", checkInBody(visited.ID, shop, 10, now.Add(-2*time.Hour)), http.StatusCreated)
+	status, raw := call(t, srv, f, "rep.jinan.1", http.MethodPost, "/api/v1/visits/"+first.ID.String()+"/checkout",
+		map[string]any{"location": map[string]any{"lat": shop.Lat, "lon": shop.Lon, "datum": "wgs84"}, "accuracy": 10, "device_time": now.Add(-time.Hour)})
+	if status != http.StatusOK {
+		t.Fatalf("check-out: %d %s", status, raw)
+	}
+	// An outside check-in (suspicious) that the manager rejects does not count.
+	fake := checkIn(t, srv, f, "rep.jinan.1", checkInBody(visited.ID, offset(shop, 900, 0), 10, now), http.StatusCreated)
+	if status, raw := call(t, srv, f, "mgr.shandong", http.MethodPost, "/api/v1/visits/"+fake.ID.String()+"/review",
+		map[string]any{"decision": "rejected", "comment": "not at the shop"}); status != http.StatusOK {
+		t.Fatalf("reject: %d %s", status, raw)
+	}
+
+	status, raw = call(t, srv, f, "rep.jinan.1", http.MethodGet, "/api/v1/customers", nil)
+	if status != http.StatusOK {
+		t.Fatalf("list: %d %s", status, raw)
+	}
+	last := map[uuid.UUID]*time.Time{}
+	for _, c := range webtest.Decode[CustomerPageDTO](t, raw).Customers {
+		last[c.ID] = c.LastVisitAt
+	}
+	if got := last[visited.ID]; got == nil || !got.Equal(first.StartedAt) {
+		t.Errorf("the visited shop's last visit = %v, want the first check-in's start %v", got, first.StartedAt)
+	}
+	if got, listed := last[never.ID]; !listed || got != nil {
+		t.Errorf("the shop never visited: listed %v, last visit %v; want listed with none", listed, got)
 	}
 }

@@ -138,7 +138,10 @@ type CustomerFilter struct {
 // CustomerPage is one page of customers ordered by id; Next is nil on the last page.
 type CustomerPage struct {
 	Customers []Customer
-	Next      *uuid.UUID
+	// LastVisits holds when each listed customer was last visited (by anyone, not counting
+	// rejected visits): what its next visit is due from. A customer never visited is missing.
+	LastVisits map[uuid.UUID]time.Time
+	Next       *uuid.UUID
 }
 
 // wgs84 validates p and converts it to WGS84; location names the field ("body.location").
