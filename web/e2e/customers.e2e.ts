@@ -181,7 +181,7 @@ describe('rep on a phone', () => {
     await page.locator('[data-test=customer-row]').first().waitFor()
     const shown = await page.locator('[data-test=customer-row]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-customer')))
     expect(shown.sort()).toEqual(own.map((c) => c.id).slice(0, 25).sort())
-    // Each card carries a last visit (or "never"), fetched per customer.
+    // Each card carries a last visit (or "never"), as the list answers it.
     await expect.poll(() => page.locator('[data-test=last-visit]:not(:empty)').count()).toBe(shown.length)
     expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0)
     // The tab bar keeps to thumb-sized tabs (at most five at 360 px), customers among them.

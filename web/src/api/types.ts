@@ -13,6 +13,8 @@ export type Location = S['LocationDTO']
 export type DayPlan = S['DayPlanDTO']
 export type PlannedVisit = S['PlannedVisitDTO']
 export type Customer = S['CustomerDTO']
+/** A customer as the customers list gives it: with its last visit. */
+export type ListedCustomer = S['ListedCustomerDTO']
 export type Scorecard = S['ScorecardDTO']
 export type UnitScorecard = S['UnitScorecardDTO']
 export type MetricScore = S['MetricScore']

@@ -1,5 +1,5 @@
 // What one line of the customers list shows, worked out once for the table and the cards alike.
-import type { Customer } from '@/api/types'
+import type { ListedCustomer } from '@/api/types'
 import { nextVisit, type Cadences } from './nextVisit'
 
 export interface CustomerRow {
@@ -8,18 +8,14 @@ export interface CustomerRow {
   grade: string
   owner: string
   region: string
-  /** The newest visit's start; null: never visited; undefined: not known (yet). */
-  lastVisit: string | null | undefined
-  /** When next due; null when the grade has no cadence or the last visit is not known. */
+  /** The newest visit's start (rejected ones left out); null: never visited. */
+  lastVisit: string | null
+  /** When next due; null when the grade has no cadence. */
   next: ReturnType<typeof nextVisit>
 }
 
-export function customerRow(
-  c: Customer,
-  names: { rep: Map<string, string>; region: Map<string, string> },
-  lastVisit: string | null | undefined,
-  cadences: Cadences,
-): CustomerRow {
+export function customerRow(c: ListedCustomer, names: { rep: Map<string, string>; region: Map<string, string> }, cadences: Cadences): CustomerRow {
+  const lastVisit = c.last_visit_at ?? null
   return {
     id: c.id,
     name: c.name,
@@ -27,6 +23,6 @@ export function customerRow(
     owner: names.rep.get(c.owner_id) ?? '',
     region: names.region.get(c.region_id) ?? '',
     lastVisit,
-    next: lastVisit === undefined ? null : nextVisit(lastVisit, c.grade, cadences),
+    next: nextVisit(lastVisit, c.grade, cadences),
   }
 }
