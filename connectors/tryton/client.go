@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // maxResponse bounds one JSON-RPC answer read into memory.
@@ -29,6 +30,9 @@ type client struct {
 	mu      sync.Mutex
 	auth    string // Authorization header of the current session; "" before login
 	refused error  // set when Tryton refused the password: never try it again
+	// answeredAt is the server's clock (its Date header, to the second) at its latest answer:
+	// pulls measure the settle time on Tryton's clock, not on ours.
+	answeredAt time.Time
 }
 
 func newClient(cfg config, hc *http.Client) *client {
@@ -120,6 +124,22 @@ func isMissingDatabase(err error) bool {
 		(strings.Contains(re.Message, "doesn't exist") || strings.Contains(re.Message, "does not exist"))
 }
 
+// serverNow asks the Tryton server for the time: the Date header of a cheap call that needs no
+// session (common.server.version), to the second. A server that sends no Date header is taken to
+// share our clock.
+func (c *client) serverNow(ctx context.Context) (time.Time, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.answeredAt = time.Time{}
+	if _, err := c.postTo(ctx, c.cfg.URL+"/", "", "common.server.version", []any{}); err != nil {
+		return time.Time{}, fmt.Errorf("ask the Tryton server for the time: %w", err)
+	}
+	if c.answeredAt.IsZero() {
+		return time.Now().UTC(), nil
+	}
+	return c.answeredAt, nil
+}
+
 // call runs a model method with the session, logging in first if needed. When a session that
 // worked is rejected (expired: HTTP 401/403) it logs in again once and repeats the call once.
 func (c *client) call(ctx context.Context, method string, params ...any) (json.RawMessage, error) {
@@ -147,8 +167,14 @@ func (c *client) call(ctx context.Context, method string, params ...any) (json.R
 	return result, err
 }
 
-// post sends one JSON-RPC request and returns its result.
+// post sends one JSON-RPC request to the database and returns its result.
 func (c *client) post(ctx context.Context, auth, method string, params []any) (json.RawMessage, error) {
+	return c.postTo(ctx, c.endpoint, auth, method, params)
+}
+
+// postTo sends one JSON-RPC request to endpoint: the database's, or the server's own (methods
+// such as common.server.version, which need no database).
+func (c *client) postTo(ctx context.Context, endpoint, auth, method string, params []any) (json.RawMessage, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -157,7 +183,7 @@ func (c *client) post(ctx context.Context, auth, method string, params []any) (j
 	if err != nil {
 		return nil, fmt.Errorf("%s: encode request: %w", method, err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpoint, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", method, err)
 	}
@@ -180,6 +206,9 @@ func (c *client) post(ctx context.Context, auth, method string, params []any) (j
 			return nil, fmt.Errorf("%s: %w", method, ctxErr)
 		}
 		return nil, fmt.Errorf("%s: read answer: %w", method, err)
+	}
+	if at, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
+		c.answeredAt = at.UTC()
 	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, &statusError{Code: resp.StatusCode}

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/repflow/repflow/plugins/sdk"
 )
@@ -19,12 +20,18 @@ type config struct {
 	Password string
 	Company  int64 // the company whose sales and opportunities are read
 	PageSize int   // records per JSON-RPC read
+	// Settle holds back records changed within this long of the server's clock: a transaction
+	// still open during a pull commits rows stamped at its start, which a cursor already past
+	// that time would skip for ever.
+	Settle time.Duration
 }
 
 const (
 	defaultCompany  = 1
 	defaultPageSize = 100
 	maxPageSize     = 500
+	defaultSettle   = 60 // seconds
+	maxSettle       = 3600
 )
 
 // configSchema is the JSON Schema of config, as Describe sends it.
@@ -41,14 +48,16 @@ const configSchema = `{
     "company": {"type": "integer", "minimum": 1, "default": 1, "title": "Company id",
       "description": "Id of the Tryton company whose sales and opportunities are synced"},
     "page_size": {"type": "integer", "minimum": 1, "maximum": 500, "default": 100, "title": "Page size",
-      "description": "Records read per request"}
+      "description": "Records read per request"},
+    "settle_seconds": {"type": "integer", "minimum": 0, "maximum": 3600, "default": 60, "title": "Settle time (seconds)",
+      "description": "Records changed this recently (by the Tryton server's clock) wait for the next sync, so that a change still being saved in Tryton is not skipped"}
   }
 }`
 
 // parseConfig validates raw against configSchema; the config is usable only when no field
 // errors come back.
 func parseConfig(raw json.RawMessage) (config, []sdk.FieldError) {
-	cfg := config{Company: defaultCompany, PageSize: defaultPageSize}
+	cfg := config{Company: defaultCompany, PageSize: defaultPageSize, Settle: defaultSettle * time.Second}
 	var fields map[string]json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	if err := dec.Decode(&fields); err != nil || fields == nil {
@@ -102,11 +111,12 @@ func parseConfig(raw json.RawMessage) (config, []sdk.FieldError) {
 	cfg.Password = text("password")
 	cfg.Company = integer("company", 1, 1<<31-1, defaultCompany)
 	cfg.PageSize = int(integer("page_size", 1, maxPageSize, defaultPageSize))
+	cfg.Settle = time.Duration(integer("settle_seconds", 0, maxSettle, defaultSettle)) * time.Second
 
 	var unknown []string
 	for name := range fields {
 		switch name {
-		case "url", "database", "username", "password", "company", "page_size":
+		case "url", "database", "username", "password", "company", "page_size", "settle_seconds":
 		default:
 			unknown = append(unknown, name)
 		}

@@ -58,6 +58,8 @@ func TestConfigureFieldErrors(t *testing.T) {
 	}{
 		{"valid", `{` + good + `}`, nil},
 		{"valid with options", `{` + good + `,"company":2,"page_size":500}`, nil},
+		{"settle time", `{` + good + `,"settle_seconds":0}`, nil},
+		{"settle time too long", `{` + good + `,"settle_seconds":3601}`, map[string]string{"/settle_seconds": "between 0 and 3600"}},
 		{"not an object", `[1]`, map[string]string{"": "JSON object"}},
 		{"not JSON", `{"url":`, map[string]string{"": "JSON object"}},
 		{"all missing", `{}`, map[string]string{"/url": "required", "/database": "required",

@@ -53,7 +53,7 @@ func TestPluginProcess(t *testing.T) {
 	if err != nil || len(errs) != 4 || errs[0].Field != "/url" {
 		t.Errorf("Configure with a bad config = %v, %v", errs, err)
 	}
-	cfg := fmt.Sprintf(`{"url":%q,"database":%q,"username":"admin","password":%q}`, server.url, db, adminPassword)
+	cfg := fmt.Sprintf(`{"url":%q,"database":%q,"username":"admin","password":%q,"settle_seconds":0}`, server.url, db, adminPassword)
 	if errs, err := conn.Configure(ctx, json.RawMessage(cfg)); err != nil || len(errs) > 0 {
 		t.Fatalf("Configure: %v, %v", errs, err)
 	}

@@ -70,9 +70,18 @@ func (c *connector) Pull(ctx context.Context, req sdk.PullRequest, send func(sdk
 	if limit <= 0 {
 		limit = cfg.PageSize
 	}
+	var settled time.Time // zero: no settle time, every change counts
+	if cfg.Settle > 0 {
+		// The Date header is the server's clock to the second, rounded down: a safe "now".
+		now, err := cl.serverNow(ctx)
+		if err != nil {
+			return fmt.Errorf("pull %s: %w", ent.name, err)
+		}
+		settled = now.Add(-cfg.Settle)
+	}
 	for sent := 0; sent < limit; {
 		want := min(cfg.PageSize, limit-sent)
-		page, err := readPage(ctx, cl, cfg, ent, after, want)
+		page, err := readPage(ctx, cl, cfg, ent, after, settled, want)
 		if err != nil {
 			return fmt.Errorf("pull %s: %w", ent.name, err)
 		}
@@ -106,14 +115,15 @@ func (c *connector) Pull(ctx context.Context, req sdk.PullRequest, send func(sdk
 	return nil
 }
 
-// readPage returns the first n records after the position, oldest change first.
+// readPage returns the first n records after the position and changed before settled (when it
+// is not zero), oldest change first.
 //
 // Tryton cannot order by "write_date, else create_date", so the changed records are read as two
 // disjoint sets the server can order: never written (ordered by create_date) and written
 // (ordered by write_date). The first n of their merge are among the first n of each. Together
 // they are the peers README's ["OR", create_date >= T, write_date >= T], made exact by the id
 // tie-break so that records sharing a timestamp are neither skipped nor repeated.
-func readPage(ctx context.Context, cl *client, cfg config, ent *entity, after *position, n int) ([]changed, error) {
+func readPage(ctx context.Context, cl *client, cfg config, ent *entity, after *position, settled time.Time, n int) ([]changed, error) {
 	fields := append([]string{"create_date", "write_date"}, ent.fields...)
 	rpcContext := map[string]any{"company": cfg.Company, "active_test": false}
 	var page []changed
@@ -123,6 +133,9 @@ func readPage(ctx context.Context, cl *client, cfg config, ent *entity, after *p
 			stamp, op = "write_date", "!="
 		}
 		domain := []any{[]any{"write_date", op, nil}}
+		if !settled.IsZero() {
+			domain = append(domain, []any{stamp, "<", trytonDatetime(settled)})
+		}
 		if after != nil {
 			at := trytonDatetime(after.At)
 			domain = append(domain, []any{"OR",

@@ -258,6 +258,30 @@ func TestPullIncremental(t *testing.T) {
 	}
 }
 
+// TestPullWaitsForChangesToSettle: with a settle time, a change younger than it on the server's
+// clock waits for a later pull (a transaction still open could commit rows stamped before it),
+// and arrives once it is old enough; the cursor of the earlier pull does not skip it.
+func TestPullWaitsForChangesToSettle(t *testing.T) {
+	db := newDatabase(t)
+	a := newAdmin(t, db)
+	c := configuredSettling(t, db, 100, 2)
+	time.Sleep(2100 * time.Millisecond) // the template's own records settle
+	before := pull(t, c, "customers", "", 0)
+	if len(before) != 1 {
+		t.Fatalf("first pull: %d customers, want the company's party alone", len(before))
+	}
+	fresh := a.create("party.party", map[string]any{"name": "Just Now"})[0]
+	cursor := before[len(before)-1].Cursor
+	if got := pull(t, c, "customers", cursor, 0); len(got) != 0 {
+		t.Fatalf("a party created a moment ago was pulled at once: %v", ids(got))
+	}
+	time.Sleep(3 * time.Second) // past the settle time, on the server's clock to the second
+	got := pull(t, c, "customers", cursor, 0)
+	if !reflect.DeepEqual(ids(got), []int{int(fresh)}) {
+		t.Fatalf("after the settle time the pull sent %v, want %d", ids(got), fresh)
+	}
+}
+
 // TestPullSharedTimestamps pages in small steps through many records stamped in the same
 // transaction (same create_date, then same write_date) and checks that nothing is lost or repeated.
 func TestPullSharedTimestamps(t *testing.T) {

@@ -289,12 +289,19 @@ func (a *admin) write(model string, ids []int64, values map[string]any) {
 	a.call("model."+model+".write", ids, values, company)
 }
 
-// configured returns a connector configured for db as admin, with the given page size.
+// configured returns a connector configured for db as admin, with the given page size, that
+// pulls changes at once (no settle time: the tests read what they have just written).
 func configured(t *testing.T, db string, pageSize int) *connector {
 	t.Helper()
+	return configuredSettling(t, db, pageSize, 0)
+}
+
+// configuredSettling is configured with a settle time in seconds.
+func configuredSettling(t *testing.T, db string, pageSize, settle int) *connector {
+	t.Helper()
 	c := newConnector()
-	cfg := fmt.Sprintf(`{"url":%q,"database":%q,"username":"admin","password":%q,"page_size":%d}`,
-		server.url, db, adminPassword, pageSize)
+	cfg := fmt.Sprintf(`{"url":%q,"database":%q,"username":"admin","password":%q,"page_size":%d,"settle_seconds":%d}`,
+		server.url, db, adminPassword, pageSize, settle)
 	errs, err := c.Configure(context.Background(), json.RawMessage(cfg))
 	if err != nil || len(errs) > 0 {
 		t.Fatalf("Configure: %v %v", errs, err)
