@@ -159,7 +159,7 @@ describe('a server with the Tryton and test connectors', () => {
     expect(await page.locator('[data-test=connector-name]').inputValue()).toBe('Tryton ERP')
     // Required first in the connector's order, then the rest.
     const order = await page.locator('[data-test=connector-form] .config-field').evaluateAll((els) => els.map((e) => e.getAttribute('data-field')))
-    expect(order).toEqual(['config.url', 'config.database', 'config.username', 'config.password', 'config.company', 'config.page_size'])
+    expect(order).toEqual(['config.url', 'config.database', 'config.username', 'config.password', 'config.company', 'config.page_size', 'config.settle_seconds'])
     expect(await field('config.url').locator('label').textContent()).toContain('Server URL')
     expect(await field('config.url').locator('.required-mark').count()).toBe(1)
     expect(await field('config.company').locator('.required-mark').count()).toBe(0)
@@ -167,6 +167,7 @@ describe('a server with the Tryton and test connectors', () => {
     expect(await page.locator('[data-test=config-password]').getAttribute('type')).toBe('password')
     expect(await page.locator('[data-test=config-company]').inputValue()).toBe('1')
     expect(await page.locator('[data-test=config-page_size]').inputValue()).toBe('100')
+    expect(await page.locator('[data-test=config-settle_seconds]').inputValue()).toBe('60')
     expect(await field('config.page_size').textContent()).toContain('Records read per request')
     expect(await mainText(page)).not.toMatch(RAW_KEY)
   })
