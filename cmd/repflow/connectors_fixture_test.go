@@ -46,7 +46,7 @@ var (
 
 // testConnectors builds the plugin host's test connector (plugins/host/testdata/testconn) once
 // per test binary into a directory of its own, which a harness runs as REPFLOW_CONNECTORS_DIR.
-func testConnectors(t *testing.T) string {
+func testConnectors(t testing.TB) string {
 	t.Helper()
 	testConnectorsOnce.Do(func() {
 		if testConnectorsDir, testConnectorsErr = os.MkdirTemp("", "repflow-connectors-"); testConnectorsErr != nil {

@@ -35,7 +35,7 @@ type pulled struct {
 // waitForRun polls the connector's newest run until it has finished.
 func (h *harness) waitForRun(token, connector string) sync.RunDTO {
 	h.t.Helper()
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		var runs struct{ Runs []sync.RunDTO }
 		if code := h.call(token, http.MethodGet, "/api/v1/connectors/"+connector+"/runs", nil, &runs); code != http.StatusOK {
 			h.t.Fatalf("runs: %d %+v", code, runs)
@@ -44,7 +44,7 @@ func (h *harness) waitForRun(token, connector string) sync.RunDTO {
 			return runs.Runs[0]
 		}
 	}
-	h.t.Fatal("the sync run did not finish within 30 s")
+	h.t.Fatal("the sync run did not finish within 2 minutes")
 	return sync.RunDTO{}
 }
 

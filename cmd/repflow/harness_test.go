@@ -34,7 +34,7 @@ import (
 
 // harness is the whole product over a fresh database, driven through HTTP as clients drive it.
 type harness struct {
-	t   *testing.T
+	t   testing.TB
 	app *app
 	srv *web.Server
 	// works says whether this harness's job queue runs (see harnessOn).
@@ -48,12 +48,13 @@ func newHarness(t *testing.T) *harness {
 
 // harnessOn builds the app over s; workJobs starts its job queue, which a test of other
 // processes working the jobs leaves off. settings change the configuration first.
-func harnessOn(t *testing.T, s *store.Store, workJobs bool, settings ...func(*config)) *harness {
+func harnessOn(t testing.TB, s *store.Store, workJobs bool, settings ...func(*config)) *harness {
 	t.Helper()
 	cfg, err := parseConfig("test", nil, false)
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg.JobPoll = 100 * time.Millisecond // quick jobs, unless a setting says otherwise
 	for _, set := range settings {
 		set(cfg)
 	}
@@ -61,7 +62,6 @@ func harnessOn(t *testing.T, s *store.Store, workJobs bool, settings ...func(*co
 	cfg.DataDir = t.TempDir()
 	// Cheap hashing: the tests log in dozens of times; production keeps OWASP's cost.
 	cfg.passwordCost = auth.Params{Memory: 64, Time: 1, Threads: 1}
-	cfg.JobPoll = 100 * time.Millisecond
 	a, err := newApp(s, cfg)
 	if err != nil {
 		t.Fatal(err)
