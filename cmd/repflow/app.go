@@ -154,7 +154,8 @@ func newApp(s *store.Store, cfg *config) (*app, error) {
 	if a.connectors, err = openConnectors(cfg.ConnectorsDir, a.log); err != nil {
 		return nil, err
 	}
-	syncOpts := sync.Options{Limit: a.plans.CheckConnectors, Tenants: a.provisioner.Active, PageSize: cfg.syncPageSize, RetryAfter: cfg.syncRetryAfter}
+	syncOpts := sync.Options{Limit: a.plans.CheckConnectors, Tenants: a.provisioner.Active, PageSize: cfg.syncPageSize,
+		RetryAfter: cfg.syncRetryAfter, RunSlice: cfg.syncRunSlice}
 	if a.connectors != nil {
 		syncOpts.Runner = a.connectors
 	}

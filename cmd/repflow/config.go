@@ -52,10 +52,10 @@ type config struct {
 	Load tenants.LoadSize
 	// passwordCost overrides argon2id's cost; zero keeps the production default. Tests only.
 	passwordCost auth.Params
-	// syncPageSize and syncRetryAfter override the connector sync's page and first retry wait;
-	// zero keeps the defaults. Tests only.
-	syncPageSize   int
-	syncRetryAfter time.Duration
+	// syncPageSize, syncRetryAfter and syncRunSlice override the connector sync's page, first
+	// retry wait and time per job; zero keeps the defaults. Tests only.
+	syncPageSize                 int
+	syncRetryAfter, syncRunSlice time.Duration
 }
 
 // setting describes one configuration entry: its flag, its variable, its default.

@@ -50,9 +50,10 @@ func (h *harness) waitForRun(token, connector string) sync.RunDTO {
 
 // A tenant admin adds a connector (its configuration checked by the connector itself), checks it,
 // and syncs it: every record arrives once, in pages committed with their cursor, across a crash of
-// the connector's process in the middle of a page; the next sync resumes where the last one ended.
+// the connector's process in the middle of a page and jobs that each pull one page and hand the
+// run on; the next sync resumes where the last one ended.
 func TestConnectorSyncResumesAcrossACrash(t *testing.T) {
-	h := connectorHarness(t)
+	h := connectorHarness(t, func(c *config) { c.syncRunSlice = time.Nanosecond })
 	c := h.company("Sync Foods")
 	admin := c.tokens["admin"]
 

@@ -43,9 +43,30 @@ func (w *worker[A]) Work(ctx context.Context, job *river.Job[A]) error {
 	})
 }
 
+// HandleOutside makes work the handler of jobs of args' type, run as the platform in the job's
+// tenant but in no transaction: for work that waits on the network (a connector's process) and
+// commits as it goes, in transactions of its own, each step safe to repeat. River marks the job
+// completed when work returns nil; a job cut short (an error, a crash) runs again.
+func HandleOutside[A Args](q *Queue, work func(ctx context.Context, args A) error) {
+	river.AddWorker(q.workers, &outsideWorker[A]{work: work})
+}
+
+type outsideWorker[A Args] struct {
+	river.WorkerDefaults[A]
+	work func(ctx context.Context, args A) error
+}
+
+func (w *outsideWorker[A]) Work(ctx context.Context, job *river.Job[A]) error {
+	return w.work(identity.System(ctx, job.Args.tenant()), job.Args)
+}
+
+func (w *outsideWorker[A]) Timeout(job *river.Job[A]) time.Duration { return timeoutOf(job) }
+
 // Timeout is River's limit on one run of the job: the args' own (an export of a large tenant
 // runs for long), else River's default of a minute.
-func (w *worker[A]) Timeout(job *river.Job[A]) time.Duration {
+func (w *worker[A]) Timeout(job *river.Job[A]) time.Duration { return timeoutOf(job) }
+
+func timeoutOf[A Args](job *river.Job[A]) time.Duration {
 	if t, ok := any(job.Args).(interface{ Timeout() time.Duration }); ok {
 		return t.Timeout()
 	}

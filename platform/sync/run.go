@@ -14,7 +14,6 @@ import (
 	"github.com/repflow/repflow/platform/fault"
 	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/jobs"
-	"github.com/repflow/repflow/platform/store"
 	"github.com/repflow/repflow/plugins/sdk"
 )
 
@@ -22,14 +21,22 @@ import (
 // timed out is restarted by the host, and the page is pulled again from the same cursor.
 const maxAttempts = 4
 
-// syncPage is the job that pulls and commits one page of a run's current entity.
-type syncPage struct {
+// syncRun is the job that pulls a run's pages, each committed with the cursor after it.
+type syncRun struct {
 	jobs.Tenant
 	RunID   uuid.UUID `json:"run_id"`
-	Attempt int       `json:"attempt"`
+	Attempt int       `json:"attempt"` // failed attempts at the run's current page so far
 }
 
-func (syncPage) Kind() string { return "connector_sync_page" }
+func (syncRun) Kind() string { return "connector_sync" }
+
+// page is where a run stands: the connector, the entity it pulls now and that entity's cursor.
+type page struct {
+	run       runRow
+	connector connectorRow
+	entity    string
+	cursor    string
+}
 
 // Sync starts a sync run of connector id: every entity it pulls, each from where the last
 // committed page stopped. The run goes on in the background, one committed page at a time.
@@ -95,60 +102,7 @@ func (s *Service) startRun(ctx context.Context, db *gorm.DB, row connectorRow) (
 	if err := db.Create(&run).Error; err != nil {
 		return runRow{}, err
 	}
-	return run, s.queue.Enqueue(ctx, syncPage{Tenant: jobs.Tenant{TenantID: identity.TenantID(ctx)}, RunID: run.ID}, time.Time{})
-}
-
-// onSyncPage pulls one page of the run's current entity and commits the records with the cursor
-// after them, in the job's transaction: a crash anywhere leaves the cursor where the records end.
-func (s *Service) onSyncPage(ctx context.Context, job syncPage) error {
-	return s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
-		var run runRow
-		if err := db.Where("id = ?", job.RunID).Take(&run).Error; err != nil {
-			if store.IsNotFound(err) {
-				return nil // its connector was deleted
-			}
-			return err
-		}
-		if run.Status == string(RunDone) || run.Status == string(RunFailed) {
-			return nil
-		}
-		var row connectorRow
-		if err := db.Where("id = ?", run.ConnectorID).Take(&row).Error; err != nil {
-			return err
-		}
-		if !row.Enabled {
-			return s.finish(db, &run, "the connector was switched off during the sync")
-		}
-		pending := run.pending()
-		if len(pending) == 0 {
-			return s.finish(db, &run, "")
-		}
-		entity := pending[0]
-		var cur cursorRow
-		if err := db.Where("connector_id = ? AND entity = ?", row.ID, entity).Find(&cur).Error; err != nil {
-			return err
-		}
-		page, err := s.pull(ctx, row, entity, cur.Cursor)
-		if err != nil {
-			return s.retry(ctx, db, &run, job, fmt.Sprintf("%s: %v", entity, err))
-		}
-		if err := s.keep(db, row.ID, entity, page); err != nil {
-			return err
-		}
-		run.Pulled += len(page)
-		if len(page) < s.opts.PageSize {
-			pending = pending[1:]
-		}
-		next, _ := json.Marshal(pending)
-		run.Pending, run.Status, run.Error = string(next), string(RunRunning), ""
-		if len(pending) == 0 {
-			return s.finish(db, &run, "")
-		}
-		if err := db.Save(&run).Error; err != nil {
-			return err
-		}
-		return s.queue.Enqueue(ctx, syncPage{Tenant: job.Tenant, RunID: run.ID}, time.Time{})
-	})
+	return run, s.queue.Enqueue(ctx, syncRun{Tenant: jobs.Tenant{TenantID: identity.TenantID(ctx)}, RunID: run.ID}, time.Time{})
 }
 
 // pull asks the connector for one page after cursor and checks what it sends.
@@ -158,7 +112,7 @@ func (s *Service) pull(ctx context.Context, row connectorRow, entity, cursor str
 	}
 	call, cancel := context.WithTimeout(ctx, s.opts.CallTimeout)
 	defer cancel()
-	var page []sdk.Record
+	var records []sdk.Record
 	err := s.opts.Runner.Pull(call, row.ID.String(), sdk.PullRequest{Entity: entity, Cursor: cursor, Limit: s.opts.PageSize}, func(r sdk.Record) error {
 		if r.Entity != "" && r.Entity != entity {
 			return fmt.Errorf("the connector sent a %s record when asked for %s", r.Entity, entity)
@@ -169,23 +123,23 @@ func (s *Service) pull(ctx context.Context, row connectorRow, entity, cursor str
 		if !json.Valid(r.Data) || len(r.Data) == 0 || r.Data[0] != '{' {
 			return fmt.Errorf("the connector sent record %s whose data is not a JSON object", r.ExternalID)
 		}
-		if len(page) == s.opts.PageSize {
+		if len(records) == s.opts.PageSize {
 			return fmt.Errorf("the connector sent more than the %d records asked for", s.opts.PageSize)
 		}
-		page = append(page, r)
+		records = append(records, r)
 		return nil
 	})
-	return page, err
+	return records, err
 }
 
 // keep writes a page's records over what earlier pulls kept of them, and the cursor after them.
-func (s *Service) keep(db *gorm.DB, connector uuid.UUID, entity string, page []sdk.Record) error {
-	if len(page) == 0 {
+func (s *Service) keep(db *gorm.DB, connector uuid.UUID, entity string, records []sdk.Record) error {
+	if len(records) == 0 {
 		return nil
 	}
 	now := s.now().UTC()
-	rows := make([]recordRow, len(page))
-	for i, r := range page {
+	rows := make([]recordRow, len(records))
+	for i, r := range records {
 		rows[i] = recordRow{ConnectorID: connector, Entity: entity, ExternalID: r.ExternalID, Data: string(r.Data), Deleted: r.Deleted, PulledAt: now}
 		if !r.ChangedAt.IsZero() {
 			at := r.ChangedAt.UTC()
@@ -200,7 +154,7 @@ func (s *Service) keep(db *gorm.DB, connector uuid.UUID, entity string, page []s
 	if err != nil {
 		return fmt.Errorf("keep %s records: %w", entity, err)
 	}
-	cur := cursorRow{ConnectorID: connector, Entity: entity, Cursor: page[len(page)-1].Cursor, UpdatedAt: now}
+	cur := cursorRow{ConnectorID: connector, Entity: entity, Cursor: records[len(records)-1].Cursor, UpdatedAt: now}
 	return db.Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "tenant_id"}, {Name: "connector_id"}, {Name: "entity"}},
 		DoUpdates: clause.AssignmentColumns([]string{"cursor", "updated_at"}),
@@ -220,19 +174,6 @@ func lastVersions(rows []recordRow) []recordRow {
 		}
 	}
 	return out
-}
-
-// retry queues the same page again after a wait that doubles with each attempt, or fails the run.
-func (s *Service) retry(ctx context.Context, db *gorm.DB, run *runRow, job syncPage, why string) error {
-	if job.Attempt+1 >= maxAttempts {
-		return s.finish(db, run, fmt.Sprintf("%s (after %d attempts)", why, maxAttempts))
-	}
-	run.Status, run.Error = string(RunRunning), why
-	if err := db.Save(run).Error; err != nil {
-		return err
-	}
-	wait := s.opts.RetryAfter << job.Attempt
-	return s.queue.Enqueue(ctx, syncPage{Tenant: job.Tenant, RunID: run.ID, Attempt: job.Attempt + 1}, s.now().Add(wait))
 }
 
 // finish ends a run, failed when why is not empty, and notes it on the connector.

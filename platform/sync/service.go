@@ -38,6 +38,10 @@ type Options struct {
 	// CallTimeout bounds one call into a connector (default 30 s); RetryAfter is the wait before
 	// a failed page is pulled again, doubled on each attempt (default 30 s).
 	CallTimeout, RetryAfter time.Duration
+	// RunSlice is how long one job pulls pages before it hands its run on to a new job (default
+	// 20 s): River cuts a job at a minute, and the queue's other work should not wait behind a
+	// long sync.
+	RunSlice time.Duration
 }
 
 // Service keeps the tenants' connectors.
@@ -55,11 +59,12 @@ func NewService(s *store.Store, w *access.Warden, q *jobs.Queue, o Options) *Ser
 	o.SyncEvery = cmpDuration(o.SyncEvery, time.Hour)
 	o.CallTimeout = cmpDuration(o.CallTimeout, 30*time.Second)
 	o.RetryAfter = cmpDuration(o.RetryAfter, 30*time.Second)
+	o.RunSlice = cmpDuration(o.RunSlice, 20*time.Second)
 	if o.PageSize <= 0 {
 		o.PageSize = 200
 	}
 	svc := &Service{store: s, warden: w, queue: q, opts: o, now: time.Now}
-	jobs.Handle(q, svc.onSyncPage)
+	jobs.HandleOutside(q, svc.onSyncRun)
 	return svc
 }
 
