@@ -21,9 +21,12 @@ import (
 type connectorRunner struct {
 	catalog    *host.Catalog
 	supervisor *host.Supervisor
-	mu         gosync.Mutex
+	// starting makes Starts one at a time: a sweep's check and a sync job may both find a
+	// connector not running yet (after a restart of the server), and only one may start it.
+	starting gosync.Mutex
 	// configs is the digest of the configuration each instance was started with: Start with the
-	// same configuration again is a no-op, another one restarts the instance with it.
+	// same configuration again is a no-op, another one restarts the instance with it. Guarded by
+	// starting.
 	configs map[string][sha256.Size]byte
 }
 
@@ -50,9 +53,9 @@ func (r *connectorRunner) Kinds() []sdk.Description { return r.catalog.Kinds() }
 
 func (r *connectorRunner) Start(ctx context.Context, id, kind string, config json.RawMessage) ([]sdk.FieldError, error) {
 	digest := sha256.Sum256(append([]byte(kind+"\x00"), config...))
-	r.mu.Lock()
+	r.starting.Lock()
+	defer r.starting.Unlock()
 	same := r.configs[id] == digest
-	r.mu.Unlock()
 	running, _ := r.Running(id)
 	if same && running {
 		return nil, nil
@@ -64,8 +67,6 @@ func (r *connectorRunner) Start(ctx context.Context, id, kind string, config jso
 	if errors.Is(err, host.ErrConfigRefused) {
 		err = nil // the refusal is the field errors, for the caller to show
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	if err != nil || len(refused) > 0 {
 		delete(r.configs, id)
 	} else {
@@ -83,9 +84,9 @@ func (r *connectorRunner) Running(id string) (bool, int) {
 }
 
 func (r *connectorRunner) Stop(id string) {
-	r.mu.Lock()
+	r.starting.Lock()
 	delete(r.configs, id)
-	r.mu.Unlock()
+	r.starting.Unlock()
 	_ = r.supervisor.Stop(id) // an id never started, or stopped already: nothing runs either way
 }
 
