@@ -288,6 +288,24 @@ describe('a server with the Tryton and test connectors', () => {
     expect(await mainText(page)).not.toMatch(RAW_KEY)
   })
 
+  it('follows, when the page opens, a sync already under way and retrying', async () => {
+    // The connector's process dies after its second record, once: the run waits 30 s to try the
+    // page again, long enough to open the page meanwhile.
+    const marker = join(bin, 'crashed-once')
+    const { body: added } = await api.request<Connector>('POST', '/api/v1/connectors', {
+      kind: 'testconn',
+      name: 'Crashing',
+      config: { records: 5, crash_after_record: 2, crash_once_file: marker },
+    })
+    await api.request('POST', `/api/v1/connectors/${added.id}/sync`)
+    const runs = async () => (await api.request<{ runs: { status: string; error: string }[] }>('GET', `/api/v1/connectors/${added.id}/runs`)).body.runs
+    await expect.poll(async () => (await runs())[0]?.error ?? '').not.toBe('')
+    await page.goto('/admin/connectors')
+    const crashing = item('Crashing')
+    await expect.poll(() => crashing.locator('[data-test=run]').getAttribute('data-status')).toBe('running')
+    expect(await crashing.locator('[data-test=run]').textContent()).toContain((await runs())[0]!.error)
+  })
+
   it('fits a 360 px phone with a connector and its records open', async () => {
     const phone = await newContext(stack, 'phone')
     try {

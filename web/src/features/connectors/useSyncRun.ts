@@ -1,7 +1,7 @@
 // A connector's sync run as the page follows it: started (or, when one is under way already, the
-// one under way), then read again every 2 s until it is done or failed. Following stops when the
-// page goes away.
-import { computed, onBeforeUnmount, ref } from 'vue'
+// one under way), or found under way when the page opens (the hourly sync, another tab's), then
+// read again every 2 s until it is done or failed. Following stops when the page goes away.
+import { computed, onBeforeUnmount, onMounted, ref } from 'vue'
 import { api, call } from '@/api/client'
 import { ApiError } from '@/api/errors'
 import { runOpen, type SyncRun } from './types'
@@ -45,6 +45,19 @@ export function useSyncRun(connectorId: () => string, finished: (run: SyncRun) =
     }
     follow()
   }
+
+  // A run under way when the page opens is followed like one started here.
+  onMounted(async () => {
+    try {
+      const open = (await newest()).find(runOpen)
+      if (open && !run.value) {
+        run.value = open
+        follow()
+      }
+    } catch {
+      // The page works without it: the next sync now finds the run under way.
+    }
+  })
 
   onBeforeUnmount(() => {
     stopped = true
