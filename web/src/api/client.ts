@@ -34,7 +34,8 @@ export const api = createClient<paths>({
 })
 api.use(csrf)
 
-async function fetchWithTimeout(request: Request, ms: number): Promise<Response> {
+/** fetch, given up after ms: every client of the UI uses it, so no request hangs for ever. */
+export async function fetchWithTimeout(request: Request, ms: number): Promise<Response> {
   const controller = new AbortController()
   const timer = setTimeout(() => controller.abort(), ms)
   try {

@@ -5,6 +5,7 @@
 import createClient, { type Middleware } from 'openapi-fetch'
 import type { components, paths } from '@/api/operator-schema'
 import { type ApiError, NetworkError, toApiError } from '@/api/errors'
+import { fetchWithTimeout } from '@/api/client'
 
 type S = components['schemas']
 export type OperatorProfile = S['OperatorDTO']
@@ -88,16 +89,6 @@ export const operatorApi = createClient<paths>({
   fetch: (request) => fetchWithTimeout(request, 20_000),
 })
 operatorApi.use(bearer)
-
-async function fetchWithTimeout(request: Request, ms: number): Promise<Response> {
-  const controller = new AbortController()
-  const timer = setTimeout(() => controller.abort(), ms)
-  try {
-    return await fetch(new Request(request, { signal: controller.signal }))
-  } finally {
-    clearTimeout(timer)
-  }
-}
 
 const retryAfters = new WeakMap<ApiError, number>()
 
