@@ -17,9 +17,9 @@ import (
 func (e *env) addConnector(tenant uuid.UUID, name, state, message string, checked time.Time) uuid.UUID {
 	e.t.Helper()
 	id := identity.NewID()
-	mustExec(e.t, e, `INSERT INTO connectors (tenant_id, id, kind, name, config, enabled, state, message, checked_at, restarts,
-		last_sync_error, created_at, updated_at) VALUES (?, ?, 'tryton', ?, ?, ?, ?, ?, ?, 2, '', ?, ?)`,
-		tenant, id, name, `{"url":"http://erp.test","password":"s3cret-of-`+name+`"}`, state != "disabled", state, message, checked, checked, checked)
+	mustExec(e.t, e, `INSERT INTO connectors (tenant_id, id, kind, name, config, secrets, enabled, state, message, checked_at, restarts,
+		last_sync_error, created_at, updated_at) VALUES (?, ?, 'tryton', ?, ?, ?, ?, ?, ?, ?, 2, '', ?, ?)`,
+		tenant, id, name, `{"url":"http://erp.test"}`, `{"password":"s3cret-of-`+name+`"}`, state != "disabled", state, message, checked, checked, checked)
 	return id
 }
 

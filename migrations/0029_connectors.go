@@ -1,8 +1,9 @@
 package migrations
 
 // connectors: a tenant's connectors to its CRM and ERP systems, each of a kind this server can run
-// (a plugin binary), with its configuration as the connector's own JSON document and its last
-// known health. A sync run pulls each entity from the cursor where the last committed page ended;
+// (a plugin binary), with its configuration as the connector's own JSON document (its secret
+// fields, such as passwords, in a column of their own, which a data export leaves out) and its
+// last known health. A sync run pulls each entity from the cursor where the last committed page ended;
 // the records pulled are kept as the remote system last had them, one row per record, so a page
 // pulled twice (a retry after a crash) writes the same rows again rather than new ones.
 var connectors = Migration{
@@ -15,6 +16,7 @@ CREATE TABLE connectors (
 	kind TEXT NOT NULL,
 	name TEXT NOT NULL,
 	config JSONB NOT NULL,
+	secrets JSONB NOT NULL,
 	enabled BOOLEAN NOT NULL,
 	state TEXT NOT NULL CHECK (state IN ('unknown', 'healthy', 'failing', 'crashed', 'disabled')),
 	message TEXT NOT NULL,

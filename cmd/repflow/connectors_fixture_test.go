@@ -23,7 +23,7 @@ func (c *company) addConnectors(h *harness, now time.Time) {
 			table string
 			row   map[string]any
 		}{
-			{"connectors", map[string]any{"tenant_id": c.tenant, "id": id, "kind": "testconn", "name": name, "config": `{"records":3}`,
+			{"connectors", map[string]any{"tenant_id": c.tenant, "id": id, "kind": "testconn", "name": name, "config": `{"records":3}`, "secrets": `{}`,
 				"enabled": true, "state": "healthy", "message": "", "restarts": 0, "last_sync_error": "", "created_at": now, "updated_at": now}},
 			{"sync_runs", map[string]any{"tenant_id": c.tenant, "id": identity.NewID(), "connector_id": id, "status": "done", "pending": "[]",
 				"pulled": 1, "error": "", "started_at": now, "finished_at": now}},

@@ -2,7 +2,6 @@ package sync
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/google/uuid"
@@ -30,11 +29,11 @@ func (s *Service) Update(ctx context.Context, id uuid.UUID, ch Changes) (Connect
 		if err := configObject(ch.Config, "body.config"); err != nil {
 			return Connector{}, err
 		}
-		merged, err := keepSecrets(ch.Config, json.RawMessage(row.Config), secrets)
+		merged, err := keepSecrets(ch.Config, row.config(), secrets)
 		if err != nil {
 			return Connector{}, fmt.Errorf("update connector: %w", err)
 		}
-		row.Config = string(merged)
+		row.setConfig(merged, secrets)
 	}
 	if ch.Enabled != nil {
 		row.Enabled = *ch.Enabled
@@ -45,7 +44,7 @@ func (s *Service) Update(ctx context.Context, id uuid.UUID, ch Changes) (Connect
 		if _, ok := s.kind(row.Kind); !ok {
 			return Connector{}, fmtUnavailable(row.Kind)
 		}
-		if err := s.start(ctx, id, row.Kind, json.RawMessage(row.Config), "body.config"); err != nil {
+		if err := s.start(ctx, id, row.Kind, row.config(), "body.config"); err != nil {
 			return Connector{}, err
 		}
 		row.State, row.Message = string(StateUnknown), ""
@@ -58,7 +57,7 @@ func (s *Service) Update(ctx context.Context, id uuid.UUID, ch Changes) (Connect
 	}
 	row.UpdatedAt = s.now().UTC()
 	err = s.store.Tx(ctx, func(ctx context.Context, db *gorm.DB) error {
-		err := db.Model(&connectorRow{}).Where("id = ?", id).Updates(map[string]any{"name": row.Name, "config": row.Config,
+		err := db.Model(&connectorRow{}).Where("id = ?", id).Updates(map[string]any{"name": row.Name, "config": row.Config, "secrets": row.Secrets,
 			"enabled": row.Enabled, "state": row.State, "message": row.Message, "updated_at": row.UpdatedAt}).Error
 		if store.IsUniqueViolation(err) {
 			return nameTaken(row.Name)

@@ -2,7 +2,6 @@ package sync
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/google/uuid"
@@ -68,7 +67,7 @@ func (s *Service) ensure(ctx context.Context, row connectorRow) error {
 	}
 	call, cancel := context.WithTimeout(ctx, s.opts.CallTimeout)
 	defer cancel()
-	refused, err := s.opts.Runner.Start(call, row.ID.String(), row.Kind, json.RawMessage(row.Config))
+	refused, err := s.opts.Runner.Start(call, row.ID.String(), row.Kind, row.config())
 	if err != nil {
 		return fmt.Errorf("start: %w", err)
 	}

@@ -62,6 +62,37 @@ func keepSecrets(next, old json.RawMessage, secrets []string) (json.RawMessage, 
 	return json.Marshal(n)
 }
 
+// splitSecrets parts config into its plain fields and its secret ones, each a JSON object.
+func splitSecrets(config json.RawMessage, secrets []string) (plain, secret json.RawMessage) {
+	var doc map[string]json.RawMessage
+	if json.Unmarshal(config, &doc) != nil || doc == nil {
+		return config, json.RawMessage(`{}`)
+	}
+	hidden := map[string]json.RawMessage{}
+	for _, k := range secrets {
+		if v, ok := doc[k]; ok {
+			hidden[k] = v
+			delete(doc, k)
+		}
+	}
+	plain, _ = json.Marshal(doc) // maps of raw values always encode
+	secret, _ = json.Marshal(hidden)
+	return plain, secret
+}
+
+// mergeSecrets is splitSecrets undone: plain with the secret fields put back.
+func mergeSecrets(plain, secret json.RawMessage) json.RawMessage {
+	var doc, hidden map[string]json.RawMessage
+	if json.Unmarshal(plain, &doc) != nil || doc == nil || json.Unmarshal(secret, &hidden) != nil || len(hidden) == 0 {
+		return plain
+	}
+	for k, v := range hidden {
+		doc[k] = v
+	}
+	out, _ := json.Marshal(doc)
+	return out
+}
+
 // setSecrets names the secret fields config has a value for.
 func setSecrets(config json.RawMessage, secrets []string) []string {
 	var doc map[string]json.RawMessage

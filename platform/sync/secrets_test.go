@@ -64,3 +64,21 @@ func TestLastVersionsKeepsEachRecordOnceAsItWasLast(t *testing.T) {
 		t.Fatalf("last versions = %+v", got)
 	}
 }
+
+func TestSecretsAreStoredApartAndPutBack(t *testing.T) {
+	secrets := secretFields(json.RawMessage(schema))
+	config := json.RawMessage(`{"url":"http://erp.test","username":"sync","password":"s3cret"}`)
+	var row connectorRow
+	row.setConfig(config, secrets)
+	if row.Config != `{"url":"http://erp.test","username":"sync"}` || row.Secrets != `{"password":"s3cret"}` {
+		t.Fatalf("stored config %s, secrets %s", row.Config, row.Secrets)
+	}
+	if got := string(row.config()); got != `{"password":"s3cret","url":"http://erp.test","username":"sync"}` {
+		t.Fatalf("the whole configuration = %s", got)
+	}
+	// A kind this server does not know has no secret fields: everything stays in config.
+	row.setConfig(config, nil)
+	if row.Secrets != `{}` || string(row.config()) != `{"password":"s3cret","url":"http://erp.test","username":"sync"}` {
+		t.Fatalf("without a schema: config %s, secrets %s", row.Config, row.Secrets)
+	}
+}

@@ -125,8 +125,8 @@ func (s *Service) Create(ctx context.Context, in NewConnector) (Connector, error
 		return Connector{}, err
 	}
 	now := s.now().UTC()
-	row := connectorRow{ID: id, Kind: in.Kind, Name: name, Config: string(in.Config), Enabled: in.Enabled, State: string(StateUnknown),
-		CreatedAt: now, UpdatedAt: now}
+	row := connectorRow{ID: id, Kind: in.Kind, Name: name, Enabled: in.Enabled, State: string(StateUnknown), CreatedAt: now, UpdatedAt: now}
+	row.setConfig(in.Config, s.secrets(in.Kind))
 	if !in.Enabled {
 		row.State = string(StateDisabled)
 	}

@@ -10,7 +10,8 @@ import (
 type connectorRow struct {
 	TenantID, ID  uuid.UUID
 	Kind, Name    string
-	Config        string // the connector's JSON document, secrets included
+	Config        string // the connector's JSON document without its secret fields
+	Secrets       string // the secret fields (writeOnly in the kind's schema), as a JSON object
 	Enabled       bool
 	State         string
 	Message       string
@@ -27,10 +28,21 @@ func (connectorRow) TableName() string { return "connectors" }
 // toConnector converts a row for the caller: secret fields (by the kind's schema) left out.
 func toConnector(r connectorRow, secrets []string) Connector {
 	return Connector{ID: r.ID, Kind: r.Kind, Name: r.Name, Config: withoutSecrets(json.RawMessage(r.Config), secrets),
-		SecretsSet: setSecrets(json.RawMessage(r.Config), secrets), Enabled: r.Enabled,
+		SecretsSet: setSecrets(r.config(), secrets), Enabled: r.Enabled,
 		Health: Health{State: State(r.State), Message: r.Message, CheckedAt: utc(r.CheckedAt), Restarts: r.Restarts,
 			LastSyncAt: utc(r.LastSyncAt), LastSyncError: r.LastSyncError},
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+}
+
+// config is the connector's whole configuration: its plain fields and its secrets.
+func (r connectorRow) config() json.RawMessage {
+	return mergeSecrets(json.RawMessage(r.Config), json.RawMessage(r.Secrets))
+}
+
+// setConfig keeps config in the row with its secret fields apart.
+func (r *connectorRow) setConfig(config json.RawMessage, secrets []string) {
+	plain, secret := splitSecrets(config, secrets)
+	r.Config, r.Secrets = string(plain), string(secret)
 }
 
 type cursorRow struct {

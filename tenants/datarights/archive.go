@@ -61,8 +61,9 @@ type AttachmentManifest struct {
 }
 
 // secretColumns are left out of an export: a password hash handed to a tenant admin could be
-// cracked offline for another user's password, and a token hash is of no use outside repflow.
-var secretColumns = []string{"password_hash", "secret_hash", "csrf_hash", "token_hash"}
+// cracked offline for another user's password, a token hash is of no use outside repflow, and a
+// connector's secrets (its CRM's password) must not travel in a file that may be passed around.
+var secretColumns = []string{"password_hash", "secret_hash", "csrf_hash", "token_hash", "secrets"}
 
 // archive writes one export's zip, entry by entry: a zip entry must be finished before the next
 // begins, so each table's CSV goes to a temporary file while its JSON is written.

@@ -107,6 +107,11 @@ func TestExportHoldsEveryTenantTableAndNoOtherTenant(t *testing.T) {
 				t.Errorf("credentials.password_hash is exported: %v", rows[0]["password_hash"])
 			}
 		}
+		if tm.Name == "connectors" {
+			if !slices.Contains(tm.Redacted, "secrets") || rows[0]["secrets"] != nil || rows[0]["config"] == nil {
+				t.Errorf("a connector is exported as %v (redacted %v): its config without its secrets", rows[0], tm.Redacted)
+			}
+		}
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("tables and row counts of the export (-database +export):\n%s", diff)

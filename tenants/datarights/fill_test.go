@@ -162,7 +162,8 @@ func (w *world) fill(t *testing.T, c *company) {
 		"region_id": region, "token_hash": "invite-" + c.slug, "invited_by": admin, "created_at": now, "expires_at": now.Add(time.Hour)})
 	ins("support_grants", map[string]any{"id": id("grant"), "operator_id": identity.NewID(), "operator_email": "ops@repflow.test",
 		"reason": "help with an import", "starts_at": now, "expires_at": now.Add(time.Hour)})
-	ins("connectors", map[string]any{"id": id("connector"), "kind": "tryton", "name": "ERP", "config": `{"url":"http://erp.test"}`, "enabled": true,
+	ins("connectors", map[string]any{"id": id("connector"), "kind": "tryton", "name": "ERP", "config": `{"url":"http://erp.test"}`,
+		"secrets": `{"password":"s3cret"}`, "enabled": true,
 		"state": "healthy", "message": "", "restarts": 0, "last_sync_error": "", "created_at": now, "updated_at": now})
 	ins("connector_cursors", map[string]any{"connector_id": id("connector"), "entity": "customers", "cursor": "2026-01-01T00:00:00Z/7", "updated_at": now})
 	ins("sync_runs", map[string]any{"id": id("sync_run"), "connector_id": id("connector"), "status": "done", "pending": "[]", "pulled": 1,
