@@ -45,17 +45,18 @@ export async function fetchWithTimeout(request: Request, ms: number): Promise<Re
   }
 }
 
-interface FetchResult<T> {
+export interface FetchResult<T> {
   data?: T
   error?: unknown
   response: Response
 }
 
 /**
- * Awaits an openapi-fetch call and answers its data, or throws ApiError / NetworkError.
- * Usage: const me = await call(api.GET('/api/v1/me'))
+ * Awaits an openapi-fetch call and answers its data, or throws ApiError / NetworkError. refused
+ * sees each ApiError with its response before it is thrown: what a client does about an ended
+ * session is its own.
  */
-export async function call<T>(pending: Promise<FetchResult<T>>): Promise<T> {
+export async function answerOf<T>(pending: Promise<FetchResult<T>>, refused: (err: ApiError, response: Response) => void): Promise<T> {
   let result: FetchResult<T>
   try {
     result = await pending
@@ -70,8 +71,18 @@ export async function call<T>(pending: Promise<FetchResult<T>>): Promise<T> {
     throw new NetworkError(`gateway answered ${response.status}`)
   }
   const err = await toApiError(response, result.error)
-  if (response.status === 401) sessionEndedListeners.forEach((l) => l(err))
-  // A lost CSRF token (cleared storage) cannot be recovered without signing in again.
-  if (response.status === 403 && err.code === 'csrf_failed') sessionEndedListeners.forEach((l) => l(err))
+  refused(err, response)
   throw err
+}
+
+/**
+ * Awaits a call of the tenant API and answers its data, or throws ApiError / NetworkError.
+ * Usage: const me = await call(api.GET('/api/v1/me'))
+ */
+export function call<T>(pending: Promise<FetchResult<T>>): Promise<T> {
+  return answerOf(pending, (err, response) => {
+    if (response.status === 401) sessionEndedListeners.forEach((l) => l(err))
+    // A lost CSRF token (cleared storage) cannot be recovered without signing in again.
+    if (response.status === 403 && err.code === 'csrf_failed') sessionEndedListeners.forEach((l) => l(err))
+  })
 }

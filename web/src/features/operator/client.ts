@@ -4,8 +4,8 @@
 // of the same browser, nor the other way round.
 import createClient, { type Middleware } from 'openapi-fetch'
 import type { components, paths } from '@/api/operator-schema'
-import { type ApiError, NetworkError, toApiError } from '@/api/errors'
-import { fetchWithTimeout } from '@/api/client'
+import type { ApiError } from '@/api/errors'
+import { answerOf, fetchWithTimeout, type FetchResult } from '@/api/client'
 
 type S = components['schemas']
 export type OperatorProfile = S['OperatorDTO']
@@ -97,35 +97,20 @@ export function retryAfter(err: unknown): number | undefined {
   return typeof err === 'object' && err !== null ? retryAfters.get(err as ApiError) : undefined
 }
 
-interface FetchResult<T> {
-  data?: T
-  error?: unknown
-  response: Response
-}
-
 /**
  * Awaits an operatorApi call and answers its data, or throws ApiError / NetworkError. A 401 to a
  * request that carried a token ends the console session: the token is forgotten and the
  * listeners told. A 401 without one (a refused sign-in) is only an error to show.
  */
-export async function operatorCall<T>(pending: Promise<FetchResult<T>>): Promise<T> {
-  let result: FetchResult<T>
-  try {
-    result = await pending
-  } catch (err) {
-    throw new NetworkError(err instanceof Error ? err.message : String(err), err)
-  }
-  const { response } = result
-  if (response.ok) return result.data as T
-  if (response.status === 502 || response.status === 504) throw new NetworkError(`gateway answered ${response.status}`)
-  const err = await toApiError(response, result.error)
-  const wait = Number(response.headers.get('Retry-After'))
-  if (wait > 0) retryAfters.set(err, wait)
-  if (response.status === 401 && current) {
-    setOperatorSession(null)
-    signedOutListeners.forEach((l) => l())
-  }
-  throw err
+export function operatorCall<T>(pending: Promise<FetchResult<T>>): Promise<T> {
+  return answerOf(pending, (err, response) => {
+    const wait = Number(response.headers.get('Retry-After'))
+    if (wait > 0) retryAfters.set(err, wait)
+    if (response.status === 401 && current) {
+      setOperatorSession(null)
+      signedOutListeners.forEach((l) => l())
+    }
+  })
 }
 
 /** Signs in; the session is kept only once the server has handed out a token. */
