@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -55,24 +56,15 @@ type Service struct {
 
 // NewService returns the connectors' service; its jobs are handled by q.
 func NewService(s *store.Store, w *access.Warden, q *jobs.Queue, o Options) *Service {
-	o.CheckEvery = cmpDuration(o.CheckEvery, 5*time.Minute)
-	o.SyncEvery = cmpDuration(o.SyncEvery, time.Hour)
-	o.CallTimeout = cmpDuration(o.CallTimeout, 30*time.Second)
-	o.RetryAfter = cmpDuration(o.RetryAfter, 30*time.Second)
-	o.RunSlice = cmpDuration(o.RunSlice, 20*time.Second)
-	if o.PageSize <= 0 {
-		o.PageSize = 200
-	}
+	o.CheckEvery = cmp.Or(o.CheckEvery, 5*time.Minute)
+	o.SyncEvery = cmp.Or(o.SyncEvery, time.Hour)
+	o.CallTimeout = cmp.Or(o.CallTimeout, 30*time.Second)
+	o.RetryAfter = cmp.Or(o.RetryAfter, 30*time.Second)
+	o.RunSlice = cmp.Or(o.RunSlice, 20*time.Second)
+	o.PageSize = cmp.Or(o.PageSize, 200)
 	svc := &Service{store: s, warden: w, queue: q, opts: o, now: time.Now}
 	jobs.HandleOutside(q, svc.onSyncRun)
 	return svc
-}
-
-func cmpDuration(d, def time.Duration) time.Duration {
-	if d > 0 {
-		return d
-	}
-	return def
 }
 
 // Kinds are the connectors this server runs, for the caller to choose from.
