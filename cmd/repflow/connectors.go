@@ -30,8 +30,12 @@ type connectorRunner struct {
 	configs map[string][sha256.Size]byte
 }
 
-// openConnectors discovers the connector binaries in dir; nil when dir does not exist.
+// openConnectors discovers the connector binaries in dir; nil when dir is empty (a command that
+// does not serve) or does not exist.
 func openConnectors(dir string, log *slog.Logger) (*connectorRunner, error) {
+	if dir == "" {
+		return nil, nil
+	}
 	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
 		log.Info("no connectors: their directory does not exist", "dir", dir)
 		return nil, nil

@@ -73,6 +73,7 @@ func run(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
+		cfg.ConnectorsDir = "" // only a serving server starts connector processes
 		return demo(ctx, cfg, os.Stdout)
 	case "operator":
 		if len(rest) < 3 || rest[0] != "add" {
@@ -82,6 +83,7 @@ func run(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
+		cfg.ConnectorsDir = "" // only a serving server starts connector processes
 		return addOperator(ctx, cfg, rest[1], rest[2], os.Stdin, os.Stdout)
 	case "version":
 		fmt.Println("repflow", version)
