@@ -13,10 +13,11 @@ type Polygon struct {
 	// The box and the raster come first: most matches read nothing else, and with 100,000
 	// fences in an index the polygons are cold, where each cache miss costs more than arithmetic.
 	box   Box
-	grid  raster  // decides most points without reading pts
-	pts   []Point // every ring, one after the other
-	outer int     // the outer ring is pts[:outer]
-	ends  []int   // ring i ends at pts[ends[i]] (exclusive); ends[0] == outer
+	grid  raster   // decides most points without reading pts
+	rows  []uint16 // the edges each raster row reaches (rowEdges), for the points the raster leaves
+	pts   []Point  // every ring, one after the other
+	outer int      // the outer ring is pts[:outer]
+	ends  []int    // ring i ends at pts[ends[i]] (exclusive); ends[0] == outer
 }
 
 // onEdge is how far from an edge, in degrees (about 10 micrometres), a point still counts as on
@@ -40,6 +41,7 @@ func NewPolygon(rings [][]Point) (*Polygon, error) {
 	p.box.Min.Lat, p.box.Min.Lon = p.box.Min.Lat-onEdge, p.box.Min.Lon-onEdge
 	p.box.Max.Lat, p.box.Max.Lon = p.box.Max.Lat+onEdge, p.box.Max.Lon+onEdge
 	p.grid = newRaster(p)
+	p.rows = rowEdges(p)
 	return p, nil
 }
 
@@ -69,16 +71,23 @@ func (p *Polygon) Bounds() Box { return p.box }
 // Contains reports whether pt is inside the outer ring and not strictly inside a hole; a point on
 // any ring, a hole's included, counts as inside.
 func (p *Polygon) Contains(pt Point) bool {
-	if p.outer == 0 || !p.box.Contains(pt) {
-		return false
-	}
-	if decided, inside := p.grid.decide(p.box, pt); decided {
+	if decided, inside := p.locate(pt); decided {
 		return inside
 	}
-	return p.containsExactly(pt)
+	return p.castInRow(pt, p.rowEdgesAt(pt))
 }
 
-// containsExactly is Contains by ray casting over every edge, without the raster.
+// locate decides pt without reading a vertex when it can: outside the box, or in a cell the
+// raster marks.
+func (p *Polygon) locate(pt Point) (decided, inside bool) {
+	if p.outer == 0 || !p.box.Contains(pt) {
+		return true, false
+	}
+	return p.grid.decide(p.box, pt)
+}
+
+// containsExactly is Contains by ray casting over every edge, without the raster or the rows:
+// what they are built from, and tested against.
 func (p *Polygon) containsExactly(pt Point) bool {
 	switch ringSide(p.pts[:p.outer], pt) {
 	case outside:

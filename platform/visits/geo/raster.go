@@ -9,11 +9,11 @@ package geo
 // rasterMargin of it, so every point in it is more than onEdge from every edge and on the same
 // side of every ring as the cell's centre, whose side the exact test decided.
 type raster struct {
-	in, out [rasterSide * rasterSide / 64]uint64
+	cells [rasterSide * rasterSide / 32]uint64 // 2 bits a cell: decided, then inside
 }
 
 const (
-	rasterSide   = 16
+	rasterSide   = 32
 	rasterMargin = 4 * onEdge // the cells are widened by this when looking for edges
 )
 
@@ -51,11 +51,11 @@ func newRaster(p *Polygon) raster {
 			continue
 		}
 		b := cell(k%rasterSide, k/rasterSide)
+		mark := uint64(1)
 		if p.containsExactly(Point{(b.Min.Lat + b.Max.Lat) / 2, (b.Min.Lon + b.Max.Lon) / 2}) {
-			r.in[k/64] |= 1 << (k % 64)
-		} else {
-			r.out[k/64] |= 1 << (k % 64)
+			mark = 3
 		}
+		r.cells[k/32] |= mark << (2 * (k % 32))
 	}
 	return r
 }
@@ -70,8 +70,8 @@ func (r *raster) decide(box Box, pt Point) (decided, inside bool) {
 		return false, false
 	}
 	k := cy*rasterSide + cx
-	bit := uint64(1) << (k % 64)
-	return (r.in[k/64]|r.out[k/64])&bit != 0, r.in[k/64]&bit != 0
+	mark := r.cells[k/32] >> (2 * (k % 32))
+	return mark&1 != 0, mark&2 != 0
 }
 
 // segmentMeetsBox tests a segment against a box on three axes (the box's two and the segment's

@@ -67,7 +67,7 @@ func TestRasterEdgeJustPastACell(t *testing.T) {
 	cx := 8*u + 5e-11
 	p := mustPolygon(t, []Point{v(0, 0), v(16*u, 0), v(16*u, 16*u), v(cx, 16*u), v(cx, 8*u), v(0, 8*u), v(0, 0)})
 	w := (p.box.Max.Lon - p.box.Min.Lon) / rasterSide
-	if side := p.box.Min.Lon + 8*w; side > o.Lon+cx || o.Lon+cx-side > onEdge {
+	if side := p.box.Min.Lon + rasterSide/2*w; side > o.Lon+cx || o.Lon+cx-side > onEdge {
 		t.Fatalf("the column side is at %v, the edge at %v: not the case under test", side, o.Lon+cx)
 	}
 	for _, tt := range []struct {
