@@ -115,3 +115,31 @@ func TestCircleBounds(t *testing.T) {
 		t.Errorf("500 m circle at Jinan: box %+v is too wide", b)
 	}
 }
+
+// TestWithinRadiusIsTheHaversine checks that the circle test's shortcut never changes an answer:
+// for circles of 1 m to MaxRadius at latitudes up to 89 degrees, points at random and points a
+// hair inside and outside the circle (where the shortcut must hand over to the exact formula)
+// get the same verdict as haversine <= r.
+func TestWithinRadiusIsTheHaversine(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	exact := 0
+	for range 20_000 {
+		c := Point{Lat: -89 + 178*rng.Float64(), Lon: -180 + 360*rng.Float64()}
+		r := math.Pow(10, 5*rng.Float64()) // 1 m to 100 km
+		bearing := 360 * rng.Float64()
+		for _, f := range []float64{0, 0.3, 0.99, 0.99999, 1 - 1e-9, 1, 1 + 1e-9, 1.00001, 1.01, 1.5, 3 * rng.Float64()} {
+			p := destination(c, bearing, f*r)
+			cosC, cosP := math.Cos(radians(c.Lat)), math.Cos(radians(p.Lat))
+			want := haversine(c, cosC, p, cosP) <= r
+			if got := withinRadius(c, cosC, p, cosP, r); got != want {
+				t.Fatalf("centre %v, radius %v m, point %v (%v of the radius): withinRadius %v, haversine %v", c, r, p, f, got, want)
+			}
+			if f > 0.99999 && f < 1.00001 {
+				exact++
+			}
+		}
+	}
+	if exact == 0 {
+		t.Fatal("no point near the circle: the hand-over to the exact formula went untested")
+	}
+}

@@ -48,7 +48,9 @@ func (c Circle) Validate() error {
 }
 
 // Contains reports whether p is at most Radius metres from the centre.
-func (c Circle) Contains(p Point) bool { return Distance(c.Center, p) <= c.Radius }
+func (c Circle) Contains(p Point) bool {
+	return withinRadius(c.Center, math.Cos(radians(c.Center.Lat)), p, math.Cos(radians(p.Lat)), c.Radius)
+}
 
 // Distance is the signed distance from p to the circle's edge in metres.
 func (c Circle) Distance(p Point) float64 { return Distance(c.Center, p) - c.Radius }
