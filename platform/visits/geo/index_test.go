@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"bytes"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -253,4 +254,22 @@ func TestIndexConcurrentReaders(t *testing.T) {
 	}
 	close(done)
 	wg.Wait()
+}
+
+// TestCompareIDsIsByteOrder checks the word-wise comparison against bytes.Compare, on random ids
+// and on ids that differ in one byte only, first half and second.
+func TestCompareIDsIsByteOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(23, 24))
+	for range 10_000 {
+		a := uuid.UUID(randomBytes(rng))
+		b := a
+		if rng.IntN(2) == 0 {
+			b = uuid.UUID(randomBytes(rng))
+		} else {
+			b[rng.IntN(16)] = byte(rng.IntN(256))
+		}
+		if got, want := compareIDs(a, b), bytes.Compare(a[:], b[:]); got != want {
+			t.Fatalf("compareIDs(%s, %s) = %d, bytes.Compare %d", a, b, got, want)
+		}
+	}
 }

@@ -16,7 +16,7 @@ func BenchmarkContainingParts(b *testing.B) {
 	w := world(b)
 	var cand, polys, decided int
 	for _, p := range w.points {
-		w.index.tree.Search([2]float64{p.Lon, p.Lat}, [2]float64{p.Lon, p.Lat}, func(_, _ [2]float64, e indexed) bool {
+		w.index.tree.Search(Box{Min: p, Max: p}.lo(), Box{Min: p, Max: p}.hi(), func(_, _ [2]float32, e indexed) bool {
 			cand++
 			if e.poly != nil {
 				polys++
@@ -37,7 +37,7 @@ func BenchmarkContainingParts(b *testing.B) {
 		hits := 0
 		for i := 0; i < b.N; i++ {
 			p := w.points[i%len(w.points)]
-			w.index.tree.Search([2]float64{p.Lon, p.Lat}, [2]float64{p.Lon, p.Lat}, func(_, _ [2]float64, _ indexed) bool {
+			w.index.tree.Search(Box{Min: p, Max: p}.lo(), Box{Min: p, Max: p}.hi(), func(_, _ [2]float32, _ indexed) bool {
 				hits++
 				return true
 			})
@@ -48,9 +48,9 @@ func BenchmarkContainingParts(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			p := w.points[i%len(w.points)]
 			cosP := math.Cos(radians(p.Lat))
-			w.index.tree.Search([2]float64{p.Lon, p.Lat}, [2]float64{p.Lon, p.Lat}, func(_, _ [2]float64, e indexed) bool {
+			w.index.tree.Search(Box{Min: p, Max: p}.lo(), Box{Min: p, Max: p}.hi(), func(_, _ [2]float32, e indexed) bool {
 				if e.poly == nil {
-					e.contains(p, cosP)
+					_ = haversine(e.circle.Center, e.cosCentre, p, cosP) <= e.circle.Radius
 				}
 				return true
 			})
