@@ -133,8 +133,8 @@ func (ix *Index) AppendContaining(dst []uuid.UUID, p Point) []uuid.UUID {
 	m := match{p: p, cosP: math.Cos(radians(p.Lat))}
 	at := Box{Min: p, Max: p}
 	ix.mu.RLock()
-	ix.tree.Search(at.lo(), at.hi(), func(_, _ [2]float32, e indexed) bool {
-		dst = m.add(dst, e)
+	ix.tree.Search(at.lo(), at.hi(), func(lo, hi [2]float32, e indexed) bool {
+		dst = m.add(dst, e, lo, hi)
 		return true
 	})
 	ix.mu.RUnlock()

@@ -273,3 +273,25 @@ func TestCompareIDsIsByteOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestTreeKeepsPolygonBoxesExactly checks what a match relies on to find a polygon's raster cell
+// from the tree: the tree's box of a polygon is its box, bit for bit.
+func TestTreeKeepsPolygonBoxesExactly(t *testing.T) {
+	rng := rand.New(rand.NewPCG(25, 26))
+	ids, fences := randomFences(rng, 2000, jinan, 20_000)
+	ix := buildIndex(t, ids, fences)
+	polygons := 0
+	ix.tree.Scan(func(lo, hi [2]float32, e indexed) bool {
+		if e.poly != nil {
+			polygons++
+			tree := Box{Min: Point{Lat: float64(lo[1]), Lon: float64(lo[0])}, Max: Point{Lat: float64(hi[1]), Lon: float64(hi[0])}}
+			if tree != e.poly.Bounds() {
+				t.Fatalf("polygon %s: the tree's box %v, the polygon's %v", e.id, tree, e.poly.Bounds())
+			}
+		}
+		return true
+	})
+	if polygons != 1000 {
+		t.Fatalf("%d polygons in the tree, want 1000", polygons)
+	}
+}

@@ -12,9 +12,10 @@ type match struct {
 	p    Point
 	cosP float64 // the cosine of p's latitude, for the circles
 	n    int     // fences queued
-	// Per queued fence: the fence, whether it is decided and the verdict, and for a polygon
-	// left undecided the edges of p's raster row.
+	// Per queued fence: the fence, for a polygon the raster cell holding p, whether it is
+	// decided and the verdict, and for a polygon left undecided the edges of p's raster row.
 	fences  [matchBatch]indexed
+	cell    [matchBatch]int
 	decided [matchBatch]bool
 	inside  [matchBatch]bool
 	edges   [matchBatch][]uint16
@@ -24,10 +25,17 @@ type match struct {
 // (about 9 in the benchmark's dense 100,000), so a batch is nearly always the whole match.
 const matchBatch = 64
 
-// add queues e, first deciding the queue into dst when it is full.
-func (m *match) add(dst []uuid.UUID, e indexed) []uuid.UUID {
+// add queues e, whose box in the tree is lo-hi, first deciding the queue into dst when it is
+// full. A polygon's box is the tree's (NewPolygon rounds it to float32 values), so its raster
+// cell is found here, from the tree's copy, and the first pass reads nothing of the polygon but
+// that cell's word.
+func (m *match) add(dst []uuid.UUID, e indexed, lo, hi [2]float32) []uuid.UUID {
 	if m.n == matchBatch {
 		dst = m.flush(dst)
+	}
+	if e.poly != nil {
+		box := Box{Min: Point{Lat: float64(lo[1]), Lon: float64(lo[0])}, Max: Point{Lat: float64(hi[1]), Lon: float64(hi[0])}}
+		m.cell[m.n] = cellOf(box, m.p)
 	}
 	m.fences[m.n] = e
 	m.n++
@@ -38,13 +46,13 @@ func (m *match) add(dst []uuid.UUID, e indexed) []uuid.UUID {
 // the queue.
 func (m *match) flush(dst []uuid.UUID) []uuid.UUID {
 	fences := m.fences[:m.n]
-	// Circles outright; polygons by their box and raster.
+	// Circles outright; polygons by their raster.
 	for i := range fences {
 		e := &fences[i]
 		if e.poly == nil {
 			m.decided[i], m.inside[i] = true, withinRadius(e.circle.Center, e.cosCentre, m.p, m.cosP, e.circle.Radius)
 		} else {
-			m.decided[i], m.inside[i] = e.poly.locate(m.p)
+			m.decided[i], m.inside[i] = e.poly.grid.mark(m.cell[i])
 		}
 	}
 	// The row's edge list of each polygon left undecided.

@@ -38,8 +38,10 @@ func NewPolygon(rings [][]Point) (*Polygon, error) {
 		p.box.Min.Lat, p.box.Max.Lat = math.Min(p.box.Min.Lat, v.Lat), math.Max(p.box.Max.Lat, v.Lat)
 		p.box.Min.Lon, p.box.Max.Lon = math.Min(p.box.Min.Lon, v.Lon), math.Max(p.box.Max.Lon, v.Lon)
 	}
-	p.box.Min.Lat, p.box.Min.Lon = p.box.Min.Lat-onEdge, p.box.Min.Lon-onEdge
-	p.box.Max.Lat, p.box.Max.Lon = p.box.Max.Lat+onEdge, p.box.Max.Lon+onEdge
+	// Widened by onEdge, then out to float32 values: the box is then exactly the one the index's
+	// tree keeps, so a match finds the raster cell from the tree's box without reading this one.
+	p.box.Min.Lat, p.box.Min.Lon = float64(down32(p.box.Min.Lat-onEdge)), float64(down32(p.box.Min.Lon-onEdge))
+	p.box.Max.Lat, p.box.Max.Lon = float64(up32(p.box.Max.Lat+onEdge)), float64(up32(p.box.Max.Lon+onEdge))
 	p.grid = newRaster(p)
 	p.rows = rowEdges(p)
 	return p, nil
@@ -83,7 +85,7 @@ func (p *Polygon) locate(pt Point) (decided, inside bool) {
 	if p.outer == 0 || !p.box.Contains(pt) {
 		return true, false
 	}
-	return p.grid.decide(p.box, pt)
+	return p.grid.mark(cellOf(p.box, pt))
 }
 
 // containsExactly is Contains by ray casting over every edge, without the raster or the rows:

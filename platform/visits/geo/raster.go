@@ -60,19 +60,29 @@ func newRaster(p *Polygon) raster {
 	return r
 }
 
-// decide looks pt up in the raster of a polygon whose box is box: decided reports whether pt's
-// cell is marked, inside which mark. A point that rounding puts in a neighbouring cell is within
-// rasterMargin of it, where that cell's mark holds too.
-func (r *raster) decide(box Box, pt Point) (decided, inside bool) {
+// cellOf is the raster cell of pt in a polygon whose box is box, or -1 outside the grid. A point
+// that rounding puts in a neighbouring cell is within rasterMargin of it, where that cell's mark
+// holds too.
+func cellOf(box Box, pt Point) int {
 	cx := int((pt.Lon - box.Min.Lon) * rasterSide / (box.Max.Lon - box.Min.Lon))
 	cy := int((pt.Lat - box.Min.Lat) * rasterSide / (box.Max.Lat - box.Min.Lat))
 	if cx < 0 || cy < 0 || cx >= rasterSide || cy >= rasterSide {
+		return -1
+	}
+	return cy*rasterSide + cx
+}
+
+// mark looks cell k up: decided reports whether it is marked, inside which mark.
+func (r *raster) mark(k int) (decided, inside bool) {
+	if k < 0 {
 		return false, false
 	}
-	k := cy*rasterSide + cx
-	mark := r.cells[k/32] >> (2 * (k % 32))
-	return mark&1 != 0, mark&2 != 0
+	m := r.cells[k/32] >> (2 * (k % 32))
+	return m&1 != 0, m&2 != 0
 }
+
+// decide is mark(cellOf(box, pt)).
+func (r *raster) decide(box Box, pt Point) (decided, inside bool) { return r.mark(cellOf(box, pt)) }
 
 // segmentMeetsBox tests a segment against a box on three axes (the box's two and the segment's
 // normal): they meet unless one of them separates them.

@@ -63,11 +63,17 @@ func TestRasterEdgeJustPastACell(t *testing.T) {
 	o := Point{36.65, 117}
 	v := func(x, y float64) Point { return Point{o.Lat + y, o.Lon + x} }
 	// A square of 16 units with its north-west quarter-and-more cut away by a notch whose east
-	// side runs just east of the line between raster columns 7 and 8.
-	cx := 8*u + 5e-11
+	// side runs just east of the line between the middle two raster columns. The box, hence that
+	// line, is the square's (the notch is inside it).
+	square := mustPolygon(t, []Point{v(0, 0), v(16*u, 0), v(16*u, 16*u), v(0, 16*u), v(0, 0)})
+	w := (square.box.Max.Lon - square.box.Min.Lon) / rasterSide
+	side := square.box.Min.Lon + rasterSide/2*w
+	cx := side - o.Lon + 5e-11
 	p := mustPolygon(t, []Point{v(0, 0), v(16*u, 0), v(16*u, 16*u), v(cx, 16*u), v(cx, 8*u), v(0, 8*u), v(0, 0)})
-	w := (p.box.Max.Lon - p.box.Min.Lon) / rasterSide
-	if side := p.box.Min.Lon + rasterSide/2*w; side > o.Lon+cx || o.Lon+cx-side > onEdge {
+	if p.box != square.box {
+		t.Fatalf("the notch changed the box: %v, not %v", p.box, square.box)
+	}
+	if d := o.Lon + cx - side; d <= 0 || d > onEdge {
 		t.Fatalf("the column side is at %v, the edge at %v: not the case under test", side, o.Lon+cx)
 	}
 	for _, tt := range []struct {
@@ -76,7 +82,7 @@ func TestRasterEdgeJustPastACell(t *testing.T) {
 	}{
 		{v(cx-8e-11, 12*u), true},  // within onEdge west of the edge: on it
 		{v(cx-3e-10, 12*u), false}, // farther west: in the notch
-		{v(7.5*u, 12*u), false},    // the middle of the cell: in the notch
+		{v(cx-w/2, 12*u), false},   // the middle of the cell: in the notch
 		{v(cx+1e-9, 12*u), true},   // east of the edge: inside
 	} {
 		if got := p.Contains(tt.pt); got != tt.want {
