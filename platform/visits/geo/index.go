@@ -27,8 +27,8 @@ type Index struct {
 
 // indexed is one fence as the tree holds it, by value in the tree's leaves: a circle inline (with
 // the cosine the distance needs, computed once), a polygon by pointer. A match then reads no
-// memory for a circle beyond the leaf, and for most polygons only the polygon's header (its
-// raster decides): with 100,000 fences, cache and TLB misses are most of the cost.
+// memory for a circle beyond the leaf, and for most polygons one word of the polygon's raster:
+// with 100,000 fences, cache and TLB misses are most of the cost.
 type indexed struct {
 	id        uuid.UUID
 	circle    Circle   // when poly is nil

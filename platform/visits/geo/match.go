@@ -4,8 +4,8 @@ import "github.com/google/uuid"
 
 // match decides which of the fences whose boxes hold a point contain it. It takes them in
 // batches, in three passes over each batch rather than one fence after the other: with 100,000
-// fences their data is cold, and each pass's reads (a polygon's header, then its row's edge list,
-// then those edges' vertices) do not depend on one another, so the processor has all of a pass's
+// fences their data is cold, and each pass's reads (a polygon's raster word, then its row's edge
+// list, then those edges' vertices) do not depend on one another, so the processor has all of a pass's
 // cache misses in flight at once. A match then waits for about three misses in a row instead of
 // three for every polygon the raster leaves undecided.
 type match struct {

@@ -50,7 +50,7 @@ func BenchmarkContainingParts(b *testing.B) {
 			cosP := math.Cos(radians(p.Lat))
 			w.index.tree.Search(Box{Min: p, Max: p}.lo(), Box{Min: p, Max: p}.hi(), func(_, _ [2]float32, e indexed) bool {
 				if e.poly == nil {
-					_ = haversine(e.circle.Center, e.cosCentre, p, cosP) <= e.circle.Radius
+					_ = withinRadius(e.circle.Center, e.cosCentre, p, cosP, e.circle.Radius)
 				}
 				return true
 			})

@@ -1,6 +1,6 @@
 package geo
 
-// raster is a 16 x 16 grid over a polygon's box that marks the cells wholly inside the polygon
+// raster is a 32 x 32 grid over a polygon's box that marks the cells wholly inside the polygon
 // and the cells wholly outside it. A point in a marked cell is decided without reading a single
 // vertex: with 100,000 fences the vertices are cold, and a cache or TLB miss costs more than the
 // whole ray cast. Only points in cells crossed by an edge need the exact test.

@@ -1,11 +1,11 @@
 package geo
 
-// rowEdges lists, for each of the raster's 16 rows, the edges whose latitude span reaches the row
+// rowEdges lists, for each of the raster's rows, the edges whose latitude span reaches the row
 // (widened by rasterMargin, as the raster's cells are): a ray cast from a point in that row can
 // meet no other edge, so it tests a handful of edges instead of all of them. The first
 // rasterSide+1 entries are where each row's list starts and ends; every list that follows holds
 // the index in pts of each edge's first vertex, in increasing order, hence ring by ring.
-// uint16 is enough: MaxVertices edges times 16 rows is 16,384.
+// uint16 is enough: MaxVertices edges times 32 rows is 32,768.
 func rowEdges(p *Polygon) []uint16 {
 	h := (p.box.Max.Lat - p.box.Min.Lat) / rasterSide
 	rows := make([]uint16, rasterSide+1, rasterSide+1+2*len(p.pts))
