@@ -42,8 +42,8 @@ func NewPolygon(rings [][]Point) (*Polygon, error) {
 	// tree keeps, so a match finds the raster cell from the tree's box without reading this one.
 	p.box.Min.Lat, p.box.Min.Lon = float64(down32(p.box.Min.Lat-onEdge)), float64(down32(p.box.Min.Lon-onEdge))
 	p.box.Max.Lat, p.box.Max.Lon = float64(up32(p.box.Max.Lat+onEdge)), float64(up32(p.box.Max.Lon+onEdge))
-	p.grid = newRaster(p)
 	p.rows = rowEdges(p)
+	p.grid = newRaster(p)
 	return p, nil
 }
 

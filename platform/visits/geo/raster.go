@@ -45,14 +45,16 @@ func newRaster(p *Polygon) raster {
 			}
 		}
 	}
-	// Then every other cell takes the side of its centre.
+	// Then every other cell takes the side of its centre, ray cast over its row's edges (p.rows
+	// is built first).
 	for k, c := range crossed {
 		if c {
 			continue
 		}
 		b := cell(k%rasterSide, k/rasterSide)
 		mark := uint64(1)
-		if p.containsExactly(Point{(b.Min.Lat + b.Max.Lat) / 2, (b.Min.Lon + b.Max.Lon) / 2}) {
+		centre := Point{(b.Min.Lat + b.Max.Lat) / 2, (b.Min.Lon + b.Max.Lon) / 2}
+		if p.castInRow(centre, p.rowEdgesAt(centre)) {
 			mark = 3
 		}
 		r.cells[k/32] |= mark << (2 * (k % 32))
