@@ -212,6 +212,16 @@ func TestIndexInsertReplaceDelete(t *testing.T) {
 	if diff := cmp.Diff([]uuid.UUID{c}, ix.Containing(Point{10, -179.9999})); diff != "" {
 		t.Errorf("across the antimeridian (-want +got):\n%s", diff)
 	}
+	// c took the slot a left: a's old places find nothing of either.
+	if len(ix.entries) != 2 {
+		t.Errorf("%d slots for 2 fences: the freed one was not reused", len(ix.entries))
+	}
+	if got := ix.Containing(there); len(got) != 0 {
+		t.Errorf("at the deleted fence's place, after its slot was reused: %v", got)
+	}
+	if f, ok := ix.Fence(c); !ok || f.(Circle).Center != (Point{10, 179.9999}) {
+		t.Errorf("Fence(c) = %v, %v", f, ok)
+	}
 }
 
 // TestIndexConcurrentReaders runs readers while a writer moves fences; run with -race. A point
@@ -281,8 +291,8 @@ func TestTreeKeepsPolygonBoxesExactly(t *testing.T) {
 	ids, fences := randomFences(rng, 2000, jinan, 20_000)
 	ix := buildIndex(t, ids, fences)
 	polygons := 0
-	ix.tree.Scan(func(lo, hi [2]float32, e indexed) bool {
-		if e.poly != nil {
+	ix.tree.Scan(func(lo, hi [2]float32, s slot) bool {
+		if e := ix.entries[s]; e.poly != nil {
 			polygons++
 			tree := Box{Min: Point{Lat: float64(lo[1]), Lon: float64(lo[0])}, Max: Point{Lat: float64(hi[1]), Lon: float64(hi[0])}}
 			if tree != e.poly.Bounds() {

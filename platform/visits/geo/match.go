@@ -2,19 +2,19 @@ package geo
 
 import "github.com/google/uuid"
 
-// match decides which of the fences whose boxes hold a point contain it. It takes them in
-// batches, in three passes over each batch rather than one fence after the other: with 100,000
-// fences their data is cold, and each pass's reads (a polygon's raster word, then its row's edge
-// list, then those edges' vertices) do not depend on one another, so the processor has all of a pass's
-// cache misses in flight at once. A match then waits for about three misses in a row instead of
-// three for every polygon the raster leaves undecided.
+// match decides which of the fences whose boxes hold a point contain it. The tree's search only
+// queues their slots; the fences are then decided in passes over the queue rather than one after
+// the other: with 100,000 fences their data is cold, and each pass's reads (the entries, then a
+// polygon's raster word, then its row's edge list, then those edges' vertices) do not depend on
+// one another, so the processor has all of a pass's cache misses in flight at once. A match then
+// waits for a few misses in a row instead of a few for every fence.
 type match struct {
 	p    Point
 	cosP float64 // the cosine of p's latitude, for the circles
 	n    int     // fences queued
-	// Per queued fence: the fence, for a polygon the raster cell holding p, whether it is
-	// decided and the verdict, and for a polygon left undecided the edges of p's raster row.
-	fences  [matchBatch]indexed
+	// Per queued fence: its slot, the raster cell holding p should it be a polygon, whether it
+	// is decided and the verdict, and for a polygon left undecided the edges of p's raster row.
+	slots   [matchBatch]slot
 	cell    [matchBatch]int
 	decided [matchBatch]bool
 	inside  [matchBatch]bool
@@ -25,30 +25,28 @@ type match struct {
 // (about 9 in the benchmark's dense 100,000), so a batch is nearly always the whole match.
 const matchBatch = 64
 
-// add queues e, whose box in the tree is lo-hi, first deciding the queue into dst when it is
-// full. A polygon's box is the tree's (NewPolygon rounds it to float32 values), so its raster
-// cell is found here, from the tree's copy, and the first pass reads nothing of the polygon but
+// add queues slot s, whose box in the tree is lo-hi, first deciding the queue into dst when it is
+// full. A polygon's box is the tree's (NewPolygon rounds it to float32 values), so the raster
+// cell is found here, from the tree's copy, and the first pass reads nothing of a polygon but
 // that cell's word.
-func (m *match) add(dst []uuid.UUID, e indexed, lo, hi [2]float32) []uuid.UUID {
+func (m *match) add(dst []uuid.UUID, entries []indexed, s slot, lo, hi [2]float32) []uuid.UUID {
 	if m.n == matchBatch {
-		dst = m.flush(dst)
+		dst = m.flush(dst, entries)
 	}
-	if e.poly != nil {
-		box := Box{Min: Point{Lat: float64(lo[1]), Lon: float64(lo[0])}, Max: Point{Lat: float64(hi[1]), Lon: float64(hi[0])}}
-		m.cell[m.n] = cellOf(box, m.p)
-	}
-	m.fences[m.n] = e
+	box := Box{Min: Point{Lat: float64(lo[1]), Lon: float64(lo[0])}, Max: Point{Lat: float64(hi[1]), Lon: float64(hi[0])}}
+	m.cell[m.n] = cellOf(box, m.p)
+	m.slots[m.n] = s
 	m.n++
 	return dst
 }
 
-// flush decides the queued fences, appends to dst the ids of those that contain p, and empties
-// the queue.
-func (m *match) flush(dst []uuid.UUID) []uuid.UUID {
-	fences := m.fences[:m.n]
+// flush decides the queued fences of entries (under the index's read lock), appends to dst the
+// ids of those that contain p, and empties the queue.
+func (m *match) flush(dst []uuid.UUID, entries []indexed) []uuid.UUID {
+	slots := m.slots[:m.n]
 	// Circles outright; polygons by their raster.
-	for i := range fences {
-		e := &fences[i]
+	for i, s := range slots {
+		e := &entries[s]
 		if e.poly == nil {
 			m.decided[i], m.inside[i] = true, withinRadius(e.circle.Center, e.cosCentre, m.p, m.cosP, e.circle.Radius)
 		} else {
@@ -56,18 +54,18 @@ func (m *match) flush(dst []uuid.UUID) []uuid.UUID {
 		}
 	}
 	// The row's edge list of each polygon left undecided.
-	for i := range fences {
+	for i, s := range slots {
 		if !m.decided[i] {
-			m.edges[i] = fences[i].poly.rowEdgesAt(m.p)
+			m.edges[i] = entries[s].poly.rowEdgesAt(m.p)
 		}
 	}
 	// Ray casting over those edges.
-	for i := range fences {
+	for i, s := range slots {
 		if !m.decided[i] {
-			m.inside[i] = fences[i].poly.castInRow(m.p, m.edges[i])
+			m.inside[i] = entries[s].poly.castInRow(m.p, m.edges[i])
 		}
 		if m.inside[i] {
-			dst = append(dst, fences[i].id)
+			dst = append(dst, entries[s].id)
 		}
 	}
 	m.n = 0

@@ -16,7 +16,8 @@ func BenchmarkContainingParts(b *testing.B) {
 	w := world(b)
 	var cand, polys, decided int
 	for _, p := range w.points {
-		w.index.tree.Search(Box{Min: p, Max: p}.lo(), Box{Min: p, Max: p}.hi(), func(_, _ [2]float32, e indexed) bool {
+		w.index.tree.Search(Box{Min: p, Max: p}.lo(), Box{Min: p, Max: p}.hi(), func(_, _ [2]float32, s slot) bool {
+			e := &w.index.entries[s]
 			cand++
 			if e.poly != nil {
 				polys++
@@ -37,7 +38,7 @@ func BenchmarkContainingParts(b *testing.B) {
 		hits := 0
 		for i := 0; i < b.N; i++ {
 			p := w.points[i%len(w.points)]
-			w.index.tree.Search(Box{Min: p, Max: p}.lo(), Box{Min: p, Max: p}.hi(), func(_, _ [2]float32, _ indexed) bool {
+			w.index.tree.Search(Box{Min: p, Max: p}.lo(), Box{Min: p, Max: p}.hi(), func(_, _ [2]float32, _ slot) bool {
 				hits++
 				return true
 			})
@@ -48,7 +49,8 @@ func BenchmarkContainingParts(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			p := w.points[i%len(w.points)]
 			cosP := math.Cos(radians(p.Lat))
-			w.index.tree.Search(Box{Min: p, Max: p}.lo(), Box{Min: p, Max: p}.hi(), func(_, _ [2]float32, e indexed) bool {
+			w.index.tree.Search(Box{Min: p, Max: p}.lo(), Box{Min: p, Max: p}.hi(), func(_, _ [2]float32, s slot) bool {
+				e := &w.index.entries[s]
 				if e.poly == nil {
 					_ = withinRadius(e.circle.Center, e.cosCentre, p, cosP, e.circle.Radius)
 				}
