@@ -1,15 +1,16 @@
 package geo
 
 import (
-	"math"
+	"fmt"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/google/uuid"
 )
 
 // BenchmarkContainingParts splits one match against BenchmarkContaining's 100,000 fences into
-// what it is made of, on the same points: the R-tree search alone (a callback that does
-// nothing), the search with the circles' exact test, and the whole match (AppendContaining). It
+// what it is made of, on the same points: the R-tree search alone (a callback that counts), and
+// the whole match (AppendContaining), whose passes over the candidates are the difference. It
 // reports per point the candidates (boxes containing it), how many of them are polygons, and the
 // share of polygon candidates the raster decides without reading the polygon's vertices.
 func BenchmarkContainingParts(b *testing.B) {
@@ -45,23 +46,35 @@ func BenchmarkContainingParts(b *testing.B) {
 		}
 		report(b)
 	})
-	b.Run("search+circles", func(b *testing.B) {
-		for i := 0; i < b.N; i++ {
-			p := w.points[i%len(w.points)]
-			cosP := math.Cos(radians(p.Lat))
-			w.index.tree.Search(Box{Min: p, Max: p}.lo(), Box{Min: p, Max: p}.hi(), func(_, _ [2]float32, s slot) bool {
-				e := &w.index.entries[s]
-				if e.poly == nil {
-					_ = withinRadius(e.circle.Center, e.cosCentre, p, cosP, e.circle.Radius)
-				}
-				return true
-			})
-		}
-	})
 	b.Run("match", func(b *testing.B) {
 		buf := make([]uuid.UUID, 0, 64)
 		for i := 0; i < b.N; i++ {
 			buf = w.index.AppendContaining(buf[:0], w.points[i%len(w.points)])
 		}
 	})
+}
+
+// BenchmarkMemoryLatency is the machine's floor under a match: one read that depends on the one
+// before, in a random cycle through arrays of 1 MB (the core's cache) to 256 MB (memory), one
+// read per 64-byte line. A match over 100,000 fences waits on a few such reads in a row; this
+// says what each costs where it runs.
+func BenchmarkMemoryLatency(b *testing.B) {
+	for _, mb := range []int{1, 4, 16, 64, 256} {
+		b.Run(fmt.Sprintf("%dMB", mb), func(b *testing.B) {
+			lines := mb << 20 / 64
+			next := make([]int64, lines*8) // one int64 used per line
+			order := rand.New(rand.NewPCG(27, 28)).Perm(lines)
+			for i, line := range order {
+				next[line*8] = int64(order[(i+1)%lines] * 8)
+			}
+			b.ResetTimer()
+			at := int64(0)
+			for i := 0; i < b.N; i++ {
+				at = next[at]
+			}
+			if at < 0 {
+				b.Fatal("unreachable: keeps the reads")
+			}
+		})
+	}
 }
