@@ -10,8 +10,9 @@ import "math"
 // two vertices is millimetres. Polygons across the antimeridian are not supported (NewPolygon
 // rejects any spanning more than 180 degrees of longitude).
 type Polygon struct {
-	// The box and the raster come first: most matches read nothing else, and with 100,000
-	// fences in an index the polygons are cold, where each cache miss costs more than arithmetic.
+	// The box and the raster come first: Contains reads nothing else for most points (an index's
+	// match reads one word of the raster), and with 100,000 fences in an index the polygons are
+	// cold, where each cache miss costs more than arithmetic.
 	box   Box
 	grid  raster   // decides most points without reading pts
 	rows  []uint16 // the edges each raster row reaches (rowEdges), for the points the raster leaves
