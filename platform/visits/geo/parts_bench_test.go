@@ -24,7 +24,7 @@ func BenchmarkContainingParts(b *testing.B) {
 			cand++
 			if e.poly != nil {
 				polys++
-				if d, _ := e.poly.grid.decide(e.poly.box, p); d {
+				if d, _ := e.poly.grid.mark(cellOf(e.poly.box, p)); d {
 					decided++
 				}
 			}

@@ -90,7 +90,7 @@ func (p *Polygon) locate(pt Point) (decided, inside bool) {
 }
 
 // containsExactly is Contains by ray casting over every edge, without the raster or the rows:
-// what they are built from, and tested against.
+// the reference the tests hold them to.
 func (p *Polygon) containsExactly(pt Point) bool {
 	switch ringSide(p.pts[:p.outer], pt) {
 	case outside:

@@ -83,9 +83,6 @@ func (r *raster) mark(k int) (decided, inside bool) {
 	return m&1 != 0, m&2 != 0
 }
 
-// decide is mark(cellOf(box, pt)).
-func (r *raster) decide(box Box, pt Point) (decided, inside bool) { return r.mark(cellOf(box, pt)) }
-
 // segmentMeetsBox tests a segment against a box on three axes (the box's two and the segment's
 // normal): they meet unless one of them separates them.
 func segmentMeetsBox(a, b Point, box Box) bool {

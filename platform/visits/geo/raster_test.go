@@ -42,7 +42,7 @@ func TestRasterAgreesWithRayCasting(t *testing.T) {
 				t.Fatalf("polygon %v: point %v: Contains %v, ray casting %v", p.Rings(), pt, got, want)
 			}
 			if k < 200 { // the random points
-				if d, _ := p.grid.decide(p.box, pt); d {
+				if d, _ := p.grid.mark(cellOf(p.box, pt)); d {
 					decided++
 				}
 				total++
