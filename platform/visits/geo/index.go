@@ -20,53 +20,50 @@ import (
 // alone, so a write waits for the readers in flight and then blocks readers only for the time of
 // one tree update.
 type Index struct {
-	mu      sync.RWMutex
-	tree    rtree.RTreeGN[float32, slot]
-	entries []indexed // by slot; a free slot is zero
-	free    []slot
-	slots   map[uuid.UUID]slot
+	mu       sync.RWMutex
+	tree     rtree.RTreeGN[float32, slot]
+	circles  []circleEntry  // by slot; a free one is zero
+	polygons []polygonEntry // by slot; a free one is zero
+	free     [2][]int       // the free places in circles, then in polygons
+	slots    map[uuid.UUID]slot
 }
 
-// slot is where a fence is in Index.entries. The tree holds slots, not the fences: a leaf's
-// items are then 256 bytes instead of 3.5 KB, and a search reads a few of their cache lines
-// where it read one a candidate, which stalled it on memory for each. The entries, one compact
-// array, are read after the search, all at once.
+// slot is where a fence is: bit 31 tells a polygon from a circle, the other bits are its place
+// in Index.polygons or Index.circles. The tree holds slots, not the fences: a leaf's items are
+// then 256 bytes instead of 3.5 KB, and a search reads a few of their cache lines where it read
+// one a candidate, which stalled it on memory for each. The entries are read after the search,
+// all at once, and the slot alone says where: a polygon's raster is one read away, with no
+// pointer to follow first.
 type slot uint32
 
-// indexed is one fence as the index keeps it: a circle inline (with the cosine the distance
-// needs, computed once), a polygon by pointer. A match then reads no memory for a circle beyond
-// its entry, and for most polygons one word of the polygon's raster: with 100,000 fences, cache
-// and TLB misses are most of the cost.
-type indexed struct {
+const polygonSlot slot = 1 << 31
+
+func (s slot) polygon() bool { return s&polygonSlot != 0 }
+func (s slot) at() int       { return int(s &^ polygonSlot) }
+
+// circleEntry is a circle as the index keeps it, with the cosine the distance needs, computed
+// once: a match reads no memory for a circle beyond its entry.
+type circleEntry struct {
 	id        uuid.UUID
-	circle    Circle   // when poly is nil
-	cosCentre float64  // the cosine of the circle centre's latitude
-	poly      *Polygon // or nil
+	circle    Circle
+	cosCentre float64 // the cosine of the centre's latitude
 }
 
-func (e *indexed) asFence() Fence {
-	if e.poly != nil {
-		return e.poly
-	}
-	return e.circle
+// polygonEntry holds its polygon by value (polygons are immutable once built, so the copy shares
+// their vertices): the raster word a match needs is then at a place the slot gives. With 100,000
+// fences, cache and TLB misses are most of the cost, and the pointer to a polygon was one more
+// miss in a row for each.
+type polygonEntry struct {
+	poly Polygon
+	id   uuid.UUID
 }
 
 // NewIndex returns an empty index.
 func NewIndex() *Index { return &Index{slots: map[uuid.UUID]slot{}} }
 
-// Insert validates f and stores it under id, replacing the fence id had, if any. A *Polygon is
-// kept by pointer (polygons are immutable once built).
+// Insert validates f and stores it under id, replacing the fence id had, if any.
 func (ix *Index) Insert(id uuid.UUID, f Fence) error {
-	e := indexed{id: id}
-	switch f := f.(type) {
-	case Circle:
-		e.circle, e.cosCentre = f, math.Cos(radians(f.Center.Lat))
-	case *Polygon:
-		if f == nil {
-			return fmt.Errorf("index fence %s: %w: nil polygon", id, ErrInvalid)
-		}
-		e.poly = f
-	default:
+	if p, ok := f.(*Polygon); f == nil || ok && p == nil {
 		return fmt.Errorf("index fence %s: %w: no fence", id, ErrInvalid)
 	}
 	if err := f.Validate(); err != nil {
@@ -75,27 +72,63 @@ func (ix *Index) Insert(id uuid.UUID, f Fence) error {
 	box := f.Bounds()
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	s, ok := ix.slots[id]
-	switch {
-	case ok:
-		ix.untree(s)
-	case len(ix.free) > 0:
-		s, ix.free = ix.free[len(ix.free)-1], ix.free[:len(ix.free)-1]
-	default:
-		s = slot(len(ix.entries))
-		ix.entries = append(ix.entries, indexed{})
+	if s, ok := ix.slots[id]; ok {
+		ix.remove(s)
 	}
-	ix.entries[s] = e
+	var s slot
+	switch f := f.(type) {
+	case Circle:
+		s = slot(store(&ix.circles, &ix.free[0], circleEntry{id: id, circle: f, cosCentre: math.Cos(radians(f.Center.Lat))}))
+	case *Polygon:
+		s = slot(store(&ix.polygons, &ix.free[1], polygonEntry{poly: *f, id: id})) | polygonSlot
+	}
 	ix.slots[id] = s
 	ix.tree.Insert(box.lo(), box.hi(), s)
 	return nil
 }
 
-// untree takes slot s out of the tree, under the box its fence was inserted with (Bounds is a
-// pure function of the fence, so computing it again finds the same box).
-func (ix *Index) untree(s slot) {
-	box := ix.entries[s].asFence().Bounds()
+// store puts e at a free place of entries if there is one, else at the end, and returns where.
+func store[E any](entries *[]E, free *[]int, e E) int {
+	if n := len(*free); n > 0 {
+		at := (*free)[n-1]
+		*free = (*free)[:n-1]
+		(*entries)[at] = e
+		return at
+	}
+	*entries = append(*entries, e)
+	return len(*entries) - 1
+}
+
+// remove takes slot s out of the tree, under the box its fence was inserted with (Bounds is a
+// pure function of the fence, so computing it again finds the same box), and frees it.
+func (ix *Index) remove(s slot) {
+	box := ix.fence(s).Bounds()
 	ix.tree.Delete(box.lo(), box.hi(), s)
+	delete(ix.slots, ix.id(s))
+	if s.polygon() {
+		ix.polygons[s.at()] = polygonEntry{} // lets the vertices go
+		ix.free[1] = append(ix.free[1], s.at())
+	} else {
+		ix.circles[s.at()] = circleEntry{}
+		ix.free[0] = append(ix.free[0], s.at())
+	}
+}
+
+// fence is the fence in slot s. A polygon is copied: its entry's place is reused once freed.
+func (ix *Index) fence(s slot) Fence {
+	if s.polygon() {
+		p := ix.polygons[s.at()].poly
+		return &p
+	}
+	return ix.circles[s.at()].circle
+}
+
+// id is the id of the fence in slot s.
+func (ix *Index) id(s slot) uuid.UUID {
+	if s.polygon() {
+		return ix.polygons[s.at()].id
+	}
+	return ix.circles[s.at()].id
 }
 
 // Delete removes the fence stored under id and reports whether there was one.
@@ -103,14 +136,10 @@ func (ix *Index) Delete(id uuid.UUID) bool {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	s, ok := ix.slots[id]
-	if !ok {
-		return false
+	if ok {
+		ix.remove(s)
 	}
-	ix.untree(s)
-	ix.entries[s] = indexed{} // lets the polygon go
-	ix.free = append(ix.free, s)
-	delete(ix.slots, id)
-	return true
+	return ok
 }
 
 // Fence returns the fence stored under id.
@@ -121,7 +150,7 @@ func (ix *Index) Fence(id uuid.UUID) (Fence, bool) {
 	if !ok {
 		return nil, false
 	}
-	return ix.entries[s].asFence(), true
+	return ix.fence(s), true
 }
 
 // Len is the number of fences in the index.
@@ -152,10 +181,10 @@ func (ix *Index) AppendContaining(dst []uuid.UUID, p Point) []uuid.UUID {
 	at := Box{Min: p, Max: p}
 	ix.mu.RLock()
 	ix.tree.Search(at.lo(), at.hi(), func(lo, hi [2]float32, s slot) bool {
-		dst = m.add(dst, ix.entries, s, lo, hi)
+		dst = m.add(dst, ix, s, lo, hi)
 		return true
 	})
-	dst = m.flush(dst, ix.entries)
+	dst = m.flush(dst, ix)
 	ix.mu.RUnlock()
 	slices.SortFunc(dst[start:], compareIDs)
 	return dst
@@ -178,9 +207,14 @@ func (ix *Index) Near(p Point, metres float64) []Proximity {
 	var out []Proximity
 	ix.mu.RLock()
 	ix.tree.Search(search.lo(), search.hi(), func(_, _ [2]float32, s slot) bool {
-		e := &ix.entries[s]
-		if d := e.asFence().Distance(p); d <= metres {
-			out = append(out, Proximity{ID: e.id, Distance: d})
+		var d float64
+		if s.polygon() {
+			d = ix.polygons[s.at()].poly.Distance(p)
+		} else {
+			d = ix.circles[s.at()].circle.Distance(p)
+		}
+		if d <= metres {
+			out = append(out, Proximity{ID: ix.id(s), Distance: d})
 		}
 		return true
 	})

@@ -213,8 +213,8 @@ func TestIndexInsertReplaceDelete(t *testing.T) {
 		t.Errorf("across the antimeridian (-want +got):\n%s", diff)
 	}
 	// c took the slot a left: a's old places find nothing of either.
-	if len(ix.entries) != 2 {
-		t.Errorf("%d slots for 2 fences: the freed one was not reused", len(ix.entries))
+	if len(ix.circles) != 1 {
+		t.Errorf("%d circle slots for 1 circle: the freed one was not reused", len(ix.circles))
 	}
 	if got := ix.Containing(there); len(got) != 0 {
 		t.Errorf("at the deleted fence's place, after its slot was reused: %v", got)
@@ -292,10 +292,10 @@ func TestTreeKeepsPolygonBoxesExactly(t *testing.T) {
 	ix := buildIndex(t, ids, fences)
 	polygons := 0
 	ix.tree.Scan(func(lo, hi [2]float32, s slot) bool {
-		if e := ix.entries[s]; e.poly != nil {
+		if s.polygon() {
 			polygons++
 			tree := Box{Min: Point{Lat: float64(lo[1]), Lon: float64(lo[0])}, Max: Point{Lat: float64(hi[1]), Lon: float64(hi[0])}}
-			if tree != e.poly.Bounds() {
+			if e := &ix.polygons[s.at()]; tree != e.poly.Bounds() {
 				t.Fatalf("polygon %s: the tree's box %v, the polygon's %v", e.id, tree, e.poly.Bounds())
 			}
 		}

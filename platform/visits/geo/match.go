@@ -29,9 +29,9 @@ const matchBatch = 64
 // full. A polygon's box is the tree's (NewPolygon rounds it to float32 values), so the raster
 // cell is found here, from the tree's copy, and the first pass reads nothing of a polygon but
 // that cell's word.
-func (m *match) add(dst []uuid.UUID, entries []indexed, s slot, lo, hi [2]float32) []uuid.UUID {
+func (m *match) add(dst []uuid.UUID, ix *Index, s slot, lo, hi [2]float32) []uuid.UUID {
 	if m.n == matchBatch {
-		dst = m.flush(dst, entries)
+		dst = m.flush(dst, ix)
 	}
 	box := Box{Min: Point{Lat: float64(lo[1]), Lon: float64(lo[0])}, Max: Point{Lat: float64(hi[1]), Lon: float64(hi[0])}}
 	m.cell[m.n] = cellOf(box, m.p)
@@ -40,32 +40,32 @@ func (m *match) add(dst []uuid.UUID, entries []indexed, s slot, lo, hi [2]float3
 	return dst
 }
 
-// flush decides the queued fences of entries (under the index's read lock), appends to dst the
-// ids of those that contain p, and empties the queue.
-func (m *match) flush(dst []uuid.UUID, entries []indexed) []uuid.UUID {
+// flush decides the queued fences of ix (under its read lock), appends to dst the ids of those
+// that contain p, and empties the queue.
+func (m *match) flush(dst []uuid.UUID, ix *Index) []uuid.UUID {
 	slots := m.slots[:m.n]
 	// Circles outright; polygons by their raster.
 	for i, s := range slots {
-		e := &entries[s]
-		if e.poly == nil {
-			m.decided[i], m.inside[i] = true, withinRadius(e.circle.Center, e.cosCentre, m.p, m.cosP, e.circle.Radius)
+		if s.polygon() {
+			m.decided[i], m.inside[i] = ix.polygons[s.at()].poly.grid.mark(m.cell[i])
 		} else {
-			m.decided[i], m.inside[i] = e.poly.grid.mark(m.cell[i])
+			c := &ix.circles[s.at()]
+			m.decided[i], m.inside[i] = true, withinRadius(c.circle.Center, c.cosCentre, m.p, m.cosP, c.circle.Radius)
 		}
 	}
 	// The row's edge list of each polygon left undecided.
 	for i, s := range slots {
 		if !m.decided[i] {
-			m.edges[i] = entries[s].poly.rowEdgesAt(m.p)
+			m.edges[i] = ix.polygons[s.at()].poly.rowEdgesAt(m.p)
 		}
 	}
 	// Ray casting over those edges.
 	for i, s := range slots {
 		if !m.decided[i] {
-			m.inside[i] = entries[s].poly.castInRow(m.p, m.edges[i])
+			m.inside[i] = ix.polygons[s.at()].poly.castInRow(m.p, m.edges[i])
 		}
 		if m.inside[i] {
-			dst = append(dst, entries[s].id)
+			dst = append(dst, ix.id(s))
 		}
 	}
 	m.n = 0

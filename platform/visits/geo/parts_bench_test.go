@@ -20,11 +20,11 @@ func BenchmarkContainingParts(b *testing.B) {
 	var cand, polys, decided int
 	for _, p := range w.points {
 		w.index.tree.Search(Box{Min: p, Max: p}.lo(), Box{Min: p, Max: p}.hi(), func(_, _ [2]float32, s slot) bool {
-			e := &w.index.entries[s]
 			cand++
-			if e.poly != nil {
+			if s.polygon() {
 				polys++
-				if d, _ := e.poly.grid.mark(cellOf(e.poly.box, p)); d {
+				poly := &w.index.polygons[s.at()].poly
+				if d, _ := poly.grid.mark(cellOf(poly.box, p)); d {
 					decided++
 				}
 			}
