@@ -222,6 +222,26 @@ func TestIndexInsertReplaceDelete(t *testing.T) {
 	if f, ok := ix.Fence(c); !ok || f.(Circle).Center != (Point{10, 179.9999}) {
 		t.Errorf("Fence(c) = %v, %v", f, ok)
 	}
+	// Polygons have slots of their own, reused the same way: d takes b's, far from b.
+	if !ix.Delete(b) {
+		t.Fatal("b was not deleted")
+	}
+	d := uuid.New()
+	if err := ix.Insert(d, mustPolygon(t, ring(10, 10, 11, 10, 11, 11, 10, 11, 10, 10))); err != nil {
+		t.Fatal(err)
+	}
+	if len(ix.polygons) != 1 {
+		t.Errorf("%d polygon slots for 1 polygon: the freed one was not reused", len(ix.polygons))
+	}
+	if got := ix.Containing(here); len(got) != 0 {
+		t.Errorf("at the deleted polygon's place, after its slot was reused: %v", got)
+	}
+	if diff := cmp.Diff([]uuid.UUID{d}, ix.Containing(at(10.5, 10.5))); diff != "" {
+		t.Errorf("in the polygon that took the freed slot (-want +got):\n%s", diff)
+	}
+	if f, ok := ix.Fence(d); !ok || f.Bounds() != ix.polygons[0].poly.Bounds() {
+		t.Errorf("Fence(d) = %v, %v", f, ok)
+	}
 }
 
 // TestIndexConcurrentReaders runs readers while a writer moves fences; run with -race. A point
