@@ -3,7 +3,7 @@
 // a fresh data directory, and killed (with its folder removed) by stop().
 import { spawn, execFile } from 'node:child_process'
 import { createServer } from 'node:net'
-import { mkdtempSync, rmSync, openSync, closeSync, readFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, openSync, closeSync, readFileSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -24,8 +24,18 @@ export function freePort() {
   })
 }
 
-/** Builds cmd/repflow into dir and answers the binary's path. */
+/**
+ * Builds cmd/repflow into dir and answers the binary's path. When REPFLOW_E2E_BIN names a binary,
+ * that one is used instead: .ci/run sets it to the binary its build step made from the same tree,
+ * so its browser tests do not link repflow again for every test file.
+ */
 export async function buildRepflow(dir) {
+  const prebuilt = process.env.REPFLOW_E2E_BIN
+  if (prebuilt) {
+    if (!existsSync(prebuilt)) throw new Error(`REPFLOW_E2E_BIN=${prebuilt}: no such binary`)
+    log(`using ${prebuilt}`)
+    return prebuilt
+  }
   const bin = join(dir, 'repflow')
   const started = Date.now()
   await run('go', ['build', '-o', bin, './cmd/repflow'], { cwd: repoRoot, maxBuffer: 16 << 20 })
