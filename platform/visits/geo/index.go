@@ -102,16 +102,21 @@ func store[E any](entries *[]E, free *[]int, e E) int {
 // remove takes slot s out of the tree, under the box its fence was inserted with (Bounds is a
 // pure function of the fence, so computing it again finds the same box), and frees it.
 func (ix *Index) remove(s slot) {
-	box := ix.fence(s).Bounds()
-	ix.tree.Delete(box.lo(), box.hi(), s)
-	delete(ix.slots, ix.id(s))
+	var box Box
 	if s.polygon() {
-		ix.polygons[s.at()] = polygonEntry{} // lets the vertices go
+		e := &ix.polygons[s.at()]
+		box = e.poly.Bounds()
+		delete(ix.slots, e.id)
+		*e = polygonEntry{} // lets the vertices go
 		ix.free[1] = append(ix.free[1], s.at())
 	} else {
-		ix.circles[s.at()] = circleEntry{}
+		e := &ix.circles[s.at()]
+		box = e.circle.Bounds()
+		delete(ix.slots, e.id)
+		*e = circleEntry{}
 		ix.free[0] = append(ix.free[0], s.at())
 	}
+	ix.tree.Delete(box.lo(), box.hi(), s)
 }
 
 // fence is the fence in slot s. A polygon is copied: its entry's place is reused once freed.
