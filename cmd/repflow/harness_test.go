@@ -66,6 +66,9 @@ func harnessOn(t testing.TB, s *store.Store, workJobs bool, settings ...func(*co
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The connectors' processes stop with the test, as serve stops them on its way out: they
+	// would outlive the test binary otherwise. (Cleanups run last first: the jobs stop before.)
+	t.Cleanup(a.connectors.Shutdown)
 	if workJobs {
 		if err := a.jobs.Start(context.Background()); err != nil {
 			t.Fatal(err)
