@@ -119,15 +119,6 @@ func (ix *Index) remove(s slot) {
 	ix.tree.Delete(box.lo(), box.hi(), s)
 }
 
-// fence is the fence in slot s. A polygon is copied: its entry's place is reused once freed.
-func (ix *Index) fence(s slot) Fence {
-	if s.polygon() {
-		p := ix.polygons[s.at()].poly
-		return &p
-	}
-	return ix.circles[s.at()].circle
-}
-
 // id is the id of the fence in slot s.
 func (ix *Index) id(s slot) uuid.UUID {
 	if s.polygon() {
@@ -147,15 +138,21 @@ func (ix *Index) Delete(id uuid.UUID) bool {
 	return ok
 }
 
-// Fence returns the fence stored under id.
+// Fence returns the fence stored under id. A polygon is a copy: its entry's place is reused once
+// the fence is deleted.
 func (ix *Index) Fence(id uuid.UUID) (Fence, bool) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	s, ok := ix.slots[id]
-	if !ok {
+	switch {
+	case !ok:
 		return nil, false
+	case s.polygon():
+		p := ix.polygons[s.at()].poly
+		return &p, true
+	default:
+		return ix.circles[s.at()].circle, true
 	}
-	return ix.fence(s), true
 }
 
 // Len is the number of fences in the index.
