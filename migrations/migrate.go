@@ -40,7 +40,7 @@ type Migration struct {
 }
 
 // All is the schema, oldest first. Versions only ever grow; a released migration never changes.
-var All = []Migration{core, auth, accessPolicies, audit, customers, accessDefaults, visits, orders, activities, jobs, pipeline, replenishment, appraisal, appraisalReports, commissionPlans, orderDueIndex, messageReplies, metricRollups, shelfPresentIndex, teamTargets, activitiesCustomerCover, regionTargets, billing, operators, signup, dataRights, orderClientIDs, sampleRecords, connectors, apiCalls}
+var All = []Migration{core, auth, accessPolicies, audit, customers, accessDefaults, visits, orders, activities, jobs, pipeline, replenishment, appraisal, appraisalReports, commissionPlans, orderDueIndex, messageReplies, metricRollups, shelfPresentIndex, teamTargets, activitiesCustomerCover, regionTargets, billing, operators, signup, dataRights, orderClientIDs, sampleRecords, connectors, apiCalls, oneOpenSyncRun}
 
 // ErrSchemaNewer means the database was migrated by a newer repflow than this binary.
 var ErrSchemaNewer = errors.New("database schema is newer than this binary")

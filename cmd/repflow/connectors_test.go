@@ -185,6 +185,47 @@ func TestConnectorSyncFailsAfterRetries(t *testing.T) {
 	}
 }
 
+// Syncs asked for at once start one run: the others are told a sync is under way. The job queue
+// is left off, so the run stays open while the clicks arrive however slowly they are served.
+func TestConcurrentSyncsStartOneRun(t *testing.T) {
+	h := harnessOn(t, storetest.Open(t), false, func(c *config) { c.ConnectorsDir = testConnectors(t) })
+	c := h.company("Eager Foods")
+	admin := c.tokens["admin"]
+	var conn sync.ConnectorDTO
+	if code := h.call(admin, http.MethodPost, "/api/v1/connectors", map[string]any{"kind": "testconn", "name": "Items", "config": map[string]any{"records": 7}}, &conn); code != http.StatusCreated {
+		t.Fatalf("create: %d", code)
+	}
+	id := conn.ID.String()
+	const clicks = 8
+	codes, bodies := make([]int, clicks), make([]string, clicks)
+	done := make(chan struct{})
+	for i := range clicks {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			codes[i], bodies[i] = h.raw(admin, http.MethodPost, "/api/v1/connectors/"+id+"/sync", nil)
+		}()
+	}
+	for range clicks {
+		<-done
+	}
+	started := 0
+	for i, code := range codes {
+		switch {
+		case code == http.StatusAccepted:
+			started++
+		case code != http.StatusConflict || !strings.Contains(bodies[i], "sync_running"):
+			t.Errorf("click %d: %d %s", i, code, bodies[i])
+		}
+	}
+	if started != 1 {
+		t.Fatalf("%d of %d clicks started a run, want 1: %v", started, clicks, codes)
+	}
+	var runs struct{ Runs []sync.RunDTO }
+	if h.call(admin, http.MethodGet, "/api/v1/connectors/"+id+"/runs", nil, &runs); len(runs.Runs) != 1 || runs.Runs[0].Status != "queued" {
+		t.Fatalf("runs %+v, want one queued", runs.Runs)
+	}
+}
+
 // On a server that bills, a trial keeps one connector; the second is refused with the plan's
 // numbers, and the plan counts them.
 func TestTrialKeepsOneConnector(t *testing.T) {

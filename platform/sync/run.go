@@ -79,14 +79,9 @@ func (s *Service) syncIfDue(ctx context.Context, id uuid.UUID) error {
 	})
 }
 
+// startRun queues a run of row, or says one is open. The unique index on open runs decides
+// (migration 31): two transactions that start a run at once both pass any count made before.
 func (s *Service) startRun(ctx context.Context, db *gorm.DB, row connectorRow) (runRow, error) {
-	var open int64
-	if err := db.Model(&runRow{}).Where("connector_id = ? AND status IN ('queued', 'running')", row.ID).Count(&open).Error; err != nil {
-		return runRow{}, err
-	}
-	if open > 0 {
-		return runRow{}, fault.New(fault.Conflict, "sync_running", "a sync of this connector is under way: wait for it to finish")
-	}
 	d, ok := s.kind(row.Kind)
 	if !ok {
 		return runRow{}, fmtUnavailable(row.Kind)
@@ -99,8 +94,18 @@ func (s *Service) startRun(ctx context.Context, db *gorm.DB, row connectorRow) (
 	}
 	pending, _ := json.Marshal(entities)
 	run := runRow{ID: identity.NewID(), ConnectorID: row.ID, Status: string(RunQueued), Pending: string(pending), StartedAt: s.now().UTC()}
-	if err := db.Create(&run).Error; err != nil {
-		return runRow{}, err
+	// DO NOTHING rather than failing: a failed statement would abort the whole transaction on
+	// PostgreSQL, and the sweep goes on in it after finding a run open.
+	created := db.Clauses(clause.OnConflict{
+		Columns:     []clause.Column{{Name: "tenant_id"}, {Name: "connector_id"}},
+		TargetWhere: clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "status IN ('queued', 'running')"}}},
+		DoNothing:   true,
+	}).Create(&run)
+	if created.Error != nil {
+		return runRow{}, created.Error
+	}
+	if created.RowsAffected == 0 {
+		return runRow{}, fault.New(fault.Conflict, "sync_running", "a sync of this connector is under way: wait for it to finish")
 	}
 	return run, s.queue.Enqueue(ctx, syncRun{Tenant: jobs.Tenant{TenantID: identity.TenantID(ctx)}, RunID: run.ID}, time.Time{})
 }
