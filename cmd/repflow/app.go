@@ -160,7 +160,9 @@ func newApp(s *store.Store, cfg *config) (*app, error) {
 		syncOpts.Runner = a.connectors
 	}
 	a.sync = sync.NewService(s, a.warden, a.jobs, syncOpts)
-	a.sync.Schedule(a.jobs)
+	if !cfg.noConnectorSweep {
+		a.sync.Schedule(a.jobs)
+	}
 	a.outbox.Schedule(a.jobs)
 	a.operators = admin.New(s, admin.Config{CancelDeletion: a.dataRights.Cancel,
 		RecordInTenant: func(ctx context.Context, tenant uuid.UUID, action, resource string) error {

@@ -56,6 +56,9 @@ type config struct {
 	// retry wait and time per job; zero keeps the defaults. Tests only.
 	syncPageSize                 int
 	syncRetryAfter, syncRunSlice time.Duration
+	// noConnectorSweep leaves the connectors' scheduled check and sync out. Tests only: those
+	// that drive connectors call the sweep themselves.
+	noConnectorSweep bool
 }
 
 // setting describes one configuration entry: its flag, its variable, its default.
