@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/uuid"
@@ -323,5 +324,20 @@ func TestTreeKeepsPolygonBoxesExactly(t *testing.T) {
 	})
 	if polygons != 1000 {
 		t.Fatalf("%d polygons in the tree, want 1000", polygons)
+	}
+}
+
+// A match reads a polygon's id, rows and pts in the pass that reads its raster word: they must
+// share one cache line of the entry, and an entry must be whole lines, so that in an array that
+// starts on a line (as Go places arrays of this size) no entry shares a line with the next.
+func TestPolygonEntryKeepsWhatAMatchReadsInOneLine(t *testing.T) {
+	var e polygonEntry
+	if size := unsafe.Sizeof(e); size%64 != 0 {
+		t.Errorf("a polygon entry is %d bytes, not whole cache lines", size)
+	}
+	line := func(offset uintptr) uintptr { return offset / 64 }
+	id, rows, pts := unsafe.Offsetof(e.id), unsafe.Offsetof(e.poly)+unsafe.Offsetof(e.poly.rows), unsafe.Offsetof(e.poly)+unsafe.Offsetof(e.poly.pts)
+	if line(id) != line(id+15) || line(rows) != line(id) || line(pts) != line(id) || line(pts+23) != line(id) {
+		t.Errorf("id at %d, rows at %d, pts at %d: not in one cache line", id, rows, pts)
 	}
 }

@@ -4,21 +4,25 @@ import "github.com/google/uuid"
 
 // match decides which of the fences whose boxes hold a point contain it. The tree's search only
 // queues their slots; the fences are then decided in passes over the queue rather than one after
-// the other: with 100,000 fences their data is cold, and each pass's reads (the entries, then a
-// polygon's raster word, then its row's edge list, then those edges' vertices) do not depend on
-// one another, so the processor has all of a pass's cache misses in flight at once. A match then
-// waits for a few misses in a row instead of a few for every fence.
+// the other: with 100,000 fences their data is cold, and each pass's reads (the entries, with a
+// polygon's raster word and id; then, for a polygon the raster leaves, its row's edge list and
+// those edges' vertices) do not depend on one another from fence to fence, so the processor has
+// a pass's cache misses in flight at once. A match then waits for a few misses in a row instead
+// of a few for every fence.
 type match struct {
 	p    Point
 	cosP float64 // the cosine of p's latitude, for the circles
 	n    int     // fences queued
 	// Per queued fence: its slot, the raster cell holding p should it be a polygon, whether it
-	// is decided and the verdict, and for a polygon left undecided the edges of p's raster row.
+	// is decided and the verdict, its id, and for a polygon left undecided the edges of p's
+	// raster row.
 	slots   [matchBatch]slot
 	cell    [matchBatch]int
 	decided [matchBatch]bool
 	inside  [matchBatch]bool
+	ids     [matchBatch]uuid.UUID
 	edges   [matchBatch][]uint16
+	touched float64 // the vertices loaded ahead of the ray cast, summed: a kept sum keeps the loads
 }
 
 // matchBatch is how many fences a match queues: more than a point meets in any plausible tenant
@@ -44,19 +48,35 @@ func (m *match) add(dst []uuid.UUID, ix *Index, s slot, lo, hi [2]float32) []uui
 // that contain p, and empties the queue.
 func (m *match) flush(dst []uuid.UUID, ix *Index) []uuid.UUID {
 	slots := m.slots[:m.n]
-	// Circles outright; polygons by their raster.
+	// Circles outright; polygons by their raster. The ids are read here too, each in a line
+	// this pass reads anyway or loads alongside.
 	for i, s := range slots {
 		if s.polygon() {
-			m.decided[i], m.inside[i] = ix.polygons[s.at()].poly.grid.mark(m.cell[i])
+			e := &ix.polygons[s.at()]
+			m.decided[i], m.inside[i] = e.poly.grid.mark(m.cell[i])
+			m.ids[i] = e.id
 		} else {
 			c := &ix.circles[s.at()]
 			m.decided[i], m.inside[i] = true, withinRadius(c.circle.Center, c.cosCentre, m.p, m.cosP, c.circle.Radius)
+			m.ids[i] = c.id
 		}
 	}
-	// The row's edge list of each polygon left undecided.
+	// The row's edge list of each polygon left undecided, its row from the cell found with the
+	// tree's box: the polygon's own box is in another cache line.
 	for i, s := range slots {
-		if !m.decided[i] {
-			m.edges[i] = ix.polygons[s.at()].poly.rowEdgesAt(m.p)
+		if m.decided[i] {
+			continue
+		}
+		poly := &ix.polygons[s.at()].poly
+		if m.cell[i] >= 0 {
+			m.edges[i] = poly.rowEdgesOf(m.cell[i] / rasterSide)
+		} else {
+			m.edges[i] = poly.rowEdgesAt(m.p)
+		}
+		// Load the edges' vertices now, with no branch on what they hold: the ray cast below
+		// branches on every vertex, so its own loads would wait one polygon after the other.
+		for _, j := range m.edges[i] {
+			m.touched += poly.pts[j].Lat
 		}
 	}
 	// Ray casting over those edges.
@@ -65,7 +85,7 @@ func (m *match) flush(dst []uuid.UUID, ix *Index) []uuid.UUID {
 			m.inside[i] = ix.polygons[s.at()].poly.castInRow(m.p, m.edges[i])
 		}
 		if m.inside[i] {
-			dst = append(dst, ix.id(s))
+			dst = append(dst, m.ids[i])
 		}
 	}
 	m.n = 0

@@ -12,13 +12,14 @@ import "math"
 type Polygon struct {
 	// The box and the raster come first: Contains reads nothing else for most points (an index's
 	// match reads one word of the raster), and with 100,000 fences in an index the polygons are
-	// cold, where each cache miss costs more than arithmetic.
+	// cold, where each cache miss costs more than arithmetic. rows and pts come last, so that in
+	// the index's entry they share one cache line with the fence's id (see polygonEntry).
 	box   Box
 	grid  raster   // decides most points without reading pts
-	rows  []uint16 // the edges each raster row reaches (rowEdges), for the points the raster leaves
-	pts   []Point  // every ring, one after the other
 	outer int      // the outer ring is pts[:outer]
 	ends  []int    // ring i ends at pts[ends[i]] (exclusive); ends[0] == outer
+	rows  []uint16 // the edges each raster row reaches (rowEdges), for the points the raster leaves
+	pts   []Point  // every ring, one after the other
 }
 
 // onEdge is how far from an edge, in degrees (about 10 micrometres), a point still counts as on

@@ -37,8 +37,10 @@ func (p *Polygon) row(pt Point) int {
 }
 
 // rowEdgesAt is the edge list of pt's row.
-func (p *Polygon) rowEdgesAt(pt Point) []uint16 {
-	cy := p.row(pt)
+func (p *Polygon) rowEdgesAt(pt Point) []uint16 { return p.rowEdgesOf(p.row(pt)) }
+
+// rowEdgesOf is the edge list of raster row cy.
+func (p *Polygon) rowEdgesOf(cy int) []uint16 {
 	return p.rows[rasterSide+1+int(p.rows[cy]) : rasterSide+1+int(p.rows[cy+1])]
 }
 
