@@ -3,6 +3,8 @@ package jobs
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -34,7 +36,15 @@ func (s *sweeper) Work(ctx context.Context, job *river.Job[sweep]) error {
 // again: a replica that dies in it leaves it to the next run. Every must be called before Start.
 func Every(q *Queue, name string, interval time.Duration, task func(ctx context.Context) error) {
 	q.sweeps.tasks[name] = task
+	if q.noSweeps {
+		return
+	}
 	q.client.PeriodicJobs().Add(river.NewPeriodicJob(river.PeriodicInterval(interval),
 		func() (river.JobArgs, *river.InsertOpts) { return sweep{Name: name}, nil },
 		&river.PeriodicJobOpts{RunOnStart: true}))
+}
+
+// Sweeps names the sweeps given to q (Every), sorted: those it runs, unless Options.NoSweeps.
+func (q *Queue) Sweeps() []string {
+	return slices.Sorted(maps.Keys(q.sweeps.tasks))
 }

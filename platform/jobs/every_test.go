@@ -10,6 +10,7 @@ import (
 
 	"github.com/repflow/repflow/platform/identity"
 	"github.com/repflow/repflow/platform/jobs"
+	"github.com/repflow/repflow/platform/storetest"
 )
 
 // A sweep runs when the queue starts and then at its interval, with two replicas running: every
@@ -32,5 +33,42 @@ func TestSweepQueuesTheTenantJobOnce(t *testing.T) {
 	time.Sleep(time.Second) // room for more sweeps, and a duplicate to show
 	if got := f.regions(t, a, "swept"); got != 1 {
 		t.Errorf("%d regions from %d sweeps, want 1: EnqueueOnce must not queue the same job again", got, runs.Load())
+	}
+}
+
+// A queue told to run no sweeps schedules none, while one beside it, started at the same time
+// over a database of its own, sweeps again and again: the control that shows there was time.
+func TestNoSweepsLeavesEverySweepOut(t *testing.T) {
+	var quiet, control atomic.Int32
+	var queues []*jobs.Queue
+	for _, c := range []struct {
+		runs     *atomic.Int32
+		noSweeps bool
+	}{{&quiet, true}, {&control, false}} {
+		q, err := jobs.New(storetest.Open(t), jobs.Options{PollInterval: 100 * time.Millisecond, NoSweeps: c.noSweeps})
+		if err != nil {
+			t.Fatal(err)
+		}
+		jobs.Every(q, "test", 100*time.Millisecond, func(context.Context) error {
+			c.runs.Add(1)
+			return nil
+		})
+		queues = append(queues, q)
+	}
+	for _, q := range queues {
+		if err := q.Start(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_ = q.Stop(ctx)
+		})
+	}
+	// Thirty sweeps, three seconds or more: a queue's first sweep waits for it to be elected
+	// leader, which has taken up to two seconds here with one sweeping beside it.
+	waitFor(t, 60*time.Second, "30 sweeps of the control queue", func() bool { return control.Load() >= 30 })
+	if n := quiet.Load(); n != 0 {
+		t.Errorf("the queue without sweeps swept %d times, want none", n)
 	}
 }

@@ -52,6 +52,9 @@ type Options struct {
 	PollInterval time.Duration
 	// Workers is how many jobs one process works at a time (default 4).
 	Workers int
+	// NoSweeps leaves the periodic sweeps (Every) out of this queue: tests only, which call a
+	// sweep's task themselves when they test it, rather than meet it at a moment of River's.
+	NoSweeps bool
 }
 
 // Queue queues and works jobs.
@@ -60,6 +63,8 @@ type Queue struct {
 	workers *river.Workers
 	sweeps  *sweeper
 	client  *river.Client[*sql.Tx]
+	// noSweeps: Every registers tasks but schedules none (Options.NoSweeps).
+	noSweeps bool
 }
 
 // New returns a queue over s. Handlers are added with Handle; Start begins working.
@@ -72,7 +77,7 @@ func New(s *store.Store, o Options) (*Queue, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	q := &Queue{store: s, workers: river.NewWorkers(), sweeps: &sweeper{tasks: map[string]func(context.Context) error{}}}
+	q := &Queue{store: s, workers: river.NewWorkers(), sweeps: &sweeper{tasks: map[string]func(context.Context) error{}}, noSweeps: o.NoSweeps}
 	river.AddWorker(q.workers, q.sweeps)
 	poll := cmp.Or(o.PollInterval, time.Second)
 	cfg := &river.Config{
