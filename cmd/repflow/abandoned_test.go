@@ -11,8 +11,9 @@ import (
 	"github.com/repflow/repflow/tenants/datarights"
 )
 
-// A sign-up nobody verified within the limit is purged by the sweep the server schedules, with a
-// line in the operator audit that names no operator; its address can sign up again at once.
+// A sign-up nobody verified within the limit is purged by the sweep the server schedules (the
+// test runs it), with a line in the operator audit that names no operator; its address can sign
+// up again at once.
 func TestAbandonedSignUpIsPurgedAndItsAddressFreed(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()

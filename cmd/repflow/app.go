@@ -119,7 +119,7 @@ func newApp(s *store.Store, cfg *config) (*app, error) {
 	pw.auth = a.auth
 	// Uploads count against the plan's storage; the purge and the export reach the files as they are.
 	a.visits = visits.NewService(s, a.warden, visits.Options{Photos: a.plans.LimitStorage(photos), TimeZone: a.org.TimeZone, Reorders: reorders(a)})
-	if a.jobs, err = jobs.New(s, jobs.Options{Log: a.log, PollInterval: cfg.JobPoll}); err != nil {
+	if a.jobs, err = jobs.New(s, jobs.Options{Log: a.log, PollInterval: cfg.JobPoll, NoSweeps: cfg.noSweeps}); err != nil {
 		return nil, err
 	}
 	// Activities logged against an opportunity restart its idle timers; the pipeline shows the
@@ -160,9 +160,7 @@ func newApp(s *store.Store, cfg *config) (*app, error) {
 		syncOpts.Runner = a.connectors
 	}
 	a.sync = sync.NewService(s, a.warden, a.jobs, syncOpts)
-	if !cfg.noConnectorSweep {
-		a.sync.Schedule(a.jobs)
-	}
+	a.sync.Schedule(a.jobs)
 	a.outbox.Schedule(a.jobs)
 	a.operators = admin.New(s, admin.Config{CancelDeletion: a.dataRights.Cancel,
 		RecordInTenant: func(ctx context.Context, tenant uuid.UUID, action, resource string) error {

@@ -56,9 +56,11 @@ type config struct {
 	// retry wait and time per job; zero keeps the defaults. Tests only.
 	syncPageSize                 int
 	syncRetryAfter, syncRunSlice time.Duration
-	// noConnectorSweep leaves the connectors' scheduled check and sync out. Tests only: those
-	// that drive connectors call the sweep themselves.
-	noConnectorSweep bool
+	// noSweeps leaves the platform's scheduled sweeps (mail delivery, connector checks, purges,
+	// monthly reports) out of the job queue. Tests only: each sweep would otherwise run once at
+	// a moment of the queue's choosing, in the middle of whatever a test is doing; a test of a
+	// sweep calls its task itself.
+	noSweeps bool
 }
 
 // setting describes one configuration entry: its flag, its variable, its default.

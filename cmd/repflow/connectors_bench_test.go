@@ -12,12 +12,12 @@ import (
 // BenchmarkConnectorSync syncs 5,000 records of the plugin host's test connector through the
 // product, from the API's "sync now" to the run's end, with the production settings (pages of
 // 200 records, the job queue looking for work every second), on the database the tests use. It
-// reports the records stored per second. The scheduled sweep is off, as in the connector tests:
-// it would sync the company's other connectors at a moment of its own, in the middle of a run.
+// reports the records stored per second. The scheduled sweep is off, as in every harness: it
+// would sync the company's other connectors at a moment of its own, in the middle of a run.
 func BenchmarkConnectorSync(b *testing.B) {
 	const records = 5000
 	h := harnessOn(b, storetest.Open(b), true, func(c *config) {
-		c.ConnectorsDir, c.JobPoll, c.noConnectorSweep = testConnectors(b), time.Second, true
+		c.ConnectorsDir, c.JobPoll = testConnectors(b), time.Second
 	})
 	c := h.company("Bench Foods")
 	admin := c.tokens["admin"]

@@ -16,13 +16,13 @@ import (
 )
 
 // connectorHarness runs the product with the plugin host's test connector installed; a sync page
-// is three records, and a failed page is tried again after 50 ms. The scheduled sweep is off:
-// it runs once soon after the job queue starts, at a moment that depends on the machine, and
-// would check connectors and start syncs in the middle of a test. Tests call CheckAll instead.
+// is three records, and a failed page is tried again after 50 ms. As in every harness, the
+// scheduled sweep is off: it would check connectors and start syncs in the middle of a test, at
+// a moment that depends on the machine. Tests call CheckAll instead.
 func connectorHarness(t *testing.T, settings ...func(*config)) *harness {
 	dir := testConnectors(t)
 	return harnessOn(t, storetest.Open(t), true, append([]func(*config){func(c *config) {
-		c.ConnectorsDir, c.syncPageSize, c.syncRetryAfter, c.noConnectorSweep = dir, 3, 50*time.Millisecond, true
+		c.ConnectorsDir, c.syncPageSize, c.syncRetryAfter = dir, 3, 50*time.Millisecond
 	}}, settings...)...)
 }
 

@@ -55,6 +55,7 @@ func harnessOn(t testing.TB, s *store.Store, workJobs bool, settings ...func(*co
 		t.Fatal(err)
 	}
 	cfg.JobPoll = 100 * time.Millisecond // quick jobs, unless a setting says otherwise
+	cfg.noSweeps = true                  // a test of a sweep calls it; none runs at River's moment
 	for _, set := range settings {
 		set(cfg)
 	}
