@@ -55,16 +55,7 @@ func TestNoSweepsLeavesEverySweepOut(t *testing.T) {
 		})
 		queues = append(queues, q)
 	}
-	for _, q := range queues {
-		if err := q.Start(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			_ = q.Stop(ctx)
-		})
-	}
+	(&fixture{queues: queues}).start(t)
 	// Thirty sweeps, three seconds or more: a queue's first sweep waits for it to be elected
 	// leader, which has taken up to two seconds here with one sweeping beside it.
 	waitFor(t, 60*time.Second, "30 sweeps of the control queue", func() bool { return control.Load() >= 30 })
